@@ -1,0 +1,46 @@
+# Source this file: start_postgres installs PostgreSQL if missing, initialises a throwaway
+# cluster in a temporary folder and starts it on a free loopback port; stop_postgres ends it.
+# Exports PG_URL (a DATABASE_URL), PG_PORT, PG_VERSION.
+
+_pg_bindir() {
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+_as_postgres() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+start_postgres() {
+  if [ -z "$(_pg_bindir)" ] || [ ! -x "$(_pg_bindir)/initdb" ]; then
+    echo "Installing PostgreSQL (Debian package postgresql)..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq postgresql >/dev/null
+  fi
+  local bindir
+  bindir=$(_pg_bindir)
+  PG_VERSION=$("$bindir/postgres" --version | awk '{print $3}')
+  PG_DIR=$(mktemp -d /tmp/tracker-pg.XXXXXX)
+  PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; fi
+  _as_postgres "$bindir/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 >/dev/null
+  _as_postgres "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+    -o "-h 127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null
+  PG_BINDIR=$bindir
+  PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/tracker"
+  "$bindir/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres tracker
+  export PG_URL PG_PORT PG_VERSION PG_DIR PG_BINDIR
+  echo "PostgreSQL $PG_VERSION running on 127.0.0.1:$PG_PORT (data in $PG_DIR)"
+}
+
+stop_postgres() {
+  if [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR/data" ]; then
+    _as_postgres "$PG_BINDIR/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+  fi
+}

@@ -1,0 +1,603 @@
+"""The editors' workplace: every model editable, provenance one click away."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.db import models as db_models
+from django.db.models.functions import ExtractYear
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from negotiations import models
+from negotiations.domain.agenda import round_agenda_changes
+from negotiations.domain.citations import facts_citing
+from negotiations.domain.services import set_agenda_item_areas, set_round_agenda_areas
+
+
+def admin_link(obj, text=None):
+    """A link to an object's admin change page (plain text if it has none)."""
+    try:
+        url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return str(text or obj)
+    return format_html('<a href="{}">{}</a>', url, text or obj)
+
+
+class CitedAdmin(admin.ModelAdmin):
+    """Base for facts: citations are chosen by autocomplete over quotes and sources."""
+
+    autocomplete_fields = ["citations"]
+    readonly_fields = ["created", "updated"]
+
+
+class CitedInline(admin.TabularInline):
+    autocomplete_fields = ["citations"]
+    extra = 0
+
+
+# --- Parties, organizations, people -------------------------------------------------------
+
+
+class PartyAliasInline(CitedInline):
+    model = models.PartyAlias
+    fields = ["name", "kind", "note", "citations"]
+
+
+@admin.register(models.Party)
+class PartyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "slug", "updated"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code", "slug", "aliases__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created", "updated"]
+    inlines = [PartyAliasInline]
+
+
+class OrganizationAliasInline(CitedInline):
+    model = models.OrganizationAlias
+    fields = ["name", "kind", "note", "citations"]
+
+
+@admin.register(models.Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "party", "kind", "slug"]
+    list_filter = ["party", "kind"]
+    list_select_related = ["party"]
+    search_fields = ["name", "acronym", "slug", "aliases__name"]
+    autocomplete_fields = ["party", "parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created", "updated"]
+    inlines = [OrganizationAliasInline]
+
+
+class PersonAliasInline(CitedInline):
+    model = models.PersonAlias
+    fields = ["name", "kind", "note", "citations"]
+
+
+class RoleInline(CitedInline):
+    model = models.Role
+    fields = ["organization", "title", "is_acting", "start_date", "end_date", "note", "citations"]
+    autocomplete_fields = ["organization", "citations"]
+
+
+@admin.register(models.Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "party", "known_as", "slug"]
+    list_filter = ["party"]
+    list_select_related = ["party"]
+    search_fields = ["name", "slug", "aliases__name"]
+    autocomplete_fields = ["party"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created", "updated"]
+    inlines = [PersonAliasInline, RoleInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description="Also reported as")
+    def known_as(self, person):
+        return ", ".join(alias.name for alias in person.aliases.all())
+
+
+@admin.register(models.Role)
+class RoleAdmin(CitedAdmin):
+    list_display = ["person", "title", "organization", "is_acting", "start_date", "end_date"]
+    list_filter = ["organization__party", "is_acting"]
+    list_select_related = ["person", "organization__party"]
+    search_fields = ["title", "person__name", "person__aliases__name", "organization__name"]
+    autocomplete_fields = ["person", "organization", "citations"]
+
+
+@admin.register(models.PartyAlias, models.OrganizationAlias, models.PersonAlias)
+class OwnedAliasAdmin(CitedAdmin):
+    list_display = ["name", "kind", "__str__"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+    def get_autocomplete_fields(self, request):
+        owner = {"partyalias": "party", "organizationalias": "organization"}.get(
+            self.model._meta.model_name, "person"
+        )
+        return [owner, "citations"]
+
+
+# --- Negotiations and rounds --------------------------------------------------------------
+
+
+class NegotiationRelationInline(CitedInline):
+    model = models.NegotiationRelation
+    fk_name = "from_negotiation"
+    fields = ["kind", "to_negotiation", "note", "citations"]
+    autocomplete_fields = ["to_negotiation", "citations"]
+    verbose_name = "relation to another negotiation"
+
+
+@admin.register(models.Negotiation)
+class NegotiationAdmin(CitedAdmin):
+    list_display = ["title", "status", "slug", "updated"]
+    list_filter = ["status", "parties"]
+    search_fields = ["title", "slug", "goal"]
+    autocomplete_fields = ["parties", "organizations", "citations"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [NegotiationRelationInline]
+
+
+@admin.register(models.NegotiationRelation)
+class NegotiationRelationAdmin(CitedAdmin):
+    list_display = ["from_negotiation", "kind", "to_negotiation"]
+    list_filter = ["kind"]
+    autocomplete_fields = ["from_negotiation", "to_negotiation", "citations"]
+
+
+class YearListFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            models.Round.objects.exclude(start_date=None)
+            .annotate(year=ExtractYear("start_date"))
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .distinct()
+        )
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(start_date__year=int(self.value()))
+        return queryset
+
+
+class AgendaItemForm(forms.ModelForm):
+    """An agenda item with the canonical areas it maps to, saved through the domain service."""
+
+    canonical_areas = forms.ModelMultipleChoiceField(
+        queryset=models.AgendaArea.objects.all(),
+        required=False,
+        widget=AutocompleteSelectMultiple(models.AgendaItem._meta.get_field("areas"), admin.site),
+        help_text="The canonical areas this reported item covers (one item may cover two).",
+    )
+    # Inline in a round, the formset saves the areas of all the round's items at once.
+    saves_own_areas = True
+
+    class Meta:
+        model = models.AgendaItem
+        fields = ["round", "label", "order", "slug", "notes", "citations"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["canonical_areas"] = list(self.instance.areas.values_list("pk", flat=True))
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if self.saves_own_areas:
+            set_agenda_item_areas(item=self.instance, areas=self.cleaned_data["canonical_areas"])
+
+    def clean(self):
+        cleaned = super().clean()
+        round_ = cleaned.get("round")
+        if self.saves_own_areas and round_ and cleaned.get("canonical_areas"):
+            clashes = (
+                models.AgendaItemArea.objects.filter(
+                    round=round_, area__in=cleaned["canonical_areas"]
+                )
+                .exclude(item_id=self.instance.pk)
+                .select_related("area", "item")
+            )
+            errors = [
+                f"{link.area.name} is already on this round's agenda as "
+                f"\u201c{link.item.label}\u201d."
+                for link in clashes
+            ]
+            if errors:
+                self.add_error("canonical_areas", errors)
+        return cleaned
+
+
+class InlineAgendaItemForm(AgendaItemForm):
+    saves_own_areas = False
+
+
+class AgendaItemFormSet(forms.BaseInlineFormSet):
+    """Across the items of one round an area may appear once; areas are saved together."""
+
+    def kept_forms(self):
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            yield form
+
+    def clean(self):
+        super().clean()
+        seen: dict[int, str] = {}
+        for form in self.kept_forms():
+            label = form.cleaned_data.get("label", "")
+            for area in form.cleaned_data.get("canonical_areas") or []:
+                if area.pk in seen:
+                    raise ValidationError(
+                        f"{area.name} appears twice on this round's agenda: in "
+                        f"\u201c{seen[area.pk]}\u201d and in \u201c{label}\u201d. "
+                        "An area may appear only once per round."
+                    )
+                seen[area.pk] = label
+
+    def save(self, commit=True):
+        saved = super().save(commit)
+        if commit:
+            set_round_agenda_areas(
+                round=self.instance,
+                areas_by_item={
+                    form.instance: form.cleaned_data.get("canonical_areas") or []
+                    for form in self.kept_forms()
+                    if form.instance.pk
+                },
+            )
+        return saved
+
+
+class AgendaItemInline(admin.StackedInline):
+    model = models.AgendaItem
+    form = InlineAgendaItemForm
+    formset = AgendaItemFormSet
+    fields = [("label", "order", "slug"), "canonical_areas", "notes", "citations"]
+    autocomplete_fields = ["citations"]
+    extra = 0
+
+
+class ParticipantInline(CitedInline):
+    model = models.Participant
+    fields = ["person", "party", "organization", "name_as_reported", "role", "citations"]
+    autocomplete_fields = ["person", "party", "organization", "citations"]
+
+
+class AnnotationInline(CitedInline):
+    model = models.AgendaChangeAnnotation
+    fields = ["area", "change", "note", "citations"]
+    autocomplete_fields = ["area", "citations"]
+    verbose_name = "agenda change annotation"
+
+
+def render_agenda_changes(changes) -> str:
+    """The agenda-change panel: the domain answer as readable HTML."""
+
+    def areas(entries, side):
+        if not entries:
+            return mark_safe("<em>none</em>")
+        return format_html_join(
+            ", ",
+            "<strong>{}</strong> ({})",
+            (
+                (
+                    entry["name"],
+                    " \u2192 ".join(
+                        f"\u201c{entry[s]['label']}\u201d" for s in side if entry[s] is not None
+                    ),
+                )
+                for entry in entries
+            ),
+        )
+
+    if not changes["comparable"] and not changes["added"]:
+        return format_html("<p>{}</p>", changes["reason"])
+    compared = changes["compared_to"]
+    skipped = format_html_join(
+        "",
+        "<li>Skipped {} ({})</li>",
+        ((item["round"]["title"], item["reason"].replace("_", " ")) for item in changes["skipped"]),
+    )
+    header = (
+        format_html(
+            "Compared with <strong>{}</strong> ({}).", compared["title"], compared["start_date"]
+        )
+        if compared
+        else format_html("{}", changes["reason"])
+    )
+    notes = format_html_join(
+        "",
+        "<li>{}: {}</li>",
+        ((note["area"], note["note"]) for note in changes["annotations"]),
+    )
+    return format_html(
+        '<div class="agenda-changes"><p>{}</p><ul>{}</ul>'
+        '<p class="agenda-added">Added: {}</p><p class="agenda-dropped">Dropped: {}</p>'
+        '<p class="agenda-retained">Retained: {}</p><ul>{}</ul></div>',
+        header,
+        skipped,
+        areas(changes["added"], ["after"]),
+        areas(changes["dropped"], ["before"]),
+        areas(changes["retained"], ["before", "after"]),
+        notes,
+    )
+
+
+@admin.register(models.Round)
+class RoundAdmin(CitedAdmin):
+    list_display = [
+        "title",
+        "negotiation",
+        "sequence",
+        "level",
+        "status",
+        "start_date",
+        "date_precision",
+        "city",
+        "agenda_status",
+    ]
+    list_filter = ["negotiation", "level", "status", YearListFilter, "agenda_status"]
+    list_select_related = ["negotiation"]
+    search_fields = [
+        "title",
+        "slug",
+        "city",
+        "region",
+        "country",
+        "venue",
+        "occasion",
+        "negotiation__title",
+        "participants__name_as_reported",
+        "participants__person__name",
+        "participants__person__aliases__name",
+        "agenda_items__label",
+        "agenda_items__areas__aliases__name",
+    ]
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["negotiation", "citations"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["agenda_changes", "created", "updated"]
+    inlines = [AgendaItemInline, ParticipantInline, AnnotationInline]
+    fieldsets = [
+        (None, {"fields": ["negotiation", "sequence", "title", "slug", "level", "status"]}),
+        (
+            "When",
+            {
+                "fields": [
+                    ("start_date", "end_date", "date_precision"),
+                    "date_as_reported",
+                    "date_note",
+                ]
+            },
+        ),
+        ("Where", {"fields": [("city", "region", "country"), "venue", "occasion"]}),
+        ("What", {"fields": ["summary", "outcomes", "agenda_status", "agenda_changes"]}),
+        ("Provenance", {"fields": ["citations", "created", "updated"]}),
+    ]
+
+    @admin.display(description="Agenda changes against the previous round with a known agenda")
+    def agenda_changes(self, round_):
+        if not round_.pk:
+            return "Save the round to see how its agenda changed."
+        return render_agenda_changes(round_agenda_changes(round_))
+
+
+@admin.register(models.Participant)
+class ParticipantAdmin(CitedAdmin):
+    list_display = ["name_as_reported", "person", "party", "round", "role"]
+    list_filter = ["party"]
+    list_select_related = ["person", "party", "round"]
+    search_fields = ["name_as_reported", "person__name", "person__aliases__name", "round__title"]
+    autocomplete_fields = ["round", "person", "party", "organization", "citations"]
+
+
+# --- Agenda ---------------------------------------------------------------------------------
+
+
+class AgendaAreaAliasInline(CitedInline):
+    model = models.AgendaAreaAlias
+    fields = ["name", "kind", "note", "citations"]
+
+
+@admin.register(models.AgendaArea)
+class AgendaAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "aliases_list"]
+    search_fields = ["name", "slug", "aliases__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created", "updated"]
+    inlines = [AgendaAreaAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description="Aliases")
+    def aliases_list(self, area):
+        return ", ".join(alias.name for alias in area.aliases.all())
+
+
+@admin.register(models.AgendaAreaAlias)
+class AgendaAreaAliasAdmin(CitedAdmin):
+    list_display = ["name", "area", "kind"]
+    list_filter = ["kind", "area"]
+    list_select_related = ["area"]
+    search_fields = ["name", "area__name"]
+    autocomplete_fields = ["area", "citations"]
+
+
+@admin.register(models.AgendaItem)
+class AgendaItemAdmin(CitedAdmin):
+    form = AgendaItemForm
+    list_display = ["label", "round", "order", "areas_list"]
+    list_filter = ["round__negotiation", "areas"]
+    list_select_related = ["round"]
+    search_fields = ["label", "slug", "round__title", "areas__name", "areas__aliases__name"]
+    autocomplete_fields = ["round", "citations"]
+    fields = ["round", "label", "order", "slug", "canonical_areas", "notes", "citations"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("areas")
+
+    def get_readonly_fields(self, request, obj=None):
+        # An item never moves between rounds: its area links belong to its round.
+        return [*super().get_readonly_fields(request, obj), *(["round"] if obj else [])]
+
+    @admin.display(description="Areas")
+    def areas_list(self, item):
+        return ", ".join(area.name for area in item.areas.all())
+
+
+@admin.register(models.AgendaItemArea)
+class AgendaItemAreaAdmin(admin.ModelAdmin):
+    list_display = ["item", "area", "round"]
+    list_filter = ["area"]
+    list_select_related = ["item__round", "area", "round"]
+    autocomplete_fields = ["item", "area"]
+    readonly_fields = ["round"]
+
+
+@admin.register(models.AgendaChangeAnnotation)
+class AgendaChangeAnnotationAdmin(CitedAdmin):
+    list_display = ["round", "area", "change"]
+    list_filter = ["change", "area"]
+    list_select_related = ["round", "area"]
+    search_fields = ["note", "round__title", "area__name"]
+    autocomplete_fields = ["round", "area", "citations"]
+
+
+# --- Deadlines, measures, positions ----------------------------------------------------------
+
+
+@admin.register(models.Deadline)
+class DeadlineAdmin(CitedAdmin):
+    list_display = ["title", "date", "date_precision", "kind", "negotiation"]
+    list_filter = ["kind", "negotiation", "date_precision"]
+    list_select_related = ["negotiation"]
+    search_fields = ["title", "slug", "description", "date_as_reported"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["negotiation", "measure", "citations"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(models.Measure)
+class MeasureAdmin(CitedAdmin):
+    list_display = ["title", "kind", "rate_percent", "status", "imposing_party", "target_party"]
+    list_filter = ["kind", "status", "imposing_party", "target_party"]
+    list_select_related = ["imposing_party", "target_party"]
+    search_fields = ["title", "slug", "scope"]
+    autocomplete_fields = ["imposing_party", "target_party", "negotiation", "citations"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(models.Position)
+class PositionAdmin(CitedAdmin):
+    list_display = ["slug", "party", "kind", "speaker_name_as_reported", "round", "area"]
+    list_filter = ["party", "kind", "area", "negotiation"]
+    list_select_related = ["party", "round", "area"]
+    search_fields = [
+        "slug",
+        "summary",
+        "speaker_name_as_reported",
+        "speaker__name",
+        "speaker__aliases__name",
+    ]
+    autocomplete_fields = [
+        "party",
+        "speaker",
+        "organization",
+        "negotiation",
+        "round",
+        "area",
+        "citations",
+    ]
+
+
+# --- Sources, citations, disagreements ---------------------------------------------------------
+
+
+class CitationInline(admin.TabularInline):
+    model = models.Citation
+    fields = ["slug", "quote", "note"]
+    extra = 0
+
+
+@admin.register(models.Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "published_at", "seed_file", "slug"]
+    list_filter = ["publisher"]
+    search_fields = ["title", "publisher", "authors", "slug", "seed_file"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["cited_by", "created", "updated"]
+    inlines = [CitationInline]
+    formfield_overrides = {db_models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="Everything that cites this source")
+    def cited_by(self, source):
+        if not source.pk:
+            return "-"
+        facts = facts_citing(source)
+        if not facts:
+            return "Nothing cites this source yet."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{}: {} <small>(citing {})</small></li>",
+                (
+                    (kind.capitalize(), admin_link(fact), admin_link(citation, citation.slug))
+                    for kind, fact, citation in facts
+                ),
+            ),
+        )
+
+
+@admin.register(models.Citation)
+class CitationAdmin(admin.ModelAdmin):
+    list_display = ["slug", "source", "short_quote"]
+    list_filter = ["source"]
+    list_select_related = ["source"]
+    search_fields = ["slug", "quote", "source__title", "source__publisher", "source__slug"]
+    autocomplete_fields = ["source"]
+    readonly_fields = ["created", "updated"]
+
+    @admin.display(description="Quote")
+    def short_quote(self, citation):
+        return citation.quote if len(citation.quote) <= 100 else f"{citation.quote[:97]}..."
+
+
+class DisagreementClaimInline(CitedInline):
+    model = models.DisagreementClaim
+    fields = ["label", "claim", "citations"]
+
+
+@admin.register(models.Disagreement)
+class DisagreementAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "round", "area"]
+    list_filter = ["status", "negotiation"]
+    list_select_related = ["round", "area"]
+    search_fields = ["title", "slug", "note"]
+    autocomplete_fields = ["negotiation", "round", "area"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["created", "updated"]
+    inlines = [DisagreementClaimInline]
+
+
+@admin.register(models.DisagreementClaim)
+class DisagreementClaimAdmin(CitedAdmin):
+    list_display = ["disagreement", "label"]
+    autocomplete_fields = ["disagreement", "citations"]
+    search_fields = ["claim", "disagreement__title"]

@@ -1,0 +1,148 @@
+"""What is on the table: the canonical agenda taxonomy and each round's agenda as reported."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+
+from negotiations.choices import AgendaChange
+from negotiations.models.base import Alias, SluggedModel, TimeStampedModel, child_manager, cited_by
+from negotiations.models.talks import Round
+
+
+class AgendaArea(SluggedModel):
+    """A canonical agenda area (currency policy, rules of origin) that reported labels map to."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class AgendaAreaAlias(Alias):
+    """Other words for an area ("monetary policy" for currency policy); unique across areas."""
+
+    area = models.ForeignKey(AgendaArea, on_delete=models.CASCADE, related_name="aliases")
+    citations = cited_by("agenda_area_aliases")
+
+    objects = child_manager("area", "name")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agenda area aliases"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="unique_agenda_area_alias",
+                violation_error_message="This alias already names another agenda area.",
+            ),
+        ]
+
+    def natural_key(self):
+        return (self.area.slug, self.name)
+
+    natural_key.dependencies = ["negotiations.agendaarea"]
+
+
+class AgendaItem(SluggedModel):
+    """One entry of a round's agenda, with the label exactly as the source reported it.
+
+    A reported item may cover more than one canonical area ("tariff and non-tariff
+    measures" covers tariffs and non-tariff measures); no area appears twice in a round.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="agenda_items")
+    label = models.CharField(max_length=250, help_text="The agenda item exactly as reported.")
+    order = models.PositiveIntegerField(default=0)
+    notes = models.TextField(blank=True)
+    areas = models.ManyToManyField(
+        AgendaArea, through="AgendaItemArea", related_name="agenda_items"
+    )
+    citations = cited_by("agenda_items")
+
+    class Meta:
+        ordering = ["round", "order", "id"]
+
+    def __str__(self):
+        return f"{self.label} ({self.round})"
+
+    def clean(self):
+        if self.pk and self.round_id:
+            stored_round = type(self).objects.filter(pk=self.pk).values_list("round_id", flat=True)
+            if stored_round and stored_round[0] != self.round_id:
+                raise ValidationError(
+                    {"round": "An agenda item cannot move to another round; create a new one."}
+                )
+
+
+class AgendaItemArea(TimeStampedModel):
+    """Maps an agenda item to a canonical area; the copied round keeps areas unique per round."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="area_links")
+    area = models.ForeignKey(AgendaArea, on_delete=models.PROTECT, related_name="item_links")
+    round = models.ForeignKey(
+        Round,
+        on_delete=models.CASCADE,
+        related_name="agenda_area_links",
+        editable=False,
+        help_text="Always the item's round, copied so the database keeps areas unique per round.",
+    )
+
+    objects = child_manager("item", "area__slug")
+
+    class Meta:
+        ordering = ["item", "area__name"]
+        verbose_name = "agenda item area"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "area"],
+                name="unique_area_per_round",
+                violation_error_message="This area is already on this round's agenda.",
+            ),
+            models.UniqueConstraint(fields=["item", "area"], name="unique_area_per_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.item.label} -> {self.area.name}"
+
+    def save(self, *args, **kwargs):
+        self.round_id = self.item.round_id
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.item.slug, self.area.slug)
+
+    natural_key.dependencies = ["negotiations.agendaitem", "negotiations.agendaarea"]
+
+    def clean(self):
+        if self.item_id and self.round_id and self.round_id != self.item.round_id:
+            raise ValidationError({"item": "The agenda item belongs to another round."})
+
+
+class AgendaChangeAnnotation(TimeStampedModel):
+    """An editor's explanation, with sources, of why an area was added, dropped or kept."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="annotations")
+    area = models.ForeignKey(AgendaArea, on_delete=models.CASCADE, related_name="annotations")
+    change = models.CharField(max_length=10, choices=AgendaChange.choices)
+    note = models.TextField()
+    citations = cited_by("agenda_change_annotations")
+
+    objects = child_manager("round", "area__slug")
+
+    class Meta:
+        ordering = ["round", "area__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "area"], name="unique_annotation"),
+        ]
+
+    def __str__(self):
+        return f"{self.area} {self.get_change_display().lower()} at {self.round}"
+
+    def natural_key(self):
+        return (self.round.slug, self.area.slug)
+
+    natural_key.dependencies = ["negotiations.round", "negotiations.agendaarea"]

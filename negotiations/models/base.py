@@ -1,0 +1,113 @@
+"""Abstract building blocks: timestamps, slugs as natural keys, aliases, citations."""
+
+from django.db import models
+
+from negotiations.choices import AliasKind
+
+
+class TimeStampedModel(models.Model):
+    """Every record knows when it was created and last changed, so dashboards can sync."""
+
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SluggedModel(TimeStampedModel):
+    """A record addressed by a slug: its stable identity across databases, fixtures and the API."""
+
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="Stable identifier used in URLs, fixtures and dashboards. Do not change lightly.",
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+def cited_by(related_name: str) -> models.ManyToManyField:
+    """The citations (source + verbatim quote) that support a fact."""
+    return models.ManyToManyField(
+        "negotiations.Citation",
+        related_name=related_name,
+        blank=True,
+        help_text="Sources with the verbatim quotes that support this record.",
+    )
+
+
+class ChildManager(models.Manager):
+    """Natural key of a record that lives inside a slugged parent: parent slug + own fields.
+
+    Built with child_manager(); the key is described by class attributes because Django
+    subclasses a model's default manager, without arguments, for related managers.
+    """
+
+    parent_field: str = ""
+    key_fields: tuple[str, ...] = ()
+
+    def get_by_natural_key(self, parent_slug, *values):
+        lookup = {f"{self.parent_field}__slug": parent_slug}
+        lookup.update(zip(self.key_fields, values, strict=True))
+        return self.get(**lookup)
+
+
+def child_manager(parent_field: str, *key_fields: str) -> ChildManager:
+    manager_class = type(
+        "ChildManager",
+        (ChildManager,),
+        {"parent_field": parent_field, "key_fields": key_fields, "__module__": __name__},
+    )
+    return manager_class()
+
+
+class Alias(TimeStampedModel):
+    """Another name for something: a variant, a misspelling, an abbreviation, a synonym.
+
+    Variants found in sources are stored as aliases of the one canonical record, never as
+    new records, so that search by any spelling finds the same person, party or area.
+    """
+
+    name = models.CharField(max_length=200, help_text="The alternative name exactly as written.")
+    kind = models.CharField(max_length=20, choices=AliasKind.choices, default=AliasKind.VARIANT)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+
+def end_not_before_start(name: str, start: str = "start_date", end: str = "end_date"):
+    """Database-level rule: an end date, when both are known, is not before the start."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{end}__isnull": True})
+        | models.Q(**{f"{start}__isnull": True})
+        | models.Q(**{f"{end}__gte": models.F(start)}),
+        name=name,
+        violation_error_message="The end date cannot be before the start date.",
+    )
+
+
+def validate_date_range(instance, start: str = "start_date", end: str = "end_date"):
+    """Editor-facing twin of end_not_before_start: names the field that is wrong."""
+    from django.core.exceptions import ValidationError
+
+    start_value, end_value = getattr(instance, start), getattr(instance, end)
+    if start_value and end_value and end_value < start_value:
+        raise ValidationError(
+            {end: f"The end date ({end_value}) cannot be before the start date ({start_value})."}
+        )

@@ -1,0 +1,221 @@
+"""What is negotiated and when: negotiation tracks, their rounds and who took part."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from negotiations.choices import (
+    AgendaStatus,
+    DatePrecision,
+    NegotiationRelationKind,
+    NegotiationStatus,
+    RoundLevel,
+    RoundStatus,
+)
+from negotiations.models.actors import Organization, Party, Person
+from negotiations.models.base import (
+    SluggedModel,
+    TimeStampedModel,
+    child_manager,
+    cited_by,
+    end_not_before_start,
+    validate_date_range,
+)
+
+
+class Negotiation(SluggedModel):
+    """A negotiation track between parties with a goal (the 2025 Korea-US tariff talks)."""
+
+    title = models.CharField(max_length=250)
+    parties = models.ManyToManyField(Party, related_name="negotiations")
+    organizations = models.ManyToManyField(
+        Organization,
+        related_name="negotiations",
+        blank=True,
+        help_text="Ministries and agencies that lead the track.",
+    )
+    goal = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=NegotiationStatus.choices, default=NegotiationStatus.ACTIVE
+    )
+    summary = models.TextField(blank=True)
+    citations = cited_by("negotiations")
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class NegotiationRelation(TimeStampedModel):
+    """How two tracks relate: one spun off from another (currency talks from the tariff talks)."""
+
+    from_negotiation = models.ForeignKey(
+        Negotiation, on_delete=models.CASCADE, related_name="relations_from"
+    )
+    to_negotiation = models.ForeignKey(
+        Negotiation, on_delete=models.CASCADE, related_name="relations_to"
+    )
+    kind = models.CharField(max_length=20, choices=NegotiationRelationKind.choices)
+    note = models.TextField(blank=True)
+    citations = cited_by("negotiation_relations")
+
+    objects = child_manager("from_negotiation", "to_negotiation__slug", "kind")
+
+    class Meta:
+        ordering = ["from_negotiation__title", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_negotiation", "to_negotiation", "kind"],
+                name="unique_negotiation_relation",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_negotiation=models.F("to_negotiation")),
+                name="negotiation_relation_not_self",
+                violation_error_message="A negotiation cannot be related to itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_negotiation} {self.get_kind_display().lower()} {self.to_negotiation}"
+
+    def natural_key(self):
+        return (self.from_negotiation.slug, self.to_negotiation.slug, self.kind)
+
+    natural_key.dependencies = ["negotiations.negotiation"]
+
+
+class Round(SluggedModel):
+    """A meeting in a negotiation, held or planned, at a level, a place and a date.
+
+    Dates keep their precision: a round planned for "next week" stores that week as
+    start_date..end_date with precision "week", never a made-up exact day. The agenda
+    status says whether any source reported the agenda: an unreported agenda is unknown,
+    which is not the same as an empty one.
+    """
+
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="rounds")
+    sequence = models.PositiveIntegerField(
+        help_text="Order of the round within its negotiation (1, 2, 3...)."
+    )
+    title = models.CharField(max_length=250)
+    level = models.CharField(
+        max_length=20, choices=RoundLevel.choices, default=RoundLevel.UNSPECIFIED, db_index=True
+    )
+    status = models.CharField(
+        max_length=20, choices=RoundStatus.choices, default=RoundStatus.PLANNED, db_index=True
+    )
+    start_date = models.DateField(null=True, blank=True, db_index=True)
+    end_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Last day of the round, or of the window a coarse date falls in.",
+    )
+    date_precision = models.CharField(
+        max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    date_as_reported = models.CharField(
+        max_length=200, blank=True, help_text='The date as the source wrote it ("next week").'
+    )
+    date_note = models.TextField(
+        blank=True, help_text="How a relative or approximate date was resolved."
+    )
+    city = models.CharField(max_length=120, blank=True, db_index=True)
+    region = models.CharField(max_length=120, blank=True)
+    country = models.CharField(
+        max_length=2, blank=True, db_index=True, help_text="ISO 3166 alpha-2 code."
+    )
+    venue = models.CharField(max_length=250, blank=True)
+    occasion = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="e.g. on the sidelines of the APEC trade ministers' meeting.",
+    )
+    summary = models.TextField(blank=True)
+    outcomes = models.TextField(blank=True)
+    agenda_status = models.CharField(
+        max_length=20,
+        choices=AgendaStatus.choices,
+        default=AgendaStatus.NOT_REPORTED,
+        db_index=True,
+        help_text="Unknown is not empty: leave 'not reported' unless a source reports the agenda.",
+    )
+    citations = cited_by("rounds")
+
+    class Meta:
+        ordering = ["negotiation__title", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["negotiation", "sequence"],
+                name="unique_round_sequence",
+                violation_error_message="This negotiation already has a round with this sequence.",
+            ),
+            end_not_before_start("round_end_not_before_start"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(start_date__isnull=False),
+                name="round_end_needs_start",
+                violation_error_message="A round with an end date needs a start date.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["start_date", "id"], name="round_start_id_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        validate_date_range(self)
+        if self.end_date and not self.start_date:
+            raise ValidationError({"start_date": "A round with an end date needs a start date."})
+
+
+class Participant(TimeStampedModel):
+    """Someone at a round, for a side, with the name exactly as the source reported it."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        null=True,
+        blank=True,
+        help_text="Empty when the source does not name the person (director-level officials).",
+    )
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="participations")
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        null=True,
+        blank=True,
+    )
+    name_as_reported = models.CharField(max_length=200)
+    role = models.CharField(
+        max_length=200, blank=True, help_text="Capacity at this round, as reported."
+    )
+    citations = cited_by("participants")
+
+    objects = child_manager("round", "party__slug", "name_as_reported")
+
+    class Meta:
+        ordering = ["round", "party__code", "name_as_reported"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "party", "name_as_reported"], name="unique_participant_name"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "person"],
+                condition=models.Q(person__isnull=False),
+                name="unique_participant_person",
+                violation_error_message="This person already takes part in this round.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name_as_reported} ({self.party.code}) at {self.round}"
+
+    def natural_key(self):
+        return (self.round.slug, self.party.slug, self.name_as_reported)
+
+    natural_key.dependencies = ["negotiations.round", "negotiations.party"]

@@ -1,0 +1,85 @@
+"""Small builders for test data that is independent of the seed fixtures."""
+
+import datetime
+import itertools
+
+from negotiations import models
+from negotiations.choices import AgendaStatus, RoundStatus
+
+_counter = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{next(_counter)}"
+
+
+def party(**fields) -> models.Party:
+    slug = fields.pop("slug", unique("party"))
+    return models.Party.objects.create(
+        slug=slug,
+        name=fields.pop("name", slug.title()),
+        code=fields.pop("code", slug[-8:]),
+        **fields,
+    )
+
+
+def negotiation(**fields) -> models.Negotiation:
+    parties = fields.pop("parties", None)
+    slug = fields.pop("slug", unique("negotiation"))
+    created = models.Negotiation.objects.create(
+        slug=slug, title=fields.pop("title", slug.replace("-", " ")), **fields
+    )
+    created.parties.set(parties if parties is not None else [party(), party()])
+    return created
+
+
+def area(**fields) -> models.AgendaArea:
+    slug = fields.pop("slug", unique("area"))
+    return models.AgendaArea.objects.create(
+        slug=slug, name=fields.pop("name", slug.replace("-", " ").title()), **fields
+    )
+
+
+def round(negotiation, sequence: int, **fields) -> models.Round:
+    agenda = fields.pop("agenda", None)
+    slug = fields.pop("slug", unique(f"{negotiation.slug}-round-{sequence}"))
+    defaults = {
+        "title": f"Round {sequence}",
+        "status": RoundStatus.HELD,
+        "start_date": datetime.date(2025, 1, 1) + datetime.timedelta(days=7 * sequence),
+        "agenda_status": AgendaStatus.REPORTED if agenda is not None else AgendaStatus.NOT_REPORTED,
+    }
+    created = models.Round.objects.create(
+        negotiation=negotiation, sequence=sequence, slug=slug, **{**defaults, **fields}
+    )
+    for order, (label, areas) in enumerate((agenda or {}).items(), start=1):
+        agenda_item(created, label, areas, order=order)
+    return created
+
+
+def agenda_item(round, label: str, areas, **fields) -> models.AgendaItem:
+    item = models.AgendaItem.objects.create(
+        round=round, label=label, slug=fields.pop("slug", unique("item")), **fields
+    )
+    for mapped in areas if isinstance(areas, list | tuple) else [areas]:
+        models.AgendaItemArea.objects.create(item=item, area=mapped, round=round)
+    return item
+
+
+def source(**fields) -> models.Source:
+    slug = fields.pop("slug", unique("source"))
+    return models.Source.objects.create(
+        slug=slug,
+        title=fields.pop("title", slug),
+        publisher=fields.pop("publisher", "Test"),
+        **fields,
+    )
+
+
+def citation(source_=None, quote="A quote.", **fields) -> models.Citation:
+    return models.Citation.objects.create(
+        source=source_ or source(),
+        quote=quote,
+        slug=fields.pop("slug", unique("citation")),
+        **fields,
+    )

@@ -1,0 +1,229 @@
+"""The admin as editors use it: every page renders, bad edits save nothing."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from negotiations import models
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+NEGOTIATION_MODELS = [m for m in REGISTERED if m._meta.app_label == "negotiations"]
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def form_data(form) -> dict:
+    """What a browser would post back for a bound or unbound form, unchanged."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        key = form.add_prefix(name)
+        if value is None or value is False:
+            continue
+        if value is True:
+            data[key] = "on"
+        elif isinstance(value, list | tuple):
+            data[key] = [str(getattr(item, "pk", item)) for item in value]
+        else:
+            data[key] = str(value)
+    return data
+
+
+def change_form_data(response) -> dict:
+    data = form_data(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(form_data(formset.management_form))
+        for form in formset.initial_forms:
+            data.update(form_data(form))
+    return data
+
+
+@pytest.mark.parametrize("model", NEGOTIATION_MODELS, ids=lambda m: m._meta.model_name)
+def test_changelist_add_and_change_pages_render(staff_client, model):
+    assert staff_client.get(admin_url(model, "changelist")).status_code == 200
+    assert staff_client.get(admin_url(model, "changelist"), {"q": "Bessent"}).status_code == 200
+    assert staff_client.get(admin_url(model, "add")).status_code == 200
+    instance = model.objects.order_by("pk").first()
+    assert instance is not None, f"the seed data has no {model._meta.verbose_name}"
+    assert staff_client.get(admin_url(model, "change", instance.pk)).status_code == 200
+
+
+def test_round_changelist_filters_and_date_hierarchy(staff_client):
+    url = admin_url(models.Round, "changelist")
+    response = staff_client.get(url, {"year": "2025", "level": "ministerial"})
+    assert response.status_code == 200
+    assert [r.slug for r in response.context["cl"].result_list] == ["jeju-ministerial-2025-05-16"]
+    assert staff_client.get(url, {"start_date__year": "2025"}).status_code == 200
+
+
+def test_round_search_finds_rounds_by_a_misspelled_participant(staff_client):
+    response = staff_client.get(admin_url(models.Round, "changelist"), {"q": "Bescent"})
+    slugs = {r.slug for r in response.context["cl"].result_list}
+    assert "washington-2plus2-2025-04-24" in slugs
+
+
+def test_person_found_by_any_alias(staff_client):
+    response = staff_client.get(admin_url(models.Person, "changelist"), {"q": "Jamie Son"})
+    assert [p.slug for p in response.context["cl"].result_list] == ["jamieson-greer"]
+
+
+def test_jeju_agenda_panel_shows_currency_policy_dropped(staff_client):
+    jeju = models.Round.objects.get(slug="jeju-ministerial-2025-05-16")
+    response = staff_client.get(admin_url(models.Round, "change", jeju.pk))
+    html = response.content.decode()
+
+    dropped = html.split('class="agenda-dropped"')[1].split("</p>")[0]
+    assert "Currency policy" in dropped
+    assert "Investment cooperation" in dropped
+    assert "Digital trade" in html.split('class="agenda-added"')[1].split("</p>")[0]
+    assert "Skipped First round of technical consultations" in html
+
+
+def test_source_admin_lists_everything_that_cites_it(staff_client):
+    source = models.Source.objects.get(slug="joongang-2025-05-16")
+    jeju = models.Round.objects.get(slug="jeju-ministerial-2025-05-16")
+    html = staff_client.get(admin_url(models.Source, "change", source.pk)).content.decode()
+    cited_by = html.split("Everything that cites this source")[1]
+    assert f'href="{admin_url(models.Round, "change", jeju.pk)}"' in cited_by
+    assert "Agenda item: " in cited_by
+
+
+def test_round_end_before_start_shows_a_message_and_saves_nothing(staff_client):
+    jeju = models.Round.objects.get(slug="jeju-ministerial-2025-05-16")
+    url = admin_url(models.Round, "change", jeju.pk)
+    data = change_form_data(staff_client.get(url))
+    data.update(title="Edited title", end_date="2025-05-01")
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "cannot be before the start date" in response.content.decode()
+    jeju.refresh_from_db()
+    assert jeju.title != "Edited title"
+    assert jeju.end_date is None or jeju.end_date >= jeju.start_date
+
+
+def test_unchanged_round_form_saves(staff_client):
+    jeju = models.Round.objects.get(slug="jeju-ministerial-2025-05-16")
+    url = admin_url(models.Round, "change", jeju.pk)
+    data = change_form_data(staff_client.get(url))
+    data["summary"] = "Edited in the admin."
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    jeju.refresh_from_db()
+    assert jeju.summary == "Edited in the admin."
+    assert jeju.agenda_items.count() == 6
+
+
+def test_duplicate_area_in_a_round_shows_a_message_and_saves_nothing(staff_client):
+    talks = factories.negotiation()
+    round_ = factories.round(talks, 1, agenda={})
+    fx = models.AgendaArea.objects.get(slug="currency-policy")
+    url = admin_url(models.Round, "change", round_.pk)
+    data = change_form_data(staff_client.get(url))
+    data.update(
+        {
+            "title": "Changed",
+            "agenda_items-TOTAL_FORMS": "2",
+            "agenda_items-0-label": "currency policy",
+            "agenda_items-0-order": "1",
+            "agenda_items-0-slug": "dup-currency",
+            "agenda_items-0-canonical_areas": [str(fx.pk)],
+            "agenda_items-1-label": "monetary policy",
+            "agenda_items-1-order": "2",
+            "agenda_items-1-slug": "dup-monetary",
+            "agenda_items-1-canonical_areas": [str(fx.pk)],
+        }
+    )
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Currency policy appears twice on this round" in response.content.decode()
+    round_.refresh_from_db()
+    assert round_.title != "Changed"
+    assert not round_.agenda_items.exists()
+
+
+def test_inline_agenda_item_with_two_areas_is_saved(staff_client):
+    talks = factories.negotiation()
+    round_ = factories.round(talks, 1, agenda={})
+    tariffs = models.AgendaArea.objects.get(slug="tariffs")
+    ntm = models.AgendaArea.objects.get(slug="non-tariff-measures")
+    url = admin_url(models.Round, "change", round_.pk)
+    data = change_form_data(staff_client.get(url))
+    data.update(
+        {
+            "agenda_items-TOTAL_FORMS": "1",
+            "agenda_items-0-label": "tariff and non-tariff measures",
+            "agenda_items-0-order": "1",
+            "agenda_items-0-slug": "two-areas",
+            "agenda_items-0-canonical_areas": [str(tariffs.pk), str(ntm.pk)],
+        }
+    )
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 302
+    item = round_.agenda_items.get()
+    assert set(item.areas.all()) == {tariffs, ntm}
+
+
+def test_standalone_agenda_item_refuses_an_area_already_in_its_round(staff_client):
+    jeju = models.Round.objects.get(slug="jeju-ministerial-2025-05-16")
+    fx = models.AgendaArea.objects.get(slug="economic-security")
+    response = staff_client.post(
+        admin_url(models.AgendaItem, "add"),
+        {
+            "round": jeju.pk,
+            "label": "economic security again",
+            "order": "9",
+            "slug": "economic-security-again",
+            "canonical_areas": [str(fx.pk)],
+        },
+    )
+    assert response.status_code == 200
+    assert "already on this round" in response.content.decode()
+    assert not models.AgendaItem.objects.filter(slug="economic-security-again").exists()
+
+
+def test_admin_requires_staff(client, django_user_model):
+    user = django_user_model.objects.create_user(username="reader", password="x" * 12)
+    client.force_login(user)
+    response = client.get(admin_url(models.Round, "changelist"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_add_round_with_coarse_date(staff_client):
+    talks = models.Negotiation.objects.get(slug="kr-us-tariff-talks-2025")
+    url = admin_url(models.Round, "add")
+    data = change_form_data(staff_client.get(url))
+    data.update(
+        negotiation=str(talks.pk),
+        sequence="99",
+        title="Third round of technical consultations",
+        slug="technical-3",
+        level="working",
+        status="planned",
+        start_date="2025-06-01",
+        end_date="2025-06-30",
+        date_precision="month",
+        date_as_reported="in June",
+        agenda_status="not_reported",
+    )
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    created = models.Round.objects.get(slug="technical-3")
+    assert created.date_precision == "month"
+    assert created.start_date == datetime.date(2025, 6, 1)

@@ -1,0 +1,180 @@
+"""The seed fixtures are data under test: they load, reload, round-trip and cite verbatim."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection
+
+from negotiations import models
+from negotiations.choices import AgendaStatus, DatePrecision, RoundStatus
+from tests.conftest import SEED_FIXTURE
+
+pytestmark = pytest.mark.django_db
+
+SEEDS_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
+APP_MODELS = list(apps.get_app_config("negotiations").get_models())
+
+
+def empty_negotiations_tables():
+    tables = [model._meta.db_table for model in APP_MODELS]
+    tables += [
+        field.remote_field.through._meta.db_table
+        for model in APP_MODELS
+        for field in model._meta.local_many_to_many
+        if field.remote_field.through._meta.auto_created
+    ]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
+            cursor.execute(sql)
+
+
+def row_counts():
+    counts = {model._meta.label: model.objects.count() for model in APP_MODELS}
+    for model in APP_MODELS:
+        for field in model._meta.local_many_to_many:
+            counts[f"{model._meta.label}.{field.name}"] = field.remote_field.through.objects.count()
+    return counts
+
+
+def dump() -> str:
+    out = io.StringIO()
+    call_command(
+        "dumpdata",
+        "negotiations",
+        natural_foreign=True,
+        natural_primary=True,
+        indent=2,
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def test_loads_into_an_empty_database_and_reloads_without_duplicates():
+    empty_negotiations_tables()
+    assert sum(row_counts().values()) == 0
+
+    call_command("loaddata", SEED_FIXTURE, verbosity=0)
+    first = row_counts()
+    call_command("loaddata", SEED_FIXTURE, verbosity=0)
+
+    assert row_counts() == first
+    assert first["negotiations.Round"] >= 4
+    assert first["negotiations.Citation"] >= 30
+
+
+def test_dumpdata_loaddata_round_trip_is_unchanged(tmp_path):
+    before = dump()
+    path = tmp_path / "dump.json"
+    path.write_text(before)
+
+    empty_negotiations_tables()
+    call_command("loaddata", str(path), verbosity=0)
+
+    assert json.loads(dump()) == json.loads(before)
+
+
+def test_fixture_file_uses_natural_keys_only():
+    fixture = json.loads(
+        (Path(settings.BASE_DIR) / "fixtures" / f"{SEED_FIXTURE}.json").read_text()
+    )
+    assert fixture, "the seed fixture is empty"
+    assert all("pk" not in entry for entry in fixture), "fixtures must use natural keys"
+
+
+def test_every_quote_is_verbatim_from_its_source():
+    texts = {path.name: path.read_text() for path in SEEDS_DIR.glob("*.txt")}
+    assert len(texts) == 5
+    for citation in models.Citation.objects.select_related("source"):
+        assert citation.source.seed_file in texts, citation.source
+        assert citation.quote in texts[citation.source.seed_file], citation.slug
+
+
+def test_every_source_comes_from_a_seed_file_and_is_cited():
+    sources = models.Source.objects.all()
+    assert {source.seed_file for source in sources} == {
+        path.name for path in SEEDS_DIR.glob("*.txt")
+    }
+    for source in sources:
+        assert source.citations.exists(), source.slug
+
+
+@pytest.mark.parametrize("related_name", sorted(models.CITED_MODELS))
+def test_every_fact_is_cited(related_name):
+    model = models.CITED_MODELS[related_name]
+    uncited = [str(obj) for obj in model.objects.filter(citations=None)]
+    assert uncited == []
+
+
+@pytest.mark.parametrize(
+    ("alias", "person"),
+    [
+        ("Scott Bescent", "scott-bessent"),
+        ("Scott Becent", "scott-bessent"),
+        ("Anne Duk Gae-woon", "ahn-duk-geun"),
+        ("Jamie Son Greer", "jamieson-greer"),
+        ("Choi Sangmok", "choi-sang-mok"),
+    ],
+)
+def test_spelling_variants_are_aliases_not_people(alias, person):
+    assert models.PersonAlias.objects.get(name=alias).person.slug == person
+    assert not models.Person.objects.filter(name=alias).exists()
+
+
+def test_monetary_policy_is_an_alias_of_currency_policy():
+    alias = models.AgendaAreaAlias.objects.get(name__iexact="monetary policy")
+    assert alias.area.slug == "currency-policy"
+
+
+def test_first_technical_round_has_an_unknown_agenda():
+    technical = models.Round.objects.get(slug="washington-technical-1-2025-05-01")
+    assert technical.agenda_status == AgendaStatus.NOT_REPORTED
+    assert not technical.agenda_items.exists()
+    assert technical.level == "director"
+
+
+def test_next_week_keeps_its_precision():
+    planned = models.Round.objects.get(slug="technical-2-week-of-2025-05-19")
+    assert planned.status == RoundStatus.PLANNED
+    assert planned.date_precision == DatePrecision.WEEK
+    assert planned.date_as_reported == "next week"
+    assert (planned.end_date - planned.start_date).days == 4
+    assert planned.date_note
+
+
+def test_deadlines_of_the_talks():
+    deadlines = dict(
+        models.Deadline.objects.filter(negotiation__slug="kr-us-tariff-talks-2025").values_list(
+            "slug", "date"
+        )
+    )
+    assert str(deadlines["tariff-pause-expiry-2025-07-08"]) == "2025-07-08"
+    assert str(deadlines["korea-snap-election-2025-06-03"]) == "2025-06-03"
+
+
+def test_disagreement_about_currency_policy_keeps_both_versions():
+    disagreement = models.Disagreement.objects.get(slug="currency-policy-on-2025-04-24-agenda")
+    claims = list(disagreement.claims.all())
+    assert len(claims) >= 2
+    cited_sources = {c.source.slug for claim in claims for c in claim.citations.all()}
+    assert "reuters-2025-04-24" in cited_sources
+    assert len(cited_sources) >= 2
+
+
+def test_currency_track_spun_off_from_the_tariff_talks():
+    relation = models.NegotiationRelation.objects.get(
+        from_negotiation__slug="kr-us-currency-consultations-2025"
+    )
+    assert relation.kind == "spun_off_from"
+    assert relation.to_negotiation.slug == "kr-us-tariff-talks-2025"
+
+
+def test_every_seed_object_is_valid():
+    for model in APP_MODELS:
+        for obj in model.objects.all():
+            obj.full_clean()

@@ -1,0 +1,155 @@
+"""Integrity lives in the database, and clean() explains it to editors."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from negotiations import models
+from negotiations.domain.services import (
+    resolve_agenda_area,
+    set_agenda_item_areas,
+    set_round_agenda_areas,
+)
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def talks():
+    return factories.negotiation()
+
+
+def test_round_end_before_start_is_refused_by_the_database(talks):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.round(
+            talks, 1, start_date=datetime.date(2025, 5, 2), end_date=datetime.date(2025, 5, 1)
+        )
+
+
+def test_round_end_before_start_explained_by_clean(talks):
+    round_ = models.Round(
+        negotiation=talks,
+        sequence=1,
+        slug="bad-dates",
+        title="Bad dates",
+        start_date=datetime.date(2025, 5, 2),
+        end_date=datetime.date(2025, 5, 1),
+    )
+    with pytest.raises(ValidationError) as error:
+        round_.full_clean()
+    assert "end_date" in error.value.message_dict
+    assert "cannot be before" in error.value.message_dict["end_date"][0]
+
+
+def test_round_sequence_is_unique_within_a_negotiation(talks):
+    factories.round(talks, 1)
+    factories.round(factories.negotiation(), 1)  # another negotiation may reuse it
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.round(talks, 1)
+
+
+def test_duplicate_sequence_explained_by_full_clean(talks):
+    factories.round(talks, 1)
+    duplicate = models.Round(negotiation=talks, sequence=1, slug="dup", title="Duplicate")
+    with pytest.raises(ValidationError, match="already has a round with this sequence"):
+        duplicate.full_clean()
+
+
+def test_one_agenda_item_per_area_per_round(talks):
+    fx = factories.area()
+    round_ = factories.round(talks, 1, agenda={"currency": fx})
+    other = factories.agenda_item(round_, "monetary policy", [])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        models.AgendaItemArea.objects.create(item=other, area=fx)
+
+
+def test_service_refuses_an_area_twice_and_changes_nothing(talks):
+    fx, ntm = factories.area(), factories.area()
+    round_ = factories.round(talks, 1, agenda={"currency": fx})
+    other = factories.agenda_item(round_, "non-tariffs", [ntm])
+
+    with pytest.raises(ValidationError) as error:
+        set_agenda_item_areas(item=other, areas=[ntm, fx])
+
+    assert "already on this round's agenda" in error.value.message_dict["areas"][0]
+    assert list(other.areas.all()) == [ntm]
+
+
+def test_service_moves_an_area_between_items_of_a_round(talks):
+    fx = factories.area()
+    round_ = factories.round(talks, 1, agenda={"currency": fx})
+    first = round_.agenda_items.get()
+    second = factories.agenda_item(round_, "monetary policy", [])
+
+    set_round_agenda_areas(round=round_, areas_by_item={first: [], second: [fx]})
+
+    assert list(second.areas.all()) == [fx]
+    assert not first.areas.exists()
+
+
+def test_item_area_link_copies_the_round_of_its_item(talks):
+    round_ = factories.round(talks, 1, agenda={})
+    item = factories.agenda_item(round_, "energy", [])
+    link = models.AgendaItemArea(item=item, area=factories.area())
+    link.save()
+    assert link.round_id == round_.pk
+
+
+def test_agenda_item_cannot_move_to_another_round(talks):
+    first, second = factories.round(talks, 1, agenda={}), factories.round(talks, 2, agenda={})
+    item = factories.agenda_item(first, "energy", [])
+    item.round = second
+    with pytest.raises(ValidationError) as error:
+        item.full_clean()
+    assert "round" in error.value.message_dict
+
+
+def test_area_alias_names_one_area_only():
+    fx, other = factories.area(), factories.area()
+    fx.aliases.create(name="Exchange-rate policy")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        other.aliases.create(name="exchange-rate POLICY")
+
+
+def test_resolve_area_by_alias_any_case():
+    currency = models.AgendaArea.objects.get(slug="currency-policy")
+    assert resolve_agenda_area("Monetary Policy") == currency
+    assert resolve_agenda_area("currency-policy") == currency
+    assert resolve_agenda_area("no such area") is None
+
+
+def test_role_end_before_start_is_refused():
+    person = models.Person.objects.get(slug="ahn-duk-geun")
+    role = person.roles.first()
+    role.start_date, role.end_date = datetime.date(2025, 2, 1), datetime.date(2025, 1, 1)
+    with pytest.raises(ValidationError):
+        role.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        role.save()
+
+
+def test_position_round_must_belong_to_its_negotiation(talks):
+    position = models.Position.objects.exclude(round=None).first()
+    position.negotiation = talks
+    with pytest.raises(ValidationError) as error:
+        position.full_clean()
+    assert "round" in error.value.message_dict
+
+
+def test_every_model_has_created_and_updated():
+    from django.apps import apps
+
+    for model in apps.get_app_config("negotiations").get_models():
+        field_names = {field.name for field in model._meta.get_fields()}
+        assert {"created", "updated"} <= field_names, model
+
+
+def test_participant_keeps_the_name_as_reported():
+    participant = models.Participant.objects.get(
+        round__slug="washington-2plus2-2025-04-24", person__slug="scott-bessent"
+    )
+    assert participant.name_as_reported
+    assert participant.person.name == "Scott Bessent"
