@@ -54,7 +54,7 @@ def test_round_sequence_is_unique_within_a_negotiation(talks):
 def test_duplicate_sequence_explained_by_full_clean(talks):
     factories.round(talks, 1)
     duplicate = models.Round(negotiation=talks, sequence=1, slug="dup", title="Duplicate")
-    with pytest.raises(ValidationError, match="already has a round with this sequence"):
+    with pytest.raises(ValidationError, match="already has a round with sequence 1"):
         duplicate.full_clean()
 
 

@@ -165,9 +165,24 @@ class Round(SluggedModel):
         return self.title
 
     def clean(self):
-        validate_date_range(self)
+        errors = {}
         if self.end_date and not self.start_date:
-            raise ValidationError({"start_date": "A round with an end date needs a start date."})
+            errors["start_date"] = "A round with an end date needs a start date."
+        try:
+            validate_date_range(self)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        taken = (
+            type(self)
+            .objects.filter(negotiation_id=self.negotiation_id, sequence=self.sequence)
+            .exclude(pk=self.pk)
+        )
+        if self.negotiation_id and self.sequence is not None and taken.exists():
+            errors["sequence"] = (
+                f"This negotiation already has a round with sequence {self.sequence}."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Participant(TimeStampedModel):

@@ -1,0 +1,742 @@
+"""Serializers: the shape of every resource, its validation and its OpenAPI schema.
+
+Relations are written as slugs (stable across databases) and read either as slugs or,
+where a dashboard needs more than the identifier, as small embedded objects ("refs").
+Validation runs the model's own full_clean(), so the API and the admin enforce the same
+rules; a rule the database enforces is reported as a 400 naming the field, never a 500.
+"""
+
+import copy
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django.utils.text import slugify
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from negotiations import models
+from negotiations.choices import AgendaChange, AgendaStatus
+from negotiations.domain.deadlines import STATUSES, deadline_status
+from negotiations.domain.services import resolve_agenda_area, set_agenda_item_areas
+
+# --- Refs: written as a slug, read as a small object ------------------------------------------
+
+
+class CitationRefSerializer(serializers.Serializer):
+    """A citation as embedded in a fact: the source and the verbatim quote."""
+
+    slug = serializers.SlugField()
+    source = serializers.SlugField(help_text="Slug of the source document.")
+    publisher = serializers.CharField()
+    quote = serializers.CharField(help_text="The words of the source, verbatim.")
+
+
+class NamedRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class TitledRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+
+
+class RefField(serializers.SlugRelatedField):
+    """A relation written as the related object's slug and read as a small object.
+
+    ``ref_serializer`` documents the object in the schema; ``represent`` builds it.
+    """
+
+    ref_serializer: type[serializers.Serializer] = NamedRefSerializer
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "slug")
+        super().__init__(**kwargs)
+
+    def represent(self, obj) -> dict:
+        return {"slug": obj.slug, "name": obj.name}
+
+    def to_representation(self, obj):
+        return self.represent(obj)
+
+
+class CitationRefField(RefField):
+    ref_serializer = CitationRefSerializer
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", models.Citation.objects.select_related("source"))
+        kwargs.setdefault("help_text", "Citations: written as citation slugs.")
+        super().__init__(**kwargs)
+
+    def represent(self, citation) -> dict:
+        return {
+            "slug": citation.slug,
+            "source": citation.source.slug,
+            "publisher": citation.source.publisher,
+            "quote": citation.quote,
+        }
+
+
+class TitledRefField(RefField):
+    ref_serializer = TitledRefSerializer
+
+    def represent(self, obj) -> dict:
+        return {"slug": obj.slug, "title": obj.title}
+
+
+def citations_field():
+    return CitationRefField(many=True, required=False)
+
+
+def slug_of(model, **kwargs):
+    """A relation read and written as the related object's slug."""
+    kwargs.setdefault("queryset", model.objects.all())
+    return serializers.SlugRelatedField(slug_field="slug", **kwargs)
+
+
+# --- Base serializer ----------------------------------------------------------------------------
+
+
+def api_errors(error: DjangoValidationError) -> dict:
+    """A model ValidationError as a DRF error body: field -> messages."""
+    if not hasattr(error, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    return {
+        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: messages
+        for field, messages in error.message_dict.items()
+    }
+
+
+def unique_slug(model, text: str) -> str:
+    base = slugify(text or "")[:100].strip("-") or model._meta.model_name
+    candidate, counter = base, 2
+    while model.objects.filter(slug=candidate).exists():
+        candidate, counter = f"{base}-{counter}", counter + 1
+    return candidate
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    """Base for every resource: slugs, sparse fields and model validation.
+
+    * ``slug`` may be omitted on create (it is made from ``slug_from``) and never changes.
+    * ``?fields=a,b`` (validated by the view) trims the top-level fields of a response.
+    * ``validate()`` runs the model's full_clean() on the would-be instance.
+    """
+
+    slug_from = "title"
+
+    class Meta:
+        read_only_fields = ["created", "updated"]
+        extra_kwargs = {"slug": {"required": False}}
+        # Multi-field uniqueness is checked by the model's full_clean() in validate(),
+        # which reports every error at once and names the field.
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        wanted = self.context.get("sparse_fields")
+        is_root = self.parent is None or (
+            isinstance(self.parent, serializers.ListSerializer) and self.parent.parent is None
+        )
+        if wanted and is_root:
+            return {name: field for name, field in fields.items() if name in wanted}
+        return fields
+
+    def validate_slug(self, value):
+        if self.instance is not None and value != self.instance.slug:
+            raise serializers.ValidationError(
+                "Slugs are stable identifiers used by dashboards and fixtures: they cannot change."
+            )
+        return value
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        if self.instance is None and not attrs.get("slug") and "slug" in self.fields:
+            attrs["slug"] = unique_slug(model, str(attrs.get(self.slug_from, "")))
+        candidate = copy.copy(self.instance) if self.instance is not None else model()
+        concrete = {field.name for field in model._meta.concrete_fields}
+        for name, value in attrs.items():
+            if name in concrete:
+                setattr(candidate, name, value)
+        try:
+            candidate.full_clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(api_errors(error)) from error
+        return attrs
+
+
+def timestamps():
+    return ["created", "updated"]
+
+
+# --- Parties, organizations, people -------------------------------------------------------------
+
+
+class AliasSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class PartySerializer(RecordSerializer):
+    slug_from = "name"
+    aliases = AliasSerializer(many=True, read_only=True, help_text="Edited in the admin.")
+
+    class Meta(RecordSerializer.Meta):
+        model = models.Party
+        fields = ["slug", "name", "code", "kind", "aliases", "notes", *timestamps()]
+
+
+class OrganizationSerializer(RecordSerializer):
+    slug_from = "name"
+    party = slug_of(models.Party)
+    parent = slug_of(models.Organization, required=False, allow_null=True)
+    aliases = AliasSerializer(many=True, read_only=True, help_text="Edited in the admin.")
+
+    class Meta(RecordSerializer.Meta):
+        model = models.Organization
+        fields = [
+            "slug",
+            "name",
+            "acronym",
+            "kind",
+            "party",
+            "parent",
+            "aliases",
+            "notes",
+            *timestamps(),
+        ]
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    citations = citations_field()
+
+    class Meta:
+        model = models.Role
+        fields = [
+            "organization",
+            "organization_name",
+            "title",
+            "is_acting",
+            "start_date",
+            "end_date",
+            "citations",
+        ]
+        read_only_fields = fields
+
+
+class PersonSerializer(RecordSerializer):
+    slug_from = "name"
+    party = slug_of(models.Party, required=False, allow_null=True)
+    aliases = AliasSerializer(
+        many=True,
+        read_only=True,
+        help_text="Other spellings found in sources, misspellings included. Edited in the admin.",
+    )
+    roles = RoleSerializer(many=True, read_only=True)
+
+    class Meta(RecordSerializer.Meta):
+        model = models.Person
+        fields = ["slug", "name", "party", "aliases", "roles", "notes", *timestamps()]
+
+
+# --- Negotiations and rounds --------------------------------------------------------------------
+
+
+class RelatedNegotiationSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="spun_off_from, related_to or succeeds.")
+    direction = serializers.ChoiceField(
+        choices=["outgoing", "incoming"],
+        help_text="outgoing: this negotiation <kind> the other; incoming: the other <kind> this.",
+    )
+    negotiation = serializers.SlugField()
+    note = serializers.CharField()
+
+
+class NegotiationSerializer(RecordSerializer):
+    parties = slug_of(models.Party, many=True)
+    organizations = slug_of(models.Organization, many=True, required=False)
+    related = serializers.SerializerMethodField()
+    citations = citations_field()
+
+    class Meta(RecordSerializer.Meta):
+        model = models.Negotiation
+        fields = [
+            "slug",
+            "title",
+            "parties",
+            "organizations",
+            "goal",
+            "status",
+            "summary",
+            "related",
+            "citations",
+            *timestamps(),
+        ]
+
+    def get_related(self, negotiation) -> RelatedNegotiationSerializer(many=True):
+        outgoing = [
+            {
+                "kind": relation.kind,
+                "direction": "outgoing",
+                "negotiation": relation.to_negotiation.slug,
+                "note": relation.note,
+            }
+            for relation in negotiation.relations_from.all()
+        ]
+        incoming = [
+            {
+                "kind": relation.kind,
+                "direction": "incoming",
+                "negotiation": relation.from_negotiation.slug,
+                "note": relation.note,
+            }
+            for relation in negotiation.relations_to.all()
+        ]
+        return outgoing + incoming
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    person = RefField(read_only=True, allow_null=True)
+    party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    citations = citations_field()
+
+    class Meta:
+        model = models.Participant
+        fields = ["person", "name_as_reported", "party", "organization", "role", "citations"]
+        read_only_fields = fields
+
+
+class RoundAgendaItemSerializer(serializers.ModelSerializer):
+    areas = RefField(many=True, read_only=True)
+    citations = citations_field()
+
+    class Meta:
+        model = models.AgendaItem
+        fields = ["slug", "label", "order", "areas", "notes", "citations"]
+        read_only_fields = fields
+
+
+class RoundSerializer(RecordSerializer):
+    negotiation = TitledRefField(queryset=models.Negotiation.objects.all())
+    participants = ParticipantSerializer(many=True, read_only=True)
+    agenda = serializers.SerializerMethodField(
+        help_text="The agenda as reported; null when no source reported it (unknown, not empty)."
+    )
+    citations = citations_field()
+
+    RESERVED_SLUGS = {"compare"}
+
+    class Meta(RecordSerializer.Meta):
+        model = models.Round
+        fields = [
+            "slug",
+            "negotiation",
+            "sequence",
+            "title",
+            "level",
+            "status",
+            "start_date",
+            "end_date",
+            "date_precision",
+            "date_as_reported",
+            "date_note",
+            "city",
+            "region",
+            "country",
+            "venue",
+            "occasion",
+            "summary",
+            "outcomes",
+            "agenda_status",
+            "agenda",
+            "participants",
+            "citations",
+            *timestamps(),
+        ]
+
+    def validate_slug(self, value):
+        if value in self.RESERVED_SLUGS:
+            raise serializers.ValidationError(f"“{value}” is reserved by the API.")
+        return super().validate_slug(value)
+
+    def get_agenda(self, round_) -> RoundAgendaItemSerializer(many=True, allow_null=True):
+        if round_.agenda_status != AgendaStatus.REPORTED:
+            return None
+        return RoundAgendaItemSerializer(round_.agenda_items.all(), many=True).data
+
+
+# --- Agenda -------------------------------------------------------------------------------------
+
+
+class AgendaAreaSerializer(RecordSerializer):
+    slug_from = "name"
+    aliases = AliasSerializer(
+        many=True, read_only=True, help_text="Other words for the area. Edited in the admin."
+    )
+
+    class Meta(RecordSerializer.Meta):
+        model = models.AgendaArea
+        fields = ["slug", "name", "description", "aliases", *timestamps()]
+
+
+class AgendaItemSerializer(RecordSerializer):
+    slug_from = "label"
+    round = slug_of(models.Round)
+    negotiation = serializers.SlugRelatedField(
+        source="round.negotiation", slug_field="slug", read_only=True
+    )
+    areas = RefField(
+        many=True,
+        required=False,
+        queryset=models.AgendaArea.objects.all(),
+        help_text="Canonical areas (slugs). Omitted on create: resolved from the label "
+        "through area names and aliases.",
+    )
+    citations = citations_field()
+
+    class Meta(RecordSerializer.Meta):
+        model = models.AgendaItem
+        fields = [
+            "slug",
+            "round",
+            "negotiation",
+            "label",
+            "order",
+            "areas",
+            "notes",
+            "citations",
+            *timestamps(),
+        ]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        round_ = attrs.get("round") or self.instance.round
+        if self.instance is None and "areas" not in attrs:
+            area = resolve_agenda_area(attrs["label"])
+            if area is None:
+                raise serializers.ValidationError(
+                    {"areas": f"No agenda area is named “{attrs['label']}”; give the areas."}
+                )
+            attrs["areas"] = [area]
+        if round_.agenda_status != AgendaStatus.REPORTED:
+            raise serializers.ValidationError(
+                {"round": "This round's agenda is marked not reported; mark it reported first."}
+            )
+        return attrs
+
+    def save_areas(self, item, areas):
+        if areas is None:
+            return
+        try:
+            set_agenda_item_areas(item=item, areas=areas)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(api_errors(error)) from error
+
+    def create(self, validated_data):
+        areas = validated_data.pop("areas", None)
+        item = super().create(validated_data)
+        self.save_areas(item, areas)
+        return item
+
+    def update(self, instance, validated_data):
+        areas = validated_data.pop("areas", None)
+        item = super().update(instance, validated_data)
+        self.save_areas(item, areas)
+        return item
+
+
+# --- Deadlines, measures, positions --------------------------------------------------------------
+
+
+class DeadlineSerializer(RecordSerializer):
+    negotiation = slug_of(models.Negotiation, required=False, allow_null=True)
+    measure = slug_of(models.Measure, required=False, allow_null=True)
+    days_remaining = serializers.IntegerField(
+        read_only=True,
+        help_text="Days from as_of to the deadline (to the first day of a coarse date's "
+        "window); negative once passed.",
+    )
+    deadline_status = serializers.ChoiceField(
+        choices=STATUSES, read_only=True, help_text="Relative to as_of."
+    )
+    citations = citations_field()
+
+    class Meta(RecordSerializer.Meta):
+        model = models.Deadline
+        fields = [
+            "slug",
+            "title",
+            "kind",
+            "negotiation",
+            "measure",
+            "date",
+            "end_date",
+            "date_precision",
+            "date_as_reported",
+            "date_note",
+            "description",
+            "days_remaining",
+            "deadline_status",
+            "citations",
+            *timestamps(),
+        ]
+
+    def to_representation(self, deadline):
+        data = super().to_representation(deadline)
+        computed = {"days_remaining", "deadline_status"} & set(self.fields)
+        if computed:
+            as_of = self.context.get("as_of") or timezone.localdate()
+            status = deadline_status(deadline.date, deadline.end_date, as_of)
+            if "days_remaining" in computed:
+                data["days_remaining"] = status["days_remaining"]
+            if "deadline_status" in computed:
+                data["deadline_status"] = status["status"]
+        return data
+
+
+class MeasureSerializer(RecordSerializer):
+    imposing_party = slug_of(models.Party)
+    target_party = slug_of(models.Party, required=False, allow_null=True)
+    negotiation = slug_of(models.Negotiation, required=False, allow_null=True)
+    citations = citations_field()
+
+    class Meta(RecordSerializer.Meta):
+        model = models.Measure
+        fields = [
+            "slug",
+            "title",
+            "kind",
+            "imposing_party",
+            "target_party",
+            "negotiation",
+            "rate_percent",
+            "scope",
+            "status",
+            "announced_on",
+            "start_date",
+            "end_date",
+            "notes",
+            "citations",
+            *timestamps(),
+        ]
+
+
+class PositionSerializer(RecordSerializer):
+    slug_from = "summary"
+    party = slug_of(models.Party)
+    speaker = RefField(queryset=models.Person.objects.all(), required=False, allow_null=True)
+    organization = slug_of(models.Organization, required=False, allow_null=True)
+    negotiation = slug_of(models.Negotiation, required=False, allow_null=True)
+    round = slug_of(models.Round, required=False, allow_null=True)
+    area = slug_of(models.AgendaArea, required=False, allow_null=True)
+    citations = citations_field()
+
+    class Meta(RecordSerializer.Meta):
+        model = models.Position
+        fields = [
+            "slug",
+            "party",
+            "kind",
+            "summary",
+            "speaker",
+            "speaker_name_as_reported",
+            "organization",
+            "negotiation",
+            "round",
+            "area",
+            "stated_on",
+            "citations",
+            *timestamps(),
+        ]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        round_ = attrs.get("round")
+        if (
+            round_ is not None
+            and attrs.get("negotiation") is None
+            and (self.instance is None or self.instance.negotiation_id is None)
+        ):
+            attrs["negotiation"] = round_.negotiation
+        return attrs
+
+
+# --- Sources, citations, disagreements ------------------------------------------------------------
+
+
+class SourceSerializer(RecordSerializer):
+    class Meta(RecordSerializer.Meta):
+        model = models.Source
+        fields = [
+            "slug",
+            "title",
+            "publisher",
+            "authors",
+            "published_at",
+            "updated_at",
+            "date_note",
+            "url",
+            "seed_file",
+            "language",
+            "notes",
+            *timestamps(),
+        ]
+
+
+class CitationSerializer(RecordSerializer):
+    slug_from = "quote"
+    source = slug_of(models.Source)
+    publisher = serializers.CharField(source="source.publisher", read_only=True)
+
+    class Meta(RecordSerializer.Meta):
+        model = models.Citation
+        fields = ["slug", "source", "publisher", "quote", "note", *timestamps()]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    citations = citations_field()
+
+    class Meta:
+        model = models.DisagreementClaim
+        fields = ["label", "claim", "citations"]
+        read_only_fields = fields
+
+
+class DisagreementSerializer(RecordSerializer):
+    negotiation = slug_of(models.Negotiation, required=False, allow_null=True)
+    round = slug_of(models.Round, required=False, allow_null=True)
+    area = slug_of(models.AgendaArea, required=False, allow_null=True)
+    claims = ClaimSerializer(
+        many=True, read_only=True, help_text="Each version of the disputed fact, with citations."
+    )
+
+    class Meta(RecordSerializer.Meta):
+        model = models.Disagreement
+        fields = [
+            "slug",
+            "title",
+            "note",
+            "status",
+            "resolution",
+            "negotiation",
+            "round",
+            "area",
+            "claims",
+            *timestamps(),
+        ]
+
+
+# --- Computed answers (documentation of the domain functions' output) -------------------------
+
+
+class RoundRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    sequence = serializers.IntegerField()
+    negotiation = serializers.SlugField()
+    level = serializers.CharField()
+    status = serializers.CharField()
+    start_date = serializers.DateField(allow_null=True)
+    end_date = serializers.DateField(allow_null=True)
+    date_precision = serializers.CharField()
+    agenda_status = serializers.CharField()
+
+
+class ReportedItemSerializer(serializers.Serializer):
+    item = serializers.SlugField(help_text="Slug of the agenda item.")
+    label = serializers.CharField(help_text="The label exactly as reported.")
+    citations = CitationRefSerializer(many=True)
+
+
+class AreaChangeSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="Canonical agenda area.")
+    name = serializers.CharField()
+    before = ReportedItemSerializer(allow_null=True, help_text="As reported in compared_to.")
+    after = ReportedItemSerializer(allow_null=True, help_text="As reported in round.")
+
+
+class SkippedRoundSerializer(serializers.Serializer):
+    round = RoundRefSerializer()
+    reason = serializers.ChoiceField(choices=["agenda_not_reported", "cancelled"])
+
+
+class AnnotationSerializer(serializers.Serializer):
+    area = serializers.SlugField()
+    change = serializers.CharField()
+    note = serializers.CharField()
+    citations = CitationRefSerializer(many=True)
+
+
+class AgendaChangesSerializer(serializers.Serializer):
+    round = RoundRefSerializer()
+    compared_to = RoundRefSerializer(
+        allow_null=True,
+        help_text="The latest earlier round of the negotiation whose agenda is reported.",
+    )
+    comparable = serializers.BooleanField(help_text="Whether both agendas are known.")
+    reason = serializers.CharField(help_text="Why the answer is partial, if it is.")
+    skipped = SkippedRoundSerializer(
+        many=True, help_text="Rounds passed over to find compared_to, latest first."
+    )
+    added = AreaChangeSerializer(many=True)
+    dropped = AreaChangeSerializer(many=True)
+    retained = AreaChangeSerializer(many=True)
+    annotations = AnnotationSerializer(many=True, help_text="Editors' explanations, cited.")
+
+
+class NegotiationAgendaChangesSerializer(serializers.Serializer):
+    negotiation = TitledRefSerializer()
+    changes = AgendaChangesSerializer(many=True)
+
+
+class MatrixCellSerializer(serializers.Serializer):
+    round = serializers.SlugField()
+    state = serializers.ChoiceField(choices=["present", "absent", "unknown"])
+    change = serializers.ChoiceField(
+        choices=AgendaChange.choices,
+        allow_null=True,
+        help_text="The change this cell marks against the previous known agenda.",
+    )
+    label = serializers.CharField(allow_null=True)
+    item = serializers.SlugField(allow_null=True)
+    citations = CitationRefSerializer(many=True)
+
+
+class MatrixAreaSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    cells = MatrixCellSerializer(many=True, help_text="One per round, in round order.")
+
+
+class AgendaMatrixSerializer(serializers.Serializer):
+    negotiation = serializers.SlugField()
+    rounds = RoundRefSerializer(many=True)
+    areas = MatrixAreaSerializer(many=True)
+
+
+class HistoryRoundSerializer(MatrixCellSerializer):
+    round = RoundRefSerializer()
+
+
+class HistoryEventSerializer(serializers.Serializer):
+    round = serializers.SlugField()
+    change = serializers.ChoiceField(choices=["added", "dropped"])
+
+
+class HistoryNegotiationSerializer(serializers.Serializer):
+    negotiation = TitledRefSerializer()
+    rounds = HistoryRoundSerializer(many=True)
+    events = HistoryEventSerializer(many=True)
+
+
+class AreaHistorySerializer(serializers.Serializer):
+    area = NamedRefSerializer()
+    negotiations = HistoryNegotiationSerializer(many=True)
+
+
+__all__ = [name for name, value in dict(globals()).items() if isinstance(value, type)]

@@ -1,0 +1,451 @@
+"""API views: declarative viewsets over the serializers, filtersets and domain functions."""
+
+import datetime
+
+from django import forms
+from django.db import transaction
+from django.db.models import F, Prefetch
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, renderers, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.response import Response
+
+from negotiations import filtersets, models
+from negotiations.api import serializers as api
+from negotiations.api.filters import StrictOrderingFilter, filter_param_names
+from negotiations.api.renderers import CSVRenderer, ICalendarRenderer
+from negotiations.domain import agenda
+
+JSON_ONLY = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer]
+CITATIONS = Prefetch("citations", queryset=models.Citation.objects.select_related("source"))
+
+
+def cited(path: str) -> Prefetch:
+    """Prefetch the citations (with their sources) of the facts at a relation path."""
+    return Prefetch(f"{path}__citations", queryset=models.Citation.objects.select_related("source"))
+
+
+def parse_as_of(request) -> datetime.date:
+    raw = request.query_params.get("as_of")
+    if not raw:
+        return timezone.localdate()
+    try:
+        return forms.DateField().clean(raw)
+    except forms.ValidationError as error:
+        raise ValidationError({"as_of": error.messages}) from error
+
+
+class RecordViewSet(viewsets.ModelViewSet):
+    """Base of every resource: slug lookups, strict query parameters, sparse fields,
+    CSV, and writes in one transaction each."""
+
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    # Query parameters every GET accepts besides the filters.
+    common_params = {"fields", "format"}
+    list_params = {"page", "page_size", "ordering"}
+    # Extra query parameters a resource's detail view accepts.
+    detail_params: set[str] = set()
+
+    def get_queryset(self):
+        if self.action in ("list", "retrieve", "create", "update", "partial_update", "destroy"):
+            return super().get_queryset()
+        # Computed endpoints load their own data through the domain functions: find the
+        # object without the prefetching that serializing it would need.
+        return self.queryset.model.objects.all()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method == "GET":
+            self.check_query_params(request)
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = set(self.common_params)
+        if self.action == "list":
+            allowed |= self.list_params | self.filter_param_names()
+        elif self.action == "retrieve":
+            allowed |= self.detail_params
+        else:
+            allowed = {"format", *getattr(getattr(self, self.action, None), "query_params", ())}
+        return allowed
+
+    def filter_param_names(self) -> set[str]:
+        return filter_param_names(self.filterset_class, self.queryset)
+
+    def check_query_params(self, request):
+        allowed = self.allowed_query_params()
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise ValidationError(
+                {
+                    name: [f"Unknown query parameter. Allowed here: {', '.join(sorted(allowed))}."]
+                    for name in unknown
+                }
+            )
+        if "fields" in request.query_params and self.action in ("list", "retrieve"):
+            wanted = [name.strip() for name in request.query_params["fields"].split(",")]
+            known = set(self.get_serializer_class()(context={"request": request}).fields)
+            bad = [name for name in wanted if name not in known]
+            if bad or not any(wanted):
+                raise ValidationError(
+                    {
+                        "fields": [
+                            f"Unknown field(s): {', '.join(bad) or '(empty)'}. "
+                            f"Choose from: {', '.join(sorted(known))}."
+                        ]
+                    }
+                )
+            self.sparse_fields = set(wanted)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        sparse = getattr(self, "sparse_fields", None)
+        if sparse:
+            context["sparse_fields"] = sparse
+        return context
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            instance.delete()
+
+
+class PartyViewSet(RecordViewSet):
+    """Negotiating sides (countries, blocs) with their aliases."""
+
+    queryset = models.Party.objects.prefetch_related("aliases").order_by("name", "pk")
+    serializer_class = api.PartySerializer
+    filterset_class = filtersets.PartyFilterSet
+    ordering_fields = ["name", "code", "created", "updated"]
+
+
+class OrganizationViewSet(RecordViewSet):
+    """Ministries and agencies of the parties, with their aliases."""
+
+    queryset = (
+        models.Organization.objects.select_related("party", "parent")
+        .prefetch_related("aliases")
+        .order_by("party__code", "name", "pk")
+    )
+    serializer_class = api.OrganizationSerializer
+    filterset_class = filtersets.OrganizationFilterSet
+    ordering_fields = ["name", "acronym", "created", "updated"]
+
+
+class PersonViewSet(RecordViewSet):
+    """People, with every spelling of their names found in sources, and their roles."""
+
+    queryset = (
+        models.Person.objects.select_related("party")
+        .prefetch_related(
+            "aliases",
+            Prefetch("roles", queryset=models.Role.objects.select_related("organization")),
+            cited("roles"),
+        )
+        .order_by("name", "pk")
+    )
+    serializer_class = api.PersonSerializer
+    filterset_class = filtersets.PersonFilterSet
+    ordering_fields = ["name", "created", "updated"]
+
+
+class NegotiationViewSet(RecordViewSet):
+    """Negotiation tracks; their agenda changes and agenda matrix are computed here."""
+
+    queryset = models.Negotiation.objects.prefetch_related(
+        "parties",
+        "organizations",
+        Prefetch(
+            "relations_from",
+            queryset=models.NegotiationRelation.objects.select_related("to_negotiation"),
+        ),
+        Prefetch(
+            "relations_to",
+            queryset=models.NegotiationRelation.objects.select_related("from_negotiation"),
+        ),
+        CITATIONS,
+    ).order_by("title", "pk")
+    serializer_class = api.NegotiationSerializer
+    filterset_class = filtersets.NegotiationFilterSet
+    ordering_fields = ["title", "status", "created", "updated"]
+
+    @extend_schema(
+        summary="Every round's agenda changes, in sequence",
+        description="For each round of the negotiation, what was added, dropped and retained "
+        "against the latest earlier round whose agenda is reported (see the round endpoint).",
+        responses=api.NegotiationAgendaChangesSerializer,
+    )
+    @action(detail=True, url_path="agenda-changes", renderer_classes=JSON_ONLY)
+    def agenda_changes(self, request, slug=None):
+        negotiation = self.get_object()
+        return Response(
+            {
+                "negotiation": {"slug": negotiation.slug, "title": negotiation.title},
+                "changes": agenda.negotiation_agenda_changes(negotiation),
+            }
+        )
+
+    @extend_schema(
+        summary="Agenda areas × rounds, for a heat map",
+        description="Each cell is present, absent or unknown (the round's agenda was not "
+        "reported) and marks the change against the previous known agenda.",
+        responses=api.AgendaMatrixSerializer,
+    )
+    @action(detail=True, url_path="agenda-matrix", renderer_classes=JSON_ONLY)
+    def agenda_matrix(self, request, slug=None):
+        return Response(agenda.agenda_matrix(self.get_object()))
+
+
+ROUND_QUERYSET = models.Round.objects.select_related("negotiation").prefetch_related(
+    Prefetch(
+        "participants",
+        queryset=models.Participant.objects.select_related("person", "party", "organization"),
+    ),
+    cited("participants"),
+    Prefetch("agenda_items", queryset=models.AgendaItem.objects.order_by("order", "pk")),
+    "agenda_items__areas",
+    cited("agenda_items"),
+    CITATIONS,
+)
+
+
+class CompareQuerySerializer(serializers.Serializer):
+    """The two rounds of /rounds/compare/: ?from=<slug>&to=<slug>."""
+
+    def get_fields(self):
+        return {
+            "from": api.slug_of(models.Round, help_text="The earlier round (slug)."),
+            "to": api.slug_of(models.Round, help_text="The later round (slug)."),
+        }
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Rounds, held and planned. List items embed the negotiation, participants "
+        "and agenda; citations are embedded in lists and details alike."
+    )
+)
+class RoundViewSet(RecordViewSet):
+    """Rounds of negotiation: when, where, at what level, with whom, on which agenda."""
+
+    queryset = ROUND_QUERYSET.order_by(F("start_date").asc(nulls_last=True), "pk")
+    serializer_class = api.RoundSerializer
+    filterset_class = filtersets.RoundFilterSet
+    ordering_fields = ["start_date", "sequence", "title", "level", "status", "created", "updated"]
+
+    @extend_schema(
+        summary="What this round's agenda added, dropped and retained",
+        description="Compared with the latest earlier round of the same negotiation whose "
+        "agenda is reported. Rounds with an unknown agenda (and cancelled ones) are skipped "
+        "and listed in `skipped`, never treated as empty. If this round's own agenda is "
+        "unknown, `comparable` is false and the lists are empty.",
+        responses=api.AgendaChangesSerializer,
+    )
+    @action(detail=True, url_path="agenda-changes", renderer_classes=JSON_ONLY)
+    def agenda_changes(self, request, slug=None):
+        return Response(agenda.round_agenda_changes(self.get_object()))
+
+    @extend_schema(
+        summary="Compare the agendas of any two rounds",
+        description="The same shape as a round's agenda-changes, for any two rounds, even "
+        "across negotiations: `round` is `to`, `compared_to` is `from`.",
+        parameters=[
+            OpenApiParameter(
+                "from", OpenApiTypes.STR, required=True, description="Slug of the earlier round."
+            ),
+            OpenApiParameter(
+                "to", OpenApiTypes.STR, required=True, description="Slug of the later round."
+            ),
+        ],
+        responses=api.AgendaChangesSerializer,
+        filters=False,
+    )
+    @action(detail=False, url_path="compare", renderer_classes=JSON_ONLY)
+    def compare(self, request):
+        query = CompareQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(
+            agenda.compare_rounds(query.validated_data["from"], query.validated_data["to"])
+        )
+
+    compare.query_params = ("from", "to")
+
+
+class AgendaAreaViewSet(RecordViewSet):
+    """The canonical agenda taxonomy, with the other words sources use for each area."""
+
+    queryset = models.AgendaArea.objects.prefetch_related("aliases").order_by("name", "pk")
+    serializer_class = api.AgendaAreaSerializer
+    filterset_class = filtersets.AgendaAreaFilterSet
+    ordering_fields = ["name", "created", "updated"]
+
+    @extend_schema(
+        summary="Where this area was on, off or unknown, round by round",
+        description="Every round of every negotiation in which the area ever appeared, with "
+        "its state and the add/drop events.",
+        responses=api.AreaHistorySerializer,
+    )
+    @action(detail=True, url_path="history", renderer_classes=JSON_ONLY)
+    def history(self, request, slug=None):
+        return Response(agenda.area_history(self.get_object()))
+
+
+class AgendaItemViewSet(RecordViewSet):
+    """Agenda entries as reported, each mapped to one or more canonical areas."""
+
+    queryset = (
+        models.AgendaItem.objects.select_related("round__negotiation")
+        .prefetch_related("areas", CITATIONS)
+        .order_by("round__negotiation__title", "round__sequence", "order", "pk")
+    )
+    serializer_class = api.AgendaItemSerializer
+    filterset_class = filtersets.AgendaItemFilterSet
+    ordering_fields = ["order", "label", "created", "updated"]
+
+
+class DeadlineViewSet(RecordViewSet):
+    """Deadlines with days remaining and status relative to `as_of` (default today)."""
+
+    queryset = (
+        models.Deadline.objects.select_related("negotiation", "measure")
+        .prefetch_related(CITATIONS)
+        .order_by("date", "pk")
+    )
+    serializer_class = api.DeadlineSerializer
+    filterset_class = filtersets.DeadlineFilterSet
+    ordering_fields = ["date", "title", "kind", "created", "updated"]
+    detail_params = {"as_of"}
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["as_of"] = parse_as_of(self.request)
+        return context
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "as_of", OpenApiTypes.DATE, description="Count days remaining from this day."
+            )
+        ]
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+
+class IgnoreAcceptNegotiation(BaseContentNegotiation):
+    """The calendar feed is always a calendar, whatever the client's Accept header."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+@extend_schema(
+    summary="Deadlines as an iCalendar feed (RFC 5545)",
+    description="One all-day event per deadline with a stable UID; coarse dates span their "
+    "window and say so. Accepts the same filters as the deadlines list.",
+    responses={(200, "text/calendar"): OpenApiTypes.STR},
+)
+class DeadlineCalendarView(generics.ListAPIView):
+    queryset = DeadlineViewSet.queryset
+    serializer_class = api.DeadlineSerializer
+    filterset_class = filtersets.DeadlineFilterSet
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = None
+    renderer_classes = [ICalendarRenderer]
+    content_negotiation_class = IgnoreAcceptNegotiation
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "as_of": parse_as_of(self.request)}
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400:
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        allowed = filter_param_names(self.filterset_class, self.queryset)
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+        response = super().get(request, *args, **kwargs)
+        response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+        return response
+
+
+class MeasureViewSet(RecordViewSet):
+    """Tariffs and other measures at stake: rate, scope, status and dates."""
+
+    queryset = (
+        models.Measure.objects.select_related("imposing_party", "target_party", "negotiation")
+        .prefetch_related(CITATIONS)
+        .order_by("title", "pk")
+    )
+    serializer_class = api.MeasureSerializer
+    filterset_class = filtersets.MeasureFilterSet
+    ordering_fields = ["title", "rate_percent", "announced_on", "status", "created", "updated"]
+
+
+class PositionViewSet(RecordViewSet):
+    """What each side requested, offered, rejected or stated — who said it, citing what."""
+
+    queryset = (
+        models.Position.objects.select_related(
+            "party", "speaker", "organization", "negotiation", "round", "area"
+        )
+        .prefetch_related(CITATIONS)
+        .order_by(F("stated_on").asc(nulls_last=True), "slug", "pk")
+    )
+    serializer_class = api.PositionSerializer
+    filterset_class = filtersets.PositionFilterSet
+    ordering_fields = ["stated_on", "kind", "created", "updated"]
+
+
+class SourceViewSet(RecordViewSet):
+    """The documents the record is built from."""
+
+    queryset = models.Source.objects.order_by(F("published_at").asc(nulls_last=True), "slug", "pk")
+    serializer_class = api.SourceSerializer
+    filterset_class = filtersets.SourceFilterSet
+    ordering_fields = ["published_at", "title", "publisher", "created", "updated"]
+
+
+class CitationViewSet(RecordViewSet):
+    """Verbatim quotes from sources; every fact points at the citations that support it."""
+
+    queryset = models.Citation.objects.select_related("source").order_by(
+        "source__slug", "slug", "pk"
+    )
+    serializer_class = api.CitationSerializer
+    filterset_class = filtersets.CitationFilterSet
+    ordering_fields = ["slug", "created", "updated"]
+
+
+class DisagreementViewSet(RecordViewSet):
+    """Where sources contradict each other: every version, with its citations."""
+
+    queryset = (
+        models.Disagreement.objects.select_related("negotiation", "round", "area")
+        .prefetch_related("claims", cited("claims"))
+        .order_by("title", "pk")
+    )
+    serializer_class = api.DisagreementSerializer
+    filterset_class = filtersets.DisagreementFilterSet
+    ordering_fields = ["title", "status", "created", "updated"]

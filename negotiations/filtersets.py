@@ -1,0 +1,303 @@
+"""FilterSets shared by the API and the dashboard: every query parameter is declared here."""
+
+import datetime
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from negotiations import models
+from negotiations.choices import (
+    AgendaStatus,
+    DeadlineKind,
+    DisagreementStatus,
+    MeasureKind,
+    MeasureStatus,
+    NegotiationStatus,
+    OrganizationKind,
+    PartyKind,
+    PositionKind,
+    RoundLevel,
+    RoundStatus,
+)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(filters.ModelMultipleChoiceFilter):
+    """Filter by the slugs of related objects (repeat the parameter for several)."""
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(filters.TypedChoiceFilter):
+    """true or false, nothing else (django-filter's BooleanFilter ignores other values)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        super().__init__(*args, **kwargs)
+
+
+def slug_filter(field_name: str, model, help_text: str, **kwargs):
+    """Filter by the slug of a related object; unknown slugs are a 400, not an empty list."""
+    return SlugFilter(
+        field_name=f"{field_name}__slug",
+        to_field_name="slug",
+        queryset=model.objects.all(),
+        help_text=f"{help_text}: a slug; repeat the parameter for several.",
+        **kwargs,
+    )
+
+
+class TrackedFilterSet(filters.FilterSet):
+    """Every list can be synced incrementally: only what changed since a given time."""
+
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated",
+        lookup_expr="gte",
+        help_text="Only records created or changed at or after this ISO 8601 date-time.",
+    )
+
+
+class PartyFilterSet(TrackedFilterSet):
+    kind = filters.MultipleChoiceFilter(choices=PartyKind.choices)
+    search = filters.CharFilter(method="search_names", help_text="Name, code or any alias.")
+
+    class Meta:
+        model = models.Party
+        fields = ["kind"]
+
+    def search_names(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(code__iexact=value) | Q(aliases__name__icontains=value)
+        ).distinct()
+
+
+class OrganizationFilterSet(TrackedFilterSet):
+    party = slug_filter("party", models.Party, "Organizations of this party")
+    kind = filters.MultipleChoiceFilter(choices=OrganizationKind.choices)
+    search = filters.CharFilter(method="search_names", help_text="Name, acronym or any alias.")
+
+    class Meta:
+        model = models.Organization
+        fields = ["party", "kind"]
+
+    def search_names(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(acronym__iexact=value) | Q(aliases__name__icontains=value)
+        ).distinct()
+
+
+class PersonFilterSet(TrackedFilterSet):
+    party = slug_filter("party", models.Party, "People who speak for this party")
+    organization = slug_filter(
+        "roles__organization",
+        models.Organization,
+        "People with a role in this organization",
+        distinct=True,
+    )
+    search = filters.CharFilter(
+        method="search_names",
+        help_text="Name or any alias, including misspellings found in sources (Bescent).",
+    )
+
+    class Meta:
+        model = models.Person
+        fields = ["party", "organization"]
+
+    def search_names(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(aliases__name__icontains=value)
+        ).distinct()
+
+
+class NegotiationFilterSet(TrackedFilterSet):
+    party = slug_filter(
+        "parties", models.Party, "Negotiations this party takes part in", distinct=True
+    )
+    status = filters.MultipleChoiceFilter(choices=NegotiationStatus.choices)
+
+    class Meta:
+        model = models.Negotiation
+        fields = ["party", "status"]
+
+
+class RoundFilterSet(TrackedFilterSet):
+    negotiation = slug_filter("negotiation", models.Negotiation, "Rounds of this negotiation")
+    party = slug_filter(
+        "negotiation__parties",
+        models.Party,
+        "Rounds of negotiations with this party",
+        distinct=True,
+    )
+    level = filters.MultipleChoiceFilter(choices=RoundLevel.choices)
+    status = filters.MultipleChoiceFilter(choices=RoundStatus.choices)
+    agenda_status = filters.ChoiceFilter(choices=AgendaStatus.choices)
+    start_date_after = filters.DateFilter(
+        field_name="start_date", lookup_expr="gte", help_text="Starting on or after (YYYY-MM-DD)."
+    )
+    start_date_before = filters.DateFilter(
+        field_name="start_date", lookup_expr="lte", help_text="Starting on or before (YYYY-MM-DD)."
+    )
+    city = filters.CharFilter(field_name="city", lookup_expr="iexact")
+    country = filters.CharFilter(
+        field_name="country", lookup_expr="iexact", help_text="ISO 3166 alpha-2 code."
+    )
+    participant = slug_filter(
+        "participants__person", models.Person, "Rounds this person took part in", distinct=True
+    )
+    area = slug_filter(
+        "agenda_area_links__area",
+        models.AgendaArea,
+        "Rounds whose reported agenda included this area",
+        distinct=True,
+    )
+    search = filters.CharFilter(method="search_text", help_text="Title, place or occasion.")
+
+    class Meta:
+        model = models.Round
+        fields = ["negotiation", "level", "status", "agenda_status"]
+
+    def search_text(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(city__icontains=value)
+            | Q(venue__icontains=value)
+            | Q(occasion__icontains=value)
+        )
+
+
+class AgendaAreaFilterSet(TrackedFilterSet):
+    search = filters.CharFilter(method="search_names", help_text="Name or any alias.")
+
+    class Meta:
+        model = models.AgendaArea
+        fields = []
+
+    def search_names(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(aliases__name__icontains=value)
+        ).distinct()
+
+
+class AgendaItemFilterSet(TrackedFilterSet):
+    round = slug_filter("round", models.Round, "Items of this round's agenda")
+    negotiation = slug_filter("round__negotiation", models.Negotiation, "Items of this negotiation")
+    area = slug_filter("areas", models.AgendaArea, "Items mapped to this area", distinct=True)
+
+    class Meta:
+        model = models.AgendaItem
+        fields = ["round", "negotiation", "area"]
+
+
+class DeadlineFilterSet(TrackedFilterSet):
+    """Deadline filters relative to a chosen day, ``as_of`` (default: today)."""
+
+    negotiation = slug_filter("negotiation", models.Negotiation, "Deadlines of this negotiation")
+    kind = filters.MultipleChoiceFilter(choices=DeadlineKind.choices)
+    as_of = filters.DateFilter(
+        method="filter_nothing",
+        help_text="The day that days_remaining, status, upcoming and within_days count from "
+        "(YYYY-MM-DD, default today).",
+    )
+    upcoming = StrictBooleanFilter(
+        method="filter_upcoming",
+        help_text="true: deadlines not yet passed as of as_of (due today included); "
+        "false: only passed ones.",
+    )
+    within_days = filters.NumberFilter(
+        method="filter_within_days",
+        min_value=0,
+        max_value=36500,
+        help_text="Deadlines not yet passed that fall within this many days of as_of.",
+    )
+
+    class Meta:
+        model = models.Deadline
+        fields = ["negotiation", "kind"]
+
+    @property
+    def as_of_date(self) -> datetime.date:
+        return self.form.cleaned_data.get("as_of") or timezone.localdate()
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def not_passed(self, queryset):
+        as_of = self.as_of_date
+        return queryset.filter(Q(end_date__gte=as_of) | Q(end_date=None, date__gte=as_of))
+
+    def filter_upcoming(self, queryset, name, value):
+        if value:
+            return self.not_passed(queryset)
+        return queryset.exclude(pk__in=self.not_passed(queryset).values("pk"))
+
+    def filter_within_days(self, queryset, name, value):
+        horizon = self.as_of_date + datetime.timedelta(days=int(value))
+        return self.not_passed(queryset).filter(date__lte=horizon)
+
+
+class MeasureFilterSet(TrackedFilterSet):
+    negotiation = slug_filter(
+        "negotiation", models.Negotiation, "Measures at stake in this negotiation"
+    )
+    imposing_party = slug_filter("imposing_party", models.Party, "Measures imposed by this party")
+    target_party = slug_filter("target_party", models.Party, "Measures aimed at this party")
+    kind = filters.MultipleChoiceFilter(choices=MeasureKind.choices)
+    status = filters.MultipleChoiceFilter(choices=MeasureStatus.choices)
+
+    class Meta:
+        model = models.Measure
+        fields = ["negotiation", "imposing_party", "target_party", "kind", "status"]
+
+
+class PositionFilterSet(TrackedFilterSet):
+    party = slug_filter("party", models.Party, "Positions of this party")
+    kind = filters.MultipleChoiceFilter(choices=PositionKind.choices)
+    area = slug_filter("area", models.AgendaArea, "Positions on this agenda area")
+    round = slug_filter("round", models.Round, "Positions taken at this round")
+    negotiation = slug_filter("negotiation", models.Negotiation, "Positions in this negotiation")
+    speaker = slug_filter("speaker", models.Person, "Positions stated by this person")
+
+    class Meta:
+        model = models.Position
+        fields = ["party", "kind", "area", "round", "negotiation", "speaker"]
+
+
+class SourceFilterSet(TrackedFilterSet):
+    publisher = filters.CharFilter(field_name="publisher", lookup_expr="iexact")
+    search = filters.CharFilter(method="search_text", help_text="Title, publisher or authors.")
+
+    class Meta:
+        model = models.Source
+        fields = ["publisher"]
+
+    def search_text(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value) | Q(publisher__icontains=value) | Q(authors__icontains=value)
+        )
+
+
+class CitationFilterSet(TrackedFilterSet):
+    source = slug_filter("source", models.Source, "Citations of this source")
+    search = filters.CharFilter(
+        field_name="quote", lookup_expr="icontains", help_text="Words in the quote."
+    )
+
+    class Meta:
+        model = models.Citation
+        fields = ["source"]
+
+
+class DisagreementFilterSet(TrackedFilterSet):
+    status = filters.ChoiceFilter(choices=DisagreementStatus.choices)
+    negotiation = slug_filter(
+        "negotiation", models.Negotiation, "Disagreements in this negotiation"
+    )
+    round = slug_filter("round", models.Round, "Disagreements about this round")
+    area = slug_filter("area", models.AgendaArea, "Disagreements about this agenda area")
+
+    class Meta:
+        model = models.Disagreement
+        fields = ["status", "negotiation", "round", "area"]

@@ -1,0 +1,105 @@
+"""Deadlines relative to as_of, and the iCalendar feed."""
+
+import icalendar
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+PAUSE = "tariff-pause-expiry-2025-07-08"
+ELECTION = "korea-snap-election-2025-06-03"
+
+
+def by_slug(response):
+    assert response.status_code == 200, response.content
+    return {item["slug"]: item for item in response.json()["results"]}
+
+
+def test_days_remaining_and_status_relative_to_as_of(api):
+    deadlines = by_slug(api.get("/api/v1/deadlines/", {"as_of": "2025-05-16"}))
+    assert deadlines[PAUSE]["days_remaining"] == 53
+    assert deadlines[PAUSE]["deadline_status"] == "upcoming"
+    assert (
+        api.get(f"/api/v1/deadlines/{PAUSE}/", {"as_of": "2025-07-08"}).json()["deadline_status"]
+        == "due_today"
+    )
+    passed = api.get(f"/api/v1/deadlines/{PAUSE}/", {"as_of": "2025-07-10"}).json()
+    assert (passed["days_remaining"], passed["deadline_status"]) == (-2, "passed")
+
+
+def test_upcoming_and_within_days(api):
+    upcoming = by_slug(api.get("/api/v1/deadlines/", {"as_of": "2025-06-04", "upcoming": "true"}))
+    assert PAUSE in upcoming and ELECTION not in upcoming
+    past = by_slug(api.get("/api/v1/deadlines/", {"as_of": "2025-06-04", "upcoming": "false"}))
+    assert ELECTION in past and PAUSE not in past
+    soon = by_slug(api.get("/api/v1/deadlines/", {"as_of": "2025-05-16", "within_days": "30"}))
+    assert set(soon) == {ELECTION}
+
+
+def test_filters_by_negotiation_and_kind(api):
+    found = by_slug(api.get("/api/v1/deadlines/", {"kind": "political_event"}))
+    assert set(found) == {ELECTION}
+    found = by_slug(api.get("/api/v1/deadlines/", {"negotiation": "kr-us-tariff-talks-2025"}))
+    assert PAUSE in found
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ({"as_of": "16/05/2025"}, "as_of"),
+        ({"within_days": "-1"}, "within_days"),
+        ({"upcoming": "perhaps"}, "upcoming"),
+        ({"kind": "deadline"}, "kind"),
+    ],
+)
+def test_bad_deadline_parameters(api, query, parameter):
+    response = api.get("/api/v1/deadlines/", query)
+    assert response.status_code == 400
+    assert parameter in response.json()
+
+
+def test_icalendar_feed(api):
+    response = api.get("/api/v1/deadlines.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    events = {str(event["uid"]): event for event in calendar.walk("VEVENT")}
+    pause = events[f"deadline-{PAUSE}@negotiation-tracker"]
+    assert pause.decoded("dtstart").isoformat() == "2025-07-08"
+    assert pause.decoded("dtend").isoformat() == "2025-07-09"
+    assert "reciprocal" in str(pause["summary"]).lower()
+
+
+def test_icalendar_uids_are_stable_and_filters_apply(api):
+    first = api.get("/api/v1/deadlines.ics", {"kind": "political_event"}).content
+    second = api.get("/api/v1/deadlines.ics", {"kind": "political_event"}).content
+    uids = [str(e["uid"]) for e in icalendar.Calendar.from_ical(first).walk("VEVENT")]
+    assert uids == [f"deadline-{ELECTION}@negotiation-tracker"]
+    assert first == second
+
+
+def test_icalendar_coarse_precision_spans_its_window_with_a_note(editor, api):
+    created = editor.post(
+        "/api/v1/deadlines/",
+        {
+            "title": "Summit window",
+            "kind": "other",
+            "date": "2025-06-01",
+            "end_date": "2025-08-31",
+            "date_precision": "season",
+            "date_as_reported": "early summer",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    calendar = icalendar.Calendar.from_ical(api.get("/api/v1/deadlines.ics").content)
+    event = next(e for e in calendar.walk("VEVENT") if "Summit window" in str(e["summary"]))
+    assert event.decoded("dtend").isoformat() == "2025-09-01"
+    assert "known only to the season" in str(event["description"])
+    assert "early summer" in str(event["description"])
+
+
+def test_icalendar_bad_filter_is_a_json_400(api):
+    response = api.get("/api/v1/deadlines.ics", {"as_of": "not-a-date"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert "as_of" in response.json()

@@ -1,0 +1,99 @@
+"""SQL query counts do not grow with the data: two sizes, one bound per endpoint."""
+
+import datetime
+
+import pytest
+
+from negotiations import models
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+TALKS = "kr-us-tariff-talks-2025"
+
+# endpoint -> the most SQL queries it may run, whatever the amount of data
+BOUNDS = {
+    "/api/v1/parties/": 3,
+    "/api/v1/organizations/": 3,
+    "/api/v1/people/": 6,
+    "/api/v1/people/?search=Bescent": 6,
+    "/api/v1/negotiations/": 7,
+    "/api/v1/rounds/": 10,
+    "/api/v1/rounds/?negotiation=kr-us-tariff-talks-2025&area=tariffs": 11,
+    "/api/v1/agenda-areas/": 3,
+    "/api/v1/agenda-items/": 4,
+    "/api/v1/deadlines/?upcoming=true&as_of=2025-05-16": 3,
+    "/api/v1/measures/": 3,
+    "/api/v1/positions/": 3,
+    "/api/v1/sources/": 2,
+    "/api/v1/citations/": 2,
+    "/api/v1/conflicts/": 4,
+    "/api/v1/rounds/jeju-ministerial-2025-05-16/": 8,
+    "/api/v1/people/scott-bessent/": 5,
+    "/api/v1/negotiations/kr-us-tariff-talks-2025/": 6,
+    "/api/v1/rounds/jeju-ministerial-2025-05-16/agenda-changes/": 8,
+    "/api/v1/rounds/compare/?from=washington-2plus2-2025-04-24&to=jeju-ministerial-2025-05-16": 8,
+    "/api/v1/negotiations/kr-us-tariff-talks-2025/agenda-changes/": 7,
+    "/api/v1/negotiations/kr-us-tariff-talks-2025/agenda-matrix/": 5,
+    "/api/v1/agenda-areas/currency-policy/history/": 6,
+    "/api/v1/deadlines.ics": 2,
+}
+
+
+def grow():
+    """Multiply the data the endpoints read: rounds, agendas, people, deadlines, facts."""
+    talks = models.Negotiation.objects.get(slug=TALKS)
+    areas = list(models.AgendaArea.objects.all())
+    source = models.Source.objects.get(slug="reuters-2025-04-24")
+    kr, us = models.Party.objects.get(slug="kr"), models.Party.objects.get(slug="us")
+    ustr = models.Organization.objects.get(slug="ustr")
+    for number in range(30):
+        person = models.Person.objects.create(
+            slug=f"bulk-person-{number}", name=f"Person {number}", party=us
+        )
+        person.aliases.create(name=f"Bescent {number}")
+        role = models.Role.objects.create(person=person, organization=ustr, title="Deputy")
+        role.citations.add(factories.citation(source, quote=f"Quote {number}"))
+    for sequence in range(100, 130):
+        agenda = (
+            None
+            if sequence % 5 == 0
+            else {f"item {sequence}-{i}": areas[(sequence + i) % len(areas)] for i in range(3)}
+        )
+        round_ = factories.round(talks, sequence, agenda=agenda)
+        round_.citations.add(factories.citation(source))
+        for item in round_.agenda_items.all():
+            item.citations.add(factories.citation(source))
+        for party, name in ((kr, "Korean delegate"), (us, "US delegate")):
+            participant = models.Participant.objects.create(
+                round=round_, party=party, name_as_reported=name
+            )
+            participant.citations.add(factories.citation(source))
+        deadline = models.Deadline.objects.create(
+            slug=f"bulk-deadline-{sequence}",
+            title=f"Deadline {sequence}",
+            kind="other",
+            negotiation=talks,
+            date=datetime.date(2025, 6, 1) + datetime.timedelta(days=sequence),
+        )
+        deadline.citations.add(factories.citation(source))
+        position = models.Position.objects.create(
+            slug=f"bulk-position-{sequence}",
+            party=kr,
+            kind="statement",
+            summary="More.",
+            round=round_,
+        )
+        position.citations.add(factories.citation(source))
+
+
+@pytest.mark.parametrize("url", BOUNDS)
+def test_query_count_is_bounded_at_two_data_sizes(api, url, django_assert_max_num_queries):
+    with django_assert_max_num_queries(BOUNDS[url]):
+        small = api.get(url)
+    assert small.status_code == 200, small.content
+
+    grow()
+    with django_assert_max_num_queries(BOUNDS[url]):
+        large = api.get(url)
+    assert large.status_code == 200

@@ -1,0 +1,320 @@
+"""Every resource: list, detail by slug, create, update, delete, and who may do what."""
+
+import pytest
+
+from negotiations import models
+
+pytestmark = pytest.mark.django_db
+
+# resource path -> (a seed slug, model, a valid new record, a valid partial update)
+RESOURCES = {
+    "parties": (
+        "kr",
+        models.Party,
+        {"name": "Canada", "code": "CA", "kind": "country"},
+        {"notes": "x"},
+    ),
+    "organizations": (
+        "motie",
+        models.Organization,
+        {"name": "Ministry of Foreign Affairs of Japan", "party": "jp", "kind": "ministry"},
+        {"acronym": "MOFA-JP"},
+    ),
+    "people": (
+        "scott-bessent",
+        models.Person,
+        {"name": "Yeo Han-koo", "party": "kr"},
+        {"notes": "x"},
+    ),
+    "negotiations": (
+        "kr-us-tariff-talks-2025",
+        models.Negotiation,
+        {"title": "Korea–US shipbuilding talks", "parties": ["kr", "us"], "status": "proposed"},
+        {"status": "active"},
+    ),
+    "rounds": (
+        "jeju-ministerial-2025-05-16",
+        models.Round,
+        {
+            "negotiation": "kr-us-tariff-talks-2025",
+            "sequence": 10,
+            "title": "Third round of technical consultations",
+            "level": "working",
+            "status": "planned",
+            "start_date": "2025-06-01",
+            "end_date": "2025-06-30",
+            "date_precision": "month",
+            "date_as_reported": "in June",
+        },
+        {"summary": "Edited."},
+    ),
+    "agenda-areas": (
+        "currency-policy",
+        models.AgendaArea,
+        {"name": "Agriculture"},
+        {"description": "Farm goods."},
+    ),
+    "agenda-items": (
+        "jeju-ministerial-2025-05-16--digital-trade",
+        models.AgendaItem,
+        {"round": "technical-2-week-of-2025-05-19", "label": "monetary policy", "order": 9},
+        {"notes": "Edited."},
+    ),
+    "deadlines": (
+        "tariff-pause-expiry-2025-07-08",
+        models.Deadline,
+        {
+            "title": "Section 232 review",
+            "kind": "other",
+            "date": "2025-08-01",
+            "date_precision": "month",
+            "end_date": "2025-08-31",
+        },
+        {"description": "Edited."},
+    ),
+    "measures": (
+        "us-reciprocal-tariff-kr-25",
+        models.Measure,
+        {
+            "title": "Tariff on lumber",
+            "kind": "sectoral_tariff",
+            "imposing_party": "us",
+            "status": "proposed",
+            "rate_percent": 10,
+        },
+        {"rate_percent": "12.5"},
+    ),
+    "positions": (
+        "us-requests-separate-currency-talks-2025-04-24",
+        models.Position,
+        {
+            "party": "kr",
+            "kind": "statement",
+            "summary": "Korea will keep talking.",
+            "round": "jeju-ministerial-2025-05-16",
+        },
+        {"summary": "Edited."},
+    ),
+    "sources": (
+        "reuters-2025-04-24",
+        models.Source,
+        {"title": "A new article", "publisher": "AP"},
+        {"notes": "x"},
+    ),
+    "citations": (
+        None,
+        models.Citation,
+        {"source": "reuters-2025-04-24", "quote": "I believe we had a good start today."},
+        {"note": "Ahn, 24 April."},
+    ),
+    "conflicts": (
+        "currency-policy-on-2025-04-24-agenda",
+        models.Disagreement,
+        {"title": "Date of the second technical round", "note": "Sources differ."},
+        {"status": "resolved", "resolution": "Later reports agree."},
+    ),
+}
+
+
+def seed_slug(path):
+    slug, model, *_ = RESOURCES[path]
+    return slug or model.objects.order_by("pk").values_list("slug", flat=True).first()
+
+
+@pytest.mark.parametrize("path", RESOURCES)
+def test_list_and_detail_by_slug(api, path):
+    response = api.get(f"/api/v1/{path}/")
+    assert response.status_code == 200
+    body = response.json()
+    assert {"count", "next", "previous", "results"} <= set(body)
+    assert body["count"] >= 1
+    slug = seed_slug(path)
+    detail = api.get(f"/api/v1/{path}/{slug}/")
+    assert detail.status_code == 200
+    assert detail.json()["slug"] == slug
+    assert "created" in detail.json() and "updated" in detail.json()
+
+
+@pytest.mark.parametrize("path", RESOURCES)
+def test_unknown_slug_is_404(api, path):
+    response = api.get(f"/api/v1/{path}/no-such-record/")
+    assert response.status_code == 404
+    assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("path", RESOURCES)
+def test_anonymous_cannot_write(api, path):
+    _, model, payload, _ = RESOURCES[path]
+    before = model.objects.count()
+    assert api.post(f"/api/v1/{path}/", payload, format="json").status_code == 401
+    assert api.patch(f"/api/v1/{path}/{seed_slug(path)}/", {}, format="json").status_code == 401
+    assert api.delete(f"/api/v1/{path}/{seed_slug(path)}/").status_code == 401
+    assert model.objects.count() == before
+
+
+@pytest.mark.parametrize("path", RESOURCES)
+def test_user_without_permission_cannot_write(reader, path):
+    _, model, payload, _ = RESOURCES[path]
+    before = model.objects.count()
+    assert reader.get(f"/api/v1/{path}/").status_code == 200
+    assert reader.post(f"/api/v1/{path}/", payload, format="json").status_code == 403
+    assert reader.patch(f"/api/v1/{path}/{seed_slug(path)}/", {}, format="json").status_code == 403
+    assert reader.delete(f"/api/v1/{path}/{seed_slug(path)}/").status_code == 403
+    assert model.objects.count() == before
+
+
+@pytest.mark.parametrize("path", RESOURCES)
+def test_editor_creates_updates_and_deletes(editor, path):
+    _, model, payload, change = RESOURCES[path]
+    created = editor.post(f"/api/v1/{path}/", payload, format="json")
+    assert created.status_code == 201, created.content
+    slug = created.json()["slug"]
+    assert slug, "a slug is made when none is given"
+    assert model.objects.filter(slug=slug).exists()
+
+    updated = editor.patch(f"/api/v1/{path}/{slug}/", change, format="json")
+    assert updated.status_code == 200, updated.content
+    for key in change:
+        assert str(updated.json()[key]) == str(change[key]) or float(updated.json()[key]) == float(
+            change[key]
+        )
+
+    assert editor.delete(f"/api/v1/{path}/{slug}/").status_code == 204
+    assert not model.objects.filter(slug=slug).exists()
+
+
+@pytest.mark.parametrize("path", RESOURCES)
+def test_slug_cannot_change(editor, path):
+    slug = seed_slug(path)
+    response = editor.patch(f"/api/v1/{path}/{slug}/", {"slug": "something-else"}, format="json")
+    assert response.status_code == 400
+    assert "slug" in response.json()
+
+
+@pytest.mark.parametrize("path", RESOURCES)
+def test_timestamps_are_read_only(editor, path):
+    slug = seed_slug(path)
+    response = editor.patch(
+        f"/api/v1/{path}/{slug}/", {"created": "2000-01-01T00:00:00Z"}, format="json"
+    )
+    assert response.status_code == 200
+    assert not response.json()["created"].startswith("2000")
+
+
+def test_deleting_a_party_still_referenced_is_a_409(editor):
+    response = editor.delete("/api/v1/parties/kr/")
+    assert response.status_code == 409
+    assert "refer to it" in response.json()["detail"]
+    assert models.Party.objects.filter(slug="kr").exists()
+
+
+def test_validation_errors_name_each_field(editor):
+    response = editor.post(
+        "/api/v1/rounds/",
+        {
+            "negotiation": "no-such-negotiation",
+            "sequence": "first",
+            "level": "galactic",
+            "start_date": "2025-05-02",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert {"negotiation", "sequence", "level", "title"} <= set(response.json())
+
+
+def test_model_rules_apply_through_the_api(editor):
+    response = editor.post(
+        "/api/v1/rounds/",
+        {
+            "negotiation": "kr-us-tariff-talks-2025",
+            "sequence": 3,
+            "title": "Clashing sequence, bad dates",
+            "start_date": "2025-05-02",
+            "end_date": "2025-05-01",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert "end_date" in body
+    assert "non_field_errors" in body or "sequence" in body
+
+
+def test_agenda_item_area_resolved_from_an_alias(editor):
+    response = editor.post(
+        "/api/v1/agenda-items/",
+        {"round": "technical-2-week-of-2025-05-19", "label": "monetary policy"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert [area["slug"] for area in response.json()["areas"]] == ["currency-policy"]
+
+
+def test_agenda_item_with_an_area_already_in_the_round_is_refused(editor):
+    response = editor.post(
+        "/api/v1/agenda-items/",
+        {
+            "round": "jeju-ministerial-2025-05-16",
+            "label": "security",
+            "areas": ["economic-security"],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "areas" in response.json()
+    assert not models.AgendaItem.objects.filter(label="security").exists()
+
+
+def test_agenda_item_on_a_round_whose_agenda_is_unknown_is_refused(editor):
+    response = editor.post(
+        "/api/v1/agenda-items/",
+        {"round": "washington-technical-1-2025-05-01", "label": "currency policy"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "round" in response.json()
+
+
+def test_unlabelled_unknown_area_is_refused(editor):
+    response = editor.post(
+        "/api/v1/agenda-items/",
+        {"round": "technical-2-week-of-2025-05-19", "label": "space cooperation"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "areas" in response.json()
+
+
+def test_citations_are_written_as_slugs_and_read_as_quotes(editor):
+    citation = models.Citation.objects.select_related("source").order_by("pk").first()
+    response = editor.patch(
+        "/api/v1/deadlines/korea-snap-election-2025-06-03/",
+        {"citations": [citation.slug]},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["citations"] == [
+        {
+            "slug": citation.slug,
+            "source": citation.source.slug,
+            "publisher": citation.source.publisher,
+            "quote": citation.quote,
+        }
+    ]
+
+
+def test_reserved_round_slug(editor):
+    response = editor.post(
+        "/api/v1/rounds/",
+        {"negotiation": "kr-us-tariff-talks-2025", "sequence": 50, "title": "x", "slug": "compare"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "slug" in response.json()
+
+
+def test_session_authentication_works_for_staff(client, staff_user):
+    client.force_login(staff_user)
+    response = client.get("/api/v1/rounds/?fields=slug")
+    assert response.status_code == 200
