@@ -143,6 +143,8 @@ def test_every_model_has_created_and_updated():
     from django.apps import apps
 
     for model in apps.get_app_config("negotiations").get_models():
+        if model is models.DataVersion:
+            continue  # bookkeeping: a counter with its own changed_at
         field_names = {field.name for field in model._meta.get_fields()}
         assert {"created", "updated"} <= field_names, model
 

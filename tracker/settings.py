@@ -151,7 +151,7 @@ REST_FRAMEWORK = {
         "negotiations.api.filters.StrictOrderingFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "negotiations.api.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "negotiations.api.exceptions.exception_handler",

@@ -1,13 +1,32 @@
-"""Pagination that says what is wrong with a bad page or page size instead of guessing."""
+"""Pagination: page numbers by default, keyset cursors for deep or incremental reads.
+
+Page numbers are what dashboards show ("page 3 of 12"), but OFFSET pagination gets slower
+the deeper the page. ``?cursor=`` (empty for the first page) switches a list to keyset
+pagination in insertion order: every page costs the same, and ``count`` is null because
+counting is exactly the work a cursor avoids. Bad values are a 400 that names the parameter.
+"""
 
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+MAX_PAGE_SIZE = 500
+
+
+class KeysetPagination(pagination.CursorPagination):
+    ordering = "id"
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
-    max_page_size = 500
-    page_size_query_description = "Results per page, from 1 to 500 (default 50)."
+    max_page_size = MAX_PAGE_SIZE
+    page_size_query_description = f"Results per page, from 1 to {MAX_PAGE_SIZE} (default 50)."
+    cursor_query_param = "cursor"
+
+    def __init__(self):
+        self.keyset = None
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
@@ -20,11 +39,49 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return int(raw)
 
     def paginate_queryset(self, queryset, request, view=None):
+        if self.cursor_query_param in request.query_params:
+            if self.page_query_param in request.query_params:
+                raise ValidationError({self.page_query_param: ["Use either page or cursor."]})
+            if "ordering" in request.query_params:
+                raise ValidationError(
+                    {"ordering": ["Cursor pagination always reads in insertion order."]}
+                )
+            self.get_page_size(request)  # validate before the cursor paginator clamps it
+            self.keyset = KeysetPagination()
+            return self.keyset.paginate_queryset(queryset, request, view)
         raw = request.query_params.get(self.page_query_param)
-        if (
-            raw is not None
-            and not (raw.isdigit() and int(raw) >= 1)
-            and raw not in self.last_page_strings
-        ):
+        valid = raw is None or (raw.isdigit() and int(raw) >= 1) or raw in self.last_page_strings
+        if not valid:
             raise ValidationError({self.page_query_param: ["A page number from 1, or 'last'."]})
         return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        if self.keyset is not None:
+            return Response(
+                {
+                    "count": None,
+                    "next": self.keyset.get_next_link(),
+                    "previous": self.keyset.get_previous_link(),
+                    "results": data,
+                }
+            )
+        return super().get_paginated_response(data)
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["count"]["nullable"] = True
+        paginated["properties"]["count"]["description"] = "Null with cursor pagination."
+        return paginated
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Keyset pagination in insertion order: empty for the first "
+                "page, then the cursor from `next`. Constant cost at any depth; count is null.",
+                "schema": {"type": "string"},
+            },
+        ]

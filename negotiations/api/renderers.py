@@ -2,10 +2,30 @@
 
 import csv
 import datetime
+import decimal
 import io
 
+import orjson
+from django.utils.functional import Promise
 from icalendar import Calendar, Event
 from rest_framework import renderers
+
+
+def orjson_default(value):
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, Promise):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+class ORJSONRenderer(renderers.JSONRenderer):
+    """JSON through orjson: the same output as DRF's renderer (compact, UTF-8), faster."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        return orjson.dumps(data, default=orjson_default)
 
 
 def flatten(value, prefix: str = "", into: dict | None = None) -> dict:

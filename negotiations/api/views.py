@@ -6,22 +6,27 @@ from django import forms
 from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, renderers, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
 from negotiations import filtersets, models
+from negotiations.api import readers
 from negotiations.api import serializers as api
+from negotiations.api.exceptions import NotModified, PreconditionFailed
 from negotiations.api.filters import StrictOrderingFilter, filter_param_names
-from negotiations.api.renderers import CSVRenderer, ICalendarRenderer
+from negotiations.api.renderers import CSVRenderer, ICalendarRenderer, ORJSONRenderer
 from negotiations.domain import agenda
+from negotiations.domain.versioning import current_data_version, etag_for
 
-JSON_ONLY = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer]
+JSON_ONLY = [ORJSONRenderer, renderers.BrowsableAPIRenderer]
 CITATIONS = Prefetch("citations", queryset=models.Citation.objects.select_related("source"))
 
 
@@ -47,24 +52,122 @@ class RecordViewSet(viewsets.ModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
-    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [ORJSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
     # Query parameters every GET accepts besides the filters.
     common_params = {"fields", "format"}
-    list_params = {"page", "page_size", "ordering"}
+    list_params = {"page", "page_size", "ordering", "cursor"}
     # Extra query parameters a resource's detail view accepts.
     detail_params: set[str] = set()
 
+    # A fast reader (negotiations.api.readers) for list and detail, or None for the
+    # serializer. A reader turns the .values(*reader.columns) rows of a page into records.
+    reader = None
+
     def get_queryset(self):
-        if self.action in ("list", "retrieve", "create", "update", "partial_update", "destroy"):
-            return super().get_queryset()
-        # Computed endpoints load their own data through the domain functions: find the
-        # object without the prefetching that serializing it would need.
-        return self.queryset.model.objects.all()
+        queryset = super().get_queryset()
+        if self.action in ("list", "retrieve") and self.reader is None:
+            return queryset
+        if self.action in ("create", "update", "partial_update", "destroy"):
+            return queryset
+        # Readers and computed endpoints load their own data: find the objects without
+        # the prefetching that serializing them would need.
+        return queryset.select_related(None).prefetch_related(None)
+
+    def read(self, rows) -> list[dict]:
+        return self.reader(rows, getattr(self, "sparse_fields", None))
+
+    def list(self, request, *args, **kwargs):
+        if self.reader is None:
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset.values(*self.reader.columns))
+        return self.get_paginated_response(self.read(list(page)))
+
+    def retrieve(self, request, *args, **kwargs):
+        lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        columns = self.reader.columns if self.reader else ("id", "updated")
+        queryset = self.filter_queryset(
+            self.get_queryset().select_related(None).prefetch_related(None)
+        )
+        rows = list(queryset.filter(**lookup).values(*columns)[:1])
+        if not rows:
+            raise NotFound(f"No {self.queryset.model._meta.verbose_name} matches the given query.")
+        self.check_not_modified(request, self.object_token(rows[0]["updated"]))
+        if self.reader is None:
+            return super().retrieve(request, *args, **kwargs)
+        return Response(self.read(rows)[0])
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             self.check_query_params(request)
+            if self.action != "retrieve":  # a detail's ETag also needs the object's token
+                self.check_not_modified(request)
+
+    # --- Conditional requests -------------------------------------------------------------
+    # Every GET answer carries an ETag made of the data version (which any write anywhere
+    # moves) and the exact request; If-None-Match then costs one indexed lookup and a 304.
+    # A detail's ETag starts with the object's own token (its last change), which is what
+    # If-Match compares on PUT, PATCH and DELETE: unrelated edits never cause a 412.
+
+    @staticmethod
+    def object_token(instance_or_updated) -> str:
+        updated = getattr(instance_or_updated, "updated", instance_or_updated)
+        return format(int(updated.timestamp() * 1_000_000), "x")
+
+    def check_not_modified(self, request, object_token: str = ""):
+        version, changed_at = current_data_version()
+        variant = (
+            request.get_full_path(),
+            request.accepted_media_type or "",
+            timezone.localdate().isoformat(),
+        )
+        tag = etag_for(version, object_token, *variant)
+        if object_token:
+            tag = f'"{object_token}.{tag.strip(chr(34))}"'
+        self.response_etag, self.response_last_modified = tag, changed_at
+        if "html" in (request.accepted_media_type or ""):
+            return  # the browsable API shows the user; never answer it with a 304
+        if get_conditional_response(request._request, etag=tag) is not None:
+            raise NotModified(tag)
+
+    def check_if_match(self, request, instance):
+        header = request.headers.get("If-Match")
+        if not header or header.strip() == "*":
+            return
+        current = self.object_token(instance)
+        tokens = {
+            tag.strip().removeprefix("W/").strip('"').split(".")[0] for tag in header.split(",")
+        }
+        if current not in tokens:
+            raise PreconditionFailed()
+
+    def get_object(self):
+        if self.request.method in ("PUT", "PATCH", "DELETE"):
+            # Lock the row for the rest of the write's transaction: the If-Match check and
+            # the write see the same version (on PostgreSQL; SQLite serialises writes).
+            self.queryset = self.queryset.select_for_update(of=("self",))
+            instance = super().get_object()
+            self.check_if_match(self.request, instance)
+            return instance
+        return super().get_object()
+
+    def update(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().update(request, *args, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().destroy(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200 and getattr(self, "response_etag", None):
+            response["ETag"] = self.response_etag
+            if self.response_last_modified:
+                response["Last-Modified"] = http_date(self.response_last_modified.timestamp())
+            response["Cache-Control"] = "no-cache"
+        return response
 
     def allowed_query_params(self) -> set[str]:
         allowed = set(self.common_params)
@@ -118,6 +221,8 @@ class RecordViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         with transaction.atomic():
             serializer.save()
+        self.response_etag = f'"{self.object_token(serializer.instance)}"'
+        self.response_last_modified = None
 
     def perform_destroy(self, instance):
         with transaction.atomic():
@@ -159,6 +264,7 @@ class PersonViewSet(RecordViewSet):
         .order_by("name", "pk")
     )
     serializer_class = api.PersonSerializer
+    reader = staticmethod(readers.read_people)
     filterset_class = filtersets.PersonFilterSet
     ordering_fields = ["name", "created", "updated"]
 
@@ -244,6 +350,7 @@ class RoundViewSet(RecordViewSet):
 
     queryset = ROUND_QUERYSET.order_by(F("start_date").asc(nulls_last=True), "pk")
     serializer_class = api.RoundSerializer
+    reader = staticmethod(readers.read_rounds)
     filterset_class = filtersets.RoundFilterSet
     ordering_fields = ["start_date", "sequence", "title", "level", "status", "created", "updated"]
 
@@ -326,9 +433,13 @@ class DeadlineViewSet(RecordViewSet):
         .order_by("date", "pk")
     )
     serializer_class = api.DeadlineSerializer
+    reader = staticmethod(readers.read_deadlines)
     filterset_class = filtersets.DeadlineFilterSet
     ordering_fields = ["date", "title", "kind", "created", "updated"]
     detail_params = {"as_of"}
+
+    def read(self, rows):
+        return self.reader(rows, parse_as_of(self.request), getattr(self, "sparse_fields", None))
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -376,7 +487,7 @@ class DeadlineCalendarView(generics.ListAPIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         if response.status_code >= 400:
-            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_renderer = ORJSONRenderer()
             request.accepted_media_type = "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
 

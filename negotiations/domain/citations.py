@@ -33,7 +33,7 @@ def citations_for(model: type[models.Model], ids) -> dict[int, list[CitationData
     fact_column = f"{model._meta.model_name}_id"
     rows = (
         through.objects.filter(**{f"{fact_column}__in": list(ids)})
-        .order_by(fact_column, "citation__source__published_at", "citation__slug")
+        .order_by(fact_column, "citation__slug")
         .values(fact_column, *(f"citation__{name}" for name in CITATION_VALUES))
     )
     by_fact: dict[int, list[CitationData]] = defaultdict(list)

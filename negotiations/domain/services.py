@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from negotiations.domain.versioning import bump_data_version
 from negotiations.models import AgendaArea, AgendaItem, AgendaItemArea, Round
 
 
@@ -71,6 +72,7 @@ def set_round_agenda_areas(
     now = timezone.now()
     AgendaItem.objects.filter(pk__in=[item.pk for item in wanted]).update(updated=now)
     Round.objects.filter(pk=round.pk).update(updated=now)
+    bump_data_version()
 
 
 def set_agenda_item_areas(*, item: AgendaItem, areas: Iterable[AgendaArea]) -> None:

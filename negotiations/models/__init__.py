@@ -19,6 +19,7 @@ from negotiations.models.agenda import (
 from negotiations.models.facts import Deadline, Measure, Position
 from negotiations.models.sources import Citation, Disagreement, DisagreementClaim, Source
 from negotiations.models.talks import Negotiation, NegotiationRelation, Participant, Round
+from negotiations.models.versioning import DataVersion
 
 # Every model whose records are facts that citations support, by the citation's related name.
 CITED_MODELS = {
@@ -47,6 +48,7 @@ __all__ = [
     "AgendaItem",
     "AgendaItemArea",
     "Citation",
+    "DataVersion",
     "Deadline",
     "Disagreement",
     "DisagreementClaim",

@@ -161,7 +161,7 @@ class Role(TimeStampedModel):
     objects = child_manager("person", "organization__slug", "title")
 
     class Meta:
-        ordering = ["person__name", "-start_date", "title"]
+        ordering = ["person__name", models.F("start_date").desc(nulls_last=True), "title"]
         constraints = [
             models.UniqueConstraint(fields=["person", "organization", "title"], name="unique_role"),
             end_not_before_start("role_end_not_before_start"),

@@ -129,7 +129,7 @@ class Position(SluggedModel):
     citations = cited_by("positions")
 
     class Meta:
-        ordering = ["stated_on", "slug"]
+        ordering = [models.F("stated_on").asc(nulls_last=True), "slug"]
 
     def __str__(self):
         return f"{self.party.code} {self.get_kind_display().lower()}: {self.summary[:60]}"

@@ -27,7 +27,7 @@ class Source(SluggedModel):
     notes = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["published_at", "slug"]
+        ordering = [models.F("published_at").asc(nulls_last=True), "slug"]
 
     def __str__(self):
         return f"{self.publisher or 'Unknown publisher'}: {self.title}"
@@ -41,7 +41,8 @@ class Citation(SluggedModel):
     note = models.TextField(blank=True, help_text="Editor's reading of the quote, if needed.")
 
     class Meta:
-        ordering = ["source", "slug"]
+        # Citation slugs start with their source's slug: this groups them by source.
+        ordering = ["slug"]
 
     def __str__(self):
         quote = self.quote if len(self.quote) <= 80 else f"{self.quote[:77]}..."

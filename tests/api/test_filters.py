@@ -177,3 +177,35 @@ class TestBadInput:
         assert len(body["results"]) == min(500, body["count"])
         two = api.get("/api/v1/citations/", {"page_size": "2"}).json()
         assert len(two["results"]) == 2 and two["next"]
+
+
+class TestCursorPagination:
+    def test_walks_every_record_once_in_insertion_order(self, api):
+        seen, url, params = [], "/api/v1/citations/", {"cursor": "", "page_size": "7"}
+        while url:
+            body = api.get(url, params).json()
+            assert body["count"] is None
+            seen += [item["slug"] for item in body["results"]]
+            url, params = body["next"], None
+        expected = list(models.Citation.objects.order_by("pk").values_list("slug", flat=True))
+        assert seen == expected
+
+    def test_filters_apply_with_a_cursor(self, api):
+        body = api.get("/api/v1/rounds/", {"cursor": "", "negotiation": TALKS}).json()
+        assert {r["slug"] for r in body["results"]} == {WASHINGTON, TECHNICAL_1, JEJU, TECHNICAL_2}
+
+    @pytest.mark.parametrize(
+        ("query", "parameter"),
+        [
+            ({"cursor": "", "ordering": "title"}, "ordering"),
+            ({"cursor": "", "page": "2"}, "page"),
+            ({"cursor": "", "page_size": "100000"}, "page_size"),
+        ],
+    )
+    def test_conflicting_parameters(self, api, query, parameter):
+        response = api.get("/api/v1/rounds/", query)
+        assert response.status_code == 400
+        assert parameter in response.json()
+
+    def test_a_forged_cursor_is_a_404(self, api):
+        assert api.get("/api/v1/rounds/", {"cursor": "not-base64!!"}).status_code == 404

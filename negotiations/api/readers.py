@@ -1,0 +1,296 @@
+"""Fast read paths for the hot resources: rounds, deadlines and people.
+
+DRF serializers build every field of every nested object through per-object field
+machinery; on a page of 50 rounds with their agendas that is most of the request time.
+These readers produce exactly the same JSON from the ``.values()`` rows of a page (the
+paginated query itself), in a fixed number of further queries, and skip the queries for
+fields a sparse request (``?fields=``) leaves out. The
+serializers stay the single description of the resources: they validate writes, document
+the schema, and tests assert that both paths give identical output.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.utils import timezone
+
+from negotiations import models
+from negotiations.choices import AgendaStatus
+from negotiations.domain.citations import citations_for
+from negotiations.domain.deadlines import deadline_status
+
+
+def iso_datetime(value: datetime.datetime | None) -> str | None:
+    """A datetime as DRF renders it: in the current time zone, UTC written as Z."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def iso_date(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def wants(fields: set[str] | None, *names: str) -> bool:
+    return fields is None or any(name in fields for name in names)
+
+
+def trim(record: dict, fields: set[str] | None) -> dict:
+    if fields is None:
+        return record
+    return {key: value for key, value in record.items() if key in fields}
+
+
+# --- Rounds -----------------------------------------------------------------------------------
+
+ROUND_COLUMNS = (
+    "id",
+    "slug",
+    "negotiation__slug",
+    "negotiation__title",
+    "sequence",
+    "title",
+    "level",
+    "status",
+    "start_date",
+    "end_date",
+    "date_precision",
+    "date_as_reported",
+    "date_note",
+    "city",
+    "region",
+    "country",
+    "venue",
+    "occasion",
+    "summary",
+    "outcomes",
+    "agenda_status",
+    "created",
+    "updated",
+)
+
+
+def round_agendas(ids: Sequence[int]) -> dict[int, list[dict]]:
+    items = list(
+        models.AgendaItem.objects.filter(round_id__in=ids)
+        .order_by("order", "pk")
+        .values("id", "round_id", "slug", "label", "order", "notes")
+    )
+    item_ids = [item["id"] for item in items]
+    areas: dict[int, list[dict]] = defaultdict(list)
+    for link in (
+        models.AgendaItemArea.objects.filter(item_id__in=item_ids)
+        .order_by("area__name", "area_id")
+        .values("item_id", "area__slug", "area__name")
+    ):
+        areas[link["item_id"]].append({"slug": link["area__slug"], "name": link["area__name"]})
+    item_citations = citations_for(models.AgendaItem, item_ids)
+    agendas: dict[int, list[dict]] = defaultdict(list)
+    for item in items:
+        agendas[item["round_id"]].append(
+            {
+                "slug": item["slug"],
+                "label": item["label"],
+                "order": item["order"],
+                "areas": areas.get(item["id"], []),
+                "notes": item["notes"],
+                "citations": item_citations.get(item["id"], []),
+            }
+        )
+    return agendas
+
+
+def round_participants(ids: Sequence[int]) -> dict[int, list[dict]]:
+    rows = list(
+        models.Participant.objects.filter(round_id__in=ids)
+        .order_by("party__code", "name_as_reported", "pk")
+        .values(
+            "id",
+            "round_id",
+            "person__slug",
+            "person__name",
+            "name_as_reported",
+            "party__slug",
+            "organization__slug",
+            "role",
+        )
+    )
+    participant_citations = citations_for(models.Participant, [row["id"] for row in rows])
+    participants: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        participants[row["round_id"]].append(
+            {
+                "person": (
+                    {"slug": row["person__slug"], "name": row["person__name"]}
+                    if row["person__slug"]
+                    else None
+                ),
+                "name_as_reported": row["name_as_reported"],
+                "party": row["party__slug"],
+                "organization": row["organization__slug"],
+                "role": row["role"],
+                "citations": participant_citations.get(row["id"], []),
+            }
+        )
+    return participants
+
+
+def read_rounds(rows: Sequence[dict], fields: set[str] | None = None) -> list[dict]:
+    """Rounds from ``.values(*read_rounds.columns)`` rows, shaped like RoundSerializer."""
+    ids = [row["id"] for row in rows]
+    agendas = round_agendas(ids) if wants(fields, "agenda") else {}
+    participants = round_participants(ids) if wants(fields, "participants") else {}
+    citations = citations_for(models.Round, ids) if wants(fields, "citations") else {}
+    records = []
+    for row in rows:
+        pk = row["id"]
+        reported = row["agenda_status"] == AgendaStatus.REPORTED
+        record = {
+            "slug": row["slug"],
+            "negotiation": {"slug": row["negotiation__slug"], "title": row["negotiation__title"]},
+            "sequence": row["sequence"],
+            "title": row["title"],
+            "level": row["level"],
+            "status": row["status"],
+            "start_date": iso_date(row["start_date"]),
+            "end_date": iso_date(row["end_date"]),
+            "date_precision": row["date_precision"],
+            "date_as_reported": row["date_as_reported"],
+            "date_note": row["date_note"],
+            "city": row["city"],
+            "region": row["region"],
+            "country": row["country"],
+            "venue": row["venue"],
+            "occasion": row["occasion"],
+            "summary": row["summary"],
+            "outcomes": row["outcomes"],
+            "agenda_status": row["agenda_status"],
+            "agenda": agendas.get(pk, []) if reported else None,
+            "participants": participants.get(pk, []),
+            "citations": citations.get(pk, []),
+            "created": iso_datetime(row["created"]),
+            "updated": iso_datetime(row["updated"]),
+        }
+        records.append(trim(record, fields))
+    return records
+
+
+read_rounds.columns = ROUND_COLUMNS
+
+
+# --- Deadlines --------------------------------------------------------------------------------
+
+
+def read_deadlines(
+    rows: Sequence[dict], as_of: datetime.date, fields: set[str] | None = None
+) -> list[dict]:
+    """Deadlines from ``.values(*read_deadlines.columns)`` rows, like DeadlineSerializer."""
+    ids = [row["id"] for row in rows]
+    citations = citations_for(models.Deadline, ids) if wants(fields, "citations") else {}
+    records = []
+    for row in rows:
+        status = deadline_status(row["date"], row["end_date"], as_of)
+        record = {
+            "slug": row["slug"],
+            "title": row["title"],
+            "kind": row["kind"],
+            "negotiation": row["negotiation__slug"],
+            "measure": row["measure__slug"],
+            "date": iso_date(row["date"]),
+            "end_date": iso_date(row["end_date"]),
+            "date_precision": row["date_precision"],
+            "date_as_reported": row["date_as_reported"],
+            "date_note": row["date_note"],
+            "description": row["description"],
+            "days_remaining": status["days_remaining"],
+            "deadline_status": status["status"],
+            "citations": citations.get(row["id"], []),
+            "created": iso_datetime(row["created"]),
+            "updated": iso_datetime(row["updated"]),
+        }
+        records.append(trim(record, fields))
+    return records
+
+
+read_deadlines.columns = (
+    "id",
+    "slug",
+    "title",
+    "kind",
+    "negotiation__slug",
+    "measure__slug",
+    "date",
+    "end_date",
+    "date_precision",
+    "date_as_reported",
+    "date_note",
+    "description",
+    "created",
+    "updated",
+)
+
+
+# --- People -----------------------------------------------------------------------------------
+
+
+def read_people(rows: Sequence[dict], fields: set[str] | None = None) -> list[dict]:
+    """People from ``.values(*read_people.columns)`` rows, shaped like PersonSerializer."""
+    ids = [row["id"] for row in rows]
+    aliases: dict[int, list[dict]] = defaultdict(list)
+    if wants(fields, "aliases"):
+        for alias in (
+            models.PersonAlias.objects.filter(person_id__in=ids)
+            .order_by("name", "pk")
+            .values("person_id", "name", "kind")
+        ):
+            aliases[alias["person_id"]].append({"name": alias["name"], "kind": alias["kind"]})
+    roles: dict[int, list[dict]] = defaultdict(list)
+    if wants(fields, "roles"):
+        role_rows = list(
+            models.Role.objects.filter(person_id__in=ids)
+            .order_by(*models.Role._meta.ordering, "pk")
+            .values(
+                "id",
+                "person_id",
+                "organization__slug",
+                "organization__name",
+                "title",
+                "is_acting",
+                "start_date",
+                "end_date",
+            )
+        )
+        role_citations = citations_for(models.Role, [role["id"] for role in role_rows])
+        for role in role_rows:
+            roles[role["person_id"]].append(
+                {
+                    "organization": role["organization__slug"],
+                    "organization_name": role["organization__name"],
+                    "title": role["title"],
+                    "is_acting": role["is_acting"],
+                    "start_date": iso_date(role["start_date"]),
+                    "end_date": iso_date(role["end_date"]),
+                    "citations": role_citations.get(role["id"], []),
+                }
+            )
+    return [
+        trim(
+            {
+                "slug": row["slug"],
+                "name": row["name"],
+                "party": row["party__slug"],
+                "aliases": aliases.get(row["id"], []),
+                "roles": roles.get(row["id"], []),
+                "notes": row["notes"],
+                "created": iso_datetime(row["created"]),
+                "updated": iso_datetime(row["updated"]),
+            },
+            fields,
+        )
+        for row in rows
+    ]
+
+
+read_people.columns = ("id", "slug", "name", "party__slug", "notes", "created", "updated")

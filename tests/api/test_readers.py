@@ -1,0 +1,70 @@
+"""The fast readers give exactly what the serializers give (the schema's source of truth)."""
+
+import datetime
+
+import orjson
+import pytest
+
+from negotiations import models
+from negotiations.api import readers
+from negotiations.api.serializers import RoundSerializer
+from negotiations.api.views import DeadlineViewSet, PersonViewSet, RoundViewSet
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = datetime.date(2025, 5, 16)
+
+
+def as_json(data):
+    return orjson.loads(orjson.dumps(data))
+
+
+def serialized(viewset, context=None):
+    queryset = viewset.queryset.all()
+    return as_json(viewset.serializer_class(queryset, many=True, context=context or {}).data)
+
+
+def read(viewset, reader, *args):
+    rows = list(
+        viewset.queryset.select_related(None).prefetch_related(None).values(*reader.columns)
+    )
+    return as_json(reader(rows, *args))
+
+
+def add_edge_cases():
+    """Records that exercise nulls, empty agendas and unnamed participants."""
+    talks = factories.negotiation()
+    area = factories.area()
+    factories.round(talks, 1, agenda={"energy": area}, start_date=None)
+    factories.round(talks, 2, agenda={})
+    person = models.Person.objects.create(slug="no-party", name="No Party")
+    person.aliases.create(name="N. Party", kind="variant")
+
+
+def test_rounds_reader_matches_serializer():
+    add_edge_cases()
+    assert read(RoundViewSet, readers.read_rounds) == serialized(RoundViewSet)
+
+
+def test_deadlines_reader_matches_serializer():
+    expected = serialized(DeadlineViewSet, {"as_of": AS_OF})
+    assert read(DeadlineViewSet, readers.read_deadlines, AS_OF) == expected
+    assert {d["deadline_status"] for d in expected} == {"upcoming"}
+
+
+def test_people_reader_matches_serializer():
+    add_edge_cases()
+    assert read(PersonViewSet, readers.read_people) == serialized(PersonViewSet)
+
+
+@pytest.mark.parametrize("fields", [{"slug"}, {"slug", "agenda"}, {"participants", "updated"}])
+def test_sparse_rounds_reader_matches_sparse_serializer(fields):
+    expected = serialized(RoundViewSet, {"sparse_fields": fields})
+    assert read(RoundViewSet, readers.read_rounds, fields) == expected
+    assert all(set(record) == fields for record in expected)
+
+
+def test_api_response_has_the_serializer_fields_in_order(api):
+    body = api.get("/api/v1/rounds/jeju-ministerial-2025-05-16/").json()
+    assert list(body) == list(RoundSerializer().fields)
