@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models as db_models
@@ -9,11 +10,13 @@ from django.db.models.functions import ExtractYear
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from simple_history.admin import SimpleHistoryAdmin
 
 from negotiations import models
 from negotiations.domain.agenda import round_agenda_changes
 from negotiations.domain.citations import facts_citing
 from negotiations.domain.services import set_agenda_item_areas, set_round_agenda_areas
+from negotiations.domain.versioning import object_token
 
 
 def admin_link(obj, text=None):
@@ -25,7 +28,48 @@ def admin_link(obj, text=None):
     return format_html('<a href="{}">{}</a>', url, text or obj)
 
 
-class CitedAdmin(admin.ModelAdmin):
+class ConcurrentModelForm(forms.ModelForm):
+    """Refuses to save over a change someone else made since this form was opened."""
+
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and getattr(self.instance, "updated", None):
+            self.initial["edit_token"] = object_token(self.instance.updated)
+
+    def clean(self):
+        cleaned = super().clean()
+        sent = cleaned.get("edit_token")
+        if self.instance.pk and sent:
+            current = (
+                type(self.instance)
+                ._default_manager.filter(pk=self.instance.pk)
+                .values_list("updated", flat=True)
+                .first()
+            )
+            if current is not None and object_token(current) != sent:
+                raise ValidationError(
+                    "Someone else changed this record since you opened it "
+                    f"(last change {current:%Y-%m-%d %H:%M:%S} UTC; see its history). "
+                    "Nothing was saved: reload the page and reapply your change."
+                )
+        return cleaned
+
+
+class TrackedAdmin(SimpleHistoryAdmin):
+    """Base of every admin: audit history with revert, and no silent overwrites."""
+
+    form = ConcurrentModelForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and "edit_token" not in flatten_fieldsets(fieldsets):
+            fieldsets = [*fieldsets, (None, {"fields": ["edit_token"], "classes": ["hidden"]})]
+        return fieldsets
+
+
+class CitedAdmin(TrackedAdmin):
     """Base for facts: citations are chosen by autocomplete over quotes and sources."""
 
     autocomplete_fields = ["citations"]
@@ -46,7 +90,7 @@ class PartyAliasInline(CitedInline):
 
 
 @admin.register(models.Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(TrackedAdmin):
     list_display = ["name", "code", "kind", "slug", "updated"]
     list_filter = ["kind"]
     search_fields = ["name", "code", "slug", "aliases__name"]
@@ -61,7 +105,7 @@ class OrganizationAliasInline(CitedInline):
 
 
 @admin.register(models.Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(TrackedAdmin):
     list_display = ["name", "acronym", "party", "kind", "slug"]
     list_filter = ["party", "kind"]
     list_select_related = ["party"]
@@ -84,7 +128,7 @@ class RoleInline(CitedInline):
 
 
 @admin.register(models.Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(TrackedAdmin):
     list_display = ["name", "party", "known_as", "slug"]
     list_filter = ["party"]
     list_select_related = ["party"]
@@ -172,7 +216,7 @@ class YearListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(ConcurrentModelForm):
     """An agenda item with the canonical areas it maps to, saved through the domain service."""
 
     canonical_areas = forms.ModelMultipleChoiceField(
@@ -414,7 +458,7 @@ class AgendaAreaAliasInline(CitedInline):
 
 
 @admin.register(models.AgendaArea)
-class AgendaAreaAdmin(admin.ModelAdmin):
+class AgendaAreaAdmin(TrackedAdmin):
     list_display = ["name", "slug", "aliases_list"]
     search_fields = ["name", "slug", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -461,7 +505,7 @@ class AgendaItemAdmin(CitedAdmin):
 
 
 @admin.register(models.AgendaItemArea)
-class AgendaItemAreaAdmin(admin.ModelAdmin):
+class AgendaItemAreaAdmin(TrackedAdmin):
     list_display = ["item", "area", "round"]
     list_filter = ["area"]
     list_select_related = ["item__round", "area", "round"]
@@ -535,7 +579,7 @@ class CitationInline(admin.TabularInline):
 
 
 @admin.register(models.Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(TrackedAdmin):
     list_display = ["title", "publisher", "published_at", "seed_file", "slug"]
     list_filter = ["publisher"]
     search_fields = ["title", "publisher", "authors", "slug", "seed_file"]
@@ -566,7 +610,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(TrackedAdmin):
     list_display = ["slug", "source", "short_quote"]
     list_filter = ["source"]
     list_select_related = ["source"]
@@ -585,7 +629,7 @@ class DisagreementClaimInline(CitedInline):
 
 
 @admin.register(models.Disagreement)
-class DisagreementAdmin(admin.ModelAdmin):
+class DisagreementAdmin(TrackedAdmin):
     list_display = ["title", "status", "round", "area"]
     list_filter = ["status", "negotiation"]
     list_select_related = ["round", "area"]

@@ -234,7 +234,10 @@ class DeadlineFilterSet(TrackedFilterSet):
         return queryset.exclude(pk__in=self.not_passed(queryset).values("pk"))
 
     def filter_within_days(self, queryset, name, value):
-        horizon = self.as_of_date + datetime.timedelta(days=int(value))
+        try:
+            horizon = self.as_of_date + datetime.timedelta(days=int(value))
+        except OverflowError:
+            horizon = datetime.date.max
         return self.not_passed(queryset).filter(date__lte=horizon)
 
 

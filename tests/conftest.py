@@ -1,5 +1,8 @@
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 SEED_FIXTURE = "korea_us_2025"
 
@@ -9,6 +12,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The test database starts with the seed data; each test's changes are rolled back."""
     with django_db_blocker.unblock():
         call_command("loaddata", SEED_FIXTURE, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture
@@ -26,4 +37,29 @@ def staff_user(django_user_model):
 @pytest.fixture
 def staff_client(client, staff_user):
     client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def api():
+    """An anonymous client."""
+    return APIClient()
+
+
+@pytest.fixture
+def reader(django_user_model):
+    """Authenticated, with no model permission."""
+    user = django_user_model.objects.create_user(username="reader", password="x" * 16)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """Authenticated by token, with every permission of the negotiations app."""
+    user = django_user_model.objects.create_user(username="api-editor", password="x" * 16)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="negotiations"))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client

@@ -227,3 +227,31 @@ def test_add_round_with_coarse_date(staff_client):
     created = models.Round.objects.get(slug="technical-3")
     assert created.date_precision == "month"
     assert created.start_date == datetime.date(2025, 6, 1)
+
+
+def test_concurrent_edit_is_refused_with_a_message(staff_client):
+    jeju = models.Round.objects.get(slug="jeju-ministerial-2025-05-16")
+    url = admin_url(models.Round, "change", jeju.pk)
+    data = change_form_data(staff_client.get(url))  # editor A opens the form
+    other = models.Round.objects.get(pk=jeju.pk)
+    other.summary = "Editor B saved first."
+    other.save()  # editor B saves meanwhile
+    data["summary"] = "Editor A's change."
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Someone else changed this record since you opened it" in response.content.decode()
+    jeju.refresh_from_db()
+    assert jeju.summary == "Editor B saved first."
+
+
+def test_admin_edit_records_history_with_the_editor(staff_client, staff_user):
+    jeju = models.Round.objects.get(slug="jeju-ministerial-2025-05-16")
+    url = admin_url(models.Round, "change", jeju.pk)
+    data = change_form_data(staff_client.get(url))
+    data["summary"] = "Edited in the admin, recorded."
+    assert staff_client.post(url, data).status_code == 302
+    latest = jeju.history.latest()
+    assert latest.history_user == staff_user
+    assert latest.summary == "Edited in the admin, recorded."

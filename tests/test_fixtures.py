@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -18,12 +17,8 @@ from tests.conftest import SEED_FIXTURE
 pytestmark = pytest.mark.django_db
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
-# The data version is bookkeeping that every load moves, not data.
-APP_MODELS = [
-    model
-    for model in apps.get_app_config("negotiations").get_models()
-    if model is not models.DataVersion
-]
+# The record, without the audit history and the data version that every load moves.
+APP_MODELS = models.DATA_MODELS
 
 
 def empty_negotiations_tables():
@@ -49,15 +44,7 @@ def row_counts():
 
 def dump() -> str:
     out = io.StringIO()
-    call_command(
-        "dumpdata",
-        "negotiations",
-        exclude=["negotiations.DataVersion"],
-        natural_foreign=True,
-        natural_primary=True,
-        indent=2,
-        stdout=out,
-    )
+    call_command("export_fixture", stdout=out)
     return out.getvalue()
 
 
@@ -184,3 +171,45 @@ def test_every_seed_object_is_valid():
     for model in APP_MODELS:
         for obj in model.objects.all():
             obj.full_clean()
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        (
+            {"negotiation": ["no-such-negotiation"], "start_date": "2025-05-01"},
+            "broken-round.*negotiation matches no negotiation",
+        ),
+        ({"negotiation": ["kr-us-tariff-talks-2025"], "start_date": "2025-02-30"}, "2025-02-30"),
+    ],
+)
+def test_a_broken_fixture_fails_atomically_with_a_clear_error(tmp_path, broken, message):
+    good_source = {
+        "model": "negotiations.source",
+        "fields": {
+            "slug": "broken-fixture-source",
+            "title": "Loaded before the broken record",
+            "created": "2026-01-01T00:00:00Z",
+            "updated": "2026-01-01T00:00:00Z",
+        },
+    }
+    bad_round = {
+        "model": "negotiations.round",
+        "fields": {
+            "slug": "broken-round",
+            "sequence": 77,
+            "title": "Broken",
+            "created": "2026-01-01T00:00:00Z",
+            "updated": "2026-01-01T00:00:00Z",
+            **broken,
+        },
+    }
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps([good_source, bad_round]))
+    before = row_counts()
+
+    with pytest.raises(Exception, match=message):
+        call_command("loaddata", str(path), verbosity=0)
+
+    assert row_counts() == before
+    assert not models.Source.objects.filter(slug="broken-fixture-source").exists()

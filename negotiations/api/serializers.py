@@ -7,6 +7,7 @@ rules; a rule the database enforces is reported as a 400 naming the field, never
 """
 
 import copy
+import re
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -116,6 +117,17 @@ def unique_slug(model, text: str) -> str:
     return candidate
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_TEXT_LENGTH = 20_000
+
+
+def no_control_characters(value: str) -> None:
+    if CONTROL_CHARACTERS.search(value):
+        raise serializers.ValidationError(
+            "Control characters are not allowed (tabs and line breaks are)."
+        )
+
+
 class RecordSerializer(serializers.ModelSerializer):
     """Base for every resource: slugs, sparse fields and model validation.
 
@@ -132,6 +144,17 @@ class RecordSerializer(serializers.ModelSerializer):
         # Multi-field uniqueness is checked by the model's full_clean() in validate(),
         # which reports every error at once and names the field.
         validators = []
+
+    def build_standard_field(self, field_name, model_field):
+        """Text input is bounded and free of control characters, whatever the model says."""
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if issubclass(field_class, serializers.CharField):
+            field_kwargs["validators"] = [
+                *field_kwargs.get("validators", []),
+                no_control_characters,
+            ]
+            field_kwargs.setdefault("max_length", MAX_TEXT_LENGTH)
+        return field_class, field_kwargs
 
     def get_fields(self):
         fields = super().get_fields()
@@ -737,6 +760,50 @@ class HistoryNegotiationSerializer(serializers.Serializer):
 class AreaHistorySerializer(serializers.Serializer):
     area = NamedRefSerializer()
     negotiations = HistoryNegotiationSerializer(many=True)
+
+
+# --- Audit history -------------------------------------------------------------------------------
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    history_id = serializers.IntegerField()
+    date = serializers.DateTimeField()
+    action = serializers.ChoiceField(choices=["created", "updated", "deleted"])
+    user = serializers.CharField(
+        allow_null=True, help_text="Who made the change; shown to authenticated clients only."
+    )
+    reason = serializers.CharField(allow_null=True)
+    changes = FieldChangeSerializer(many=True, help_text="Foreign keys and lists as slugs.")
+
+
+class ChangeEventSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="The resource, as in its URL (rounds, people...).")
+    slug = serializers.SlugField()
+    action = serializers.ChoiceField(choices=["created", "updated", "deleted"])
+    time = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True)
+    history_id = serializers.IntegerField()
+
+
+class ChangesFeedSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null if none.")
+    results = ChangeEventSerializer(many=True)
+
+
+class ChangesQuerySerializer(serializers.Serializer):
+    since = serializers.DateTimeField(help_text="Changes at or after this ISO 8601 time.")
+    after = serializers.RegexField(
+        r"^[a-z-]+:\d+$",
+        required=False,
+        help_text="Resume token from `next` (type:history_id); set by the server.",
+    )
+    page_size = serializers.IntegerField(min_value=1, max_value=500, required=False, default=100)
 
 
 __all__ = [name for name, value in dict(globals()).items() if isinstance(value, type)]

@@ -24,6 +24,7 @@ router.register("conflicts", views.DisagreementViewSet, basename="disagreement")
 
 urlpatterns = [
     path("deadlines.ics", views.DeadlineCalendarView.as_view(), name="deadline-calendar"),
+    path("changes/", views.ChangesView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

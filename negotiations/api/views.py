@@ -1,6 +1,7 @@
 """API views: declarative viewsets over the serializers, filtersets and domain functions."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django import forms
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, renderers, serializers, viewsets
+from rest_framework import generics, permissions, renderers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
@@ -23,8 +24,8 @@ from negotiations.api import serializers as api
 from negotiations.api.exceptions import NotModified, PreconditionFailed
 from negotiations.api.filters import StrictOrderingFilter, filter_param_names
 from negotiations.api.renderers import CSVRenderer, ICalendarRenderer, ORJSONRenderer
-from negotiations.domain import agenda
-from negotiations.domain.versioning import current_data_version, etag_for
+from negotiations.domain import agenda, audit
+from negotiations.domain.versioning import current_data_version, etag_for, object_token
 
 JSON_ONLY = [ORJSONRenderer, renderers.BrowsableAPIRenderer]
 CITATIONS = Prefetch("citations", queryset=models.Citation.objects.select_related("source"))
@@ -50,7 +51,7 @@ class RecordViewSet(viewsets.ModelViewSet):
     CSV, and writes in one transaction each."""
 
     lookup_field = "slug"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     renderer_classes = [ORJSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
     # Query parameters every GET accepts besides the filters.
@@ -112,8 +113,7 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     @staticmethod
     def object_token(instance_or_updated) -> str:
-        updated = getattr(instance_or_updated, "updated", instance_or_updated)
-        return format(int(updated.timestamp() * 1_000_000), "x")
+        return object_token(getattr(instance_or_updated, "updated", instance_or_updated))
 
     def check_not_modified(self, request, object_token: str = ""):
         version, changed_at = current_data_version()
@@ -213,6 +213,39 @@ class RecordViewSet(viewsets.ModelViewSet):
         if sparse:
             context["sparse_fields"] = sparse
         return context
+
+    # --- Audit history ----------------------------------------------------------------------
+
+    def audit_entries(self, request, slug):
+        model = self.queryset.model
+        pk = model.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        if pk is None:  # a deleted record keeps its history
+            pk = model.history.filter(slug=slug).values_list("id", flat=True).first()
+        if pk is None:
+            raise NotFound(f"No {model._meta.verbose_name} has ever had this slug.")
+        entries = audit.object_history(model, pk)
+        if not request.user.is_authenticated:
+            entries = [{**entry, "user": None} for entry in entries]
+        return Response(entries)
+
+    @extend_schema(
+        summary="Audit history of this record",
+        description="Every change, newest first: who (for authenticated clients), when, what "
+        "changed. Also answers for a deleted record's slug.",
+        responses=api.HistoryEntrySerializer(many=True),
+    )
+    @action(detail=True, url_path="audit-history", renderer_classes=JSON_ONLY)
+    def audit_history(self, request, slug=None):
+        return self.audit_entries(request, slug)
+
+    @extend_schema(
+        summary="Audit history of this record",
+        description="The same as audit-history/.",
+        responses=api.HistoryEntrySerializer(many=True),
+    )
+    @action(detail=True, url_path="history", renderer_classes=JSON_ONLY)
+    def history(self, request, slug=None):
+        return self.audit_entries(request, slug)
 
     def perform_create(self, serializer):
         with transaction.atomic():
@@ -408,6 +441,7 @@ class AgendaAreaViewSet(RecordViewSet):
     )
     @action(detail=True, url_path="history", renderer_classes=JSON_ONLY)
     def history(self, request, slug=None):
+        # The agenda story of the area; its audit history is at audit-history/.
         return Response(agenda.area_history(self.get_object()))
 
 
@@ -560,3 +594,44 @@ class DisagreementViewSet(RecordViewSet):
     serializer_class = api.DisagreementSerializer
     filterset_class = filtersets.DisagreementFilterSet
     ordering_fields = ["title", "status", "created", "updated"]
+
+
+@extend_schema(
+    summary="Changes feed: what was created, updated or deleted since a time",
+    description="Every resource, oldest first, from the audit history, so that a synced copy "
+    "can apply deletions too. Follow `next` until it is null; keep the last event's time "
+    "for the next sync.",
+    parameters=[api.ChangesQuerySerializer],
+    responses=api.ChangesFeedSerializer,
+)
+class ChangesView(generics.GenericAPIView):
+    renderer_classes = JSON_ONLY
+    pagination_class = None
+    filter_backends = []
+    permission_classes = [permissions.AllowAny]  # read-only: it only answers GET
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request):
+        unknown = sorted(set(request.query_params) - {"since", "after", "page_size", "format"})
+        if unknown:
+            raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+        query = api.ChangesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        after = query.validated_data.get("after")
+        if after:
+            name, _, history_id = after.partition(":")
+            after = (name, int(history_id))
+        limit = query.validated_data["page_size"]
+        events, resume = audit.changes_since(query.validated_data["since"], after, limit)
+        if not request.user.is_authenticated:
+            events = [{**event, "user": None} for event in events]
+        next_url = None
+        if resume is not None:
+            date, name, history_id = resume
+            next_url = request.build_absolute_uri(
+                f"{request.path}?"
+                + urlencode(
+                    {"since": date.isoformat(), "after": f"{name}:{history_id}", "page_size": limit}
+                )
+            )
+        return Response({"next": next_url, "results": events})

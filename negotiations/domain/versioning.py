@@ -28,3 +28,12 @@ def etag_for(version: int, *variant: str) -> str:
     """A strong ETag for one representation of the data at a version."""
     digest = hashlib.sha256("\x1f".join((str(version), *variant)).encode()).hexdigest()[:20]
     return f'"{version}-{digest}"'
+
+
+def object_token(updated) -> str:
+    """A record's own version: its last change, to the microsecond.
+
+    Used by If-Match in the API and by the admin to refuse an edit of a record that someone
+    else changed in the meantime.
+    """
+    return format(int(updated.timestamp() * 1_000_000), "x")

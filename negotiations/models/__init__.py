@@ -40,8 +40,37 @@ CITED_MODELS = {
     "agenda_area_aliases": AgendaAreaAlias,
 }
 
+# The models that hold the record (what fixtures export and the audit history tracks), as
+# opposed to bookkeeping (DataVersion) and the history tables themselves.
+DATA_MODELS = [
+    Party,
+    PartyAlias,
+    Organization,
+    OrganizationAlias,
+    Person,
+    PersonAlias,
+    Role,
+    Negotiation,
+    NegotiationRelation,
+    Round,
+    Participant,
+    AgendaArea,
+    AgendaAreaAlias,
+    AgendaItem,
+    AgendaItemArea,
+    AgendaChangeAnnotation,
+    Measure,
+    Deadline,
+    Position,
+    Source,
+    Citation,
+    Disagreement,
+    DisagreementClaim,
+]
+
 __all__ = [
     "CITED_MODELS",
+    "DATA_MODELS",
     "AgendaArea",
     "AgendaAreaAlias",
     "AgendaChangeAnnotation",

@@ -40,6 +40,7 @@ class PartyAlias(Alias):
 
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="aliases")
     citations = cited_by("party_aliases")
+    _history_m2m_fields = ["citations"]
 
     objects = child_manager("party", "name")
 
@@ -85,6 +86,7 @@ class OrganizationAlias(Alias):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="aliases")
     citations = cited_by("organization_aliases")
+    _history_m2m_fields = ["citations"]
 
     objects = child_manager("organization", "name")
 
@@ -130,6 +132,7 @@ class PersonAlias(Alias):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
     citations = cited_by("person_aliases")
+    _history_m2m_fields = ["citations"]
 
     objects = child_manager("person", "name")
 
@@ -157,6 +160,7 @@ class Role(TimeStampedModel):
     end_date = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
     citations = cited_by("roles")
+    _history_m2m_fields = ["citations"]
 
     objects = child_manager("person", "organization__slug", "title")
 

@@ -27,6 +27,7 @@ class AgendaAreaAlias(Alias):
 
     area = models.ForeignKey(AgendaArea, on_delete=models.CASCADE, related_name="aliases")
     citations = cited_by("agenda_area_aliases")
+    _history_m2m_fields = ["citations"]
 
     objects = child_manager("area", "name")
 
@@ -62,6 +63,7 @@ class AgendaItem(SluggedModel):
         AgendaArea, through="AgendaItemArea", related_name="agenda_items"
     )
     citations = cited_by("agenda_items")
+    _history_m2m_fields = ["citations"]
 
     class Meta:
         ordering = ["round", "order", "id"]
@@ -130,6 +132,7 @@ class AgendaChangeAnnotation(TimeStampedModel):
     change = models.CharField(max_length=10, choices=AgendaChange.choices)
     note = models.TextField()
     citations = cited_by("agenda_change_annotations")
+    _history_m2m_fields = ["citations"]
 
     objects = child_manager("round", "area__slug")
 

@@ -1,15 +1,22 @@
 """Abstract building blocks: timestamps, slugs as natural keys, aliases, citations."""
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from negotiations.choices import AliasKind
 
+# One HistoricalRecords for every concrete subclass (inherit=True); kept at module level so
+# that fixture loads, which django-simple-history skips, can be recorded too (signals.py).
+AUDIT_HISTORY = HistoricalRecords(inherit=True)
+
 
 class TimeStampedModel(models.Model):
-    """Every record knows when it was created and last changed, so dashboards can sync."""
+    """Every record knows when it was created and last changed, so dashboards can sync,
+    and keeps its audit history (who changed what, when; deletions included)."""
 
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     updated = models.DateTimeField(auto_now=True, db_index=True)
+    history = AUDIT_HISTORY
 
     class Meta:
         abstract = True

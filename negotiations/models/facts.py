@@ -48,6 +48,7 @@ class Measure(SluggedModel):
     end_date = models.DateField(null=True, blank=True, help_text="In effect until.")
     notes = models.TextField(blank=True)
     citations = cited_by("measures")
+    _history_m2m_fields = ["citations"]
 
     class Meta:
         ordering = ["title"]
@@ -89,6 +90,7 @@ class Deadline(SluggedModel):
     date_note = models.TextField(blank=True)
     description = models.TextField(blank=True)
     citations = cited_by("deadlines")
+    _history_m2m_fields = ["citations"]
 
     class Meta:
         ordering = ["date", "title"]
@@ -127,6 +129,7 @@ class Position(SluggedModel):
     )
     stated_on = models.DateField(null=True, blank=True)
     citations = cited_by("positions")
+    _history_m2m_fields = ["citations"]
 
     class Meta:
         ordering = [models.F("stated_on").asc(nulls_last=True), "slug"]

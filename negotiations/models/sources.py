@@ -90,6 +90,7 @@ class DisagreementClaim(TimeStampedModel):
     label = models.CharField(max_length=20, help_text="Short handle: A, B, ...")
     claim = models.TextField()
     citations = cited_by("disagreement_claims")
+    _history_m2m_fields = ["citations"]
 
     objects = child_manager("disagreement", "label")
 

@@ -39,6 +39,7 @@ class Negotiation(SluggedModel):
     )
     summary = models.TextField(blank=True)
     citations = cited_by("negotiations")
+    _history_m2m_fields = ["parties", "organizations", "citations"]
 
     class Meta:
         ordering = ["title"]
@@ -59,6 +60,7 @@ class NegotiationRelation(TimeStampedModel):
     kind = models.CharField(max_length=20, choices=NegotiationRelationKind.choices)
     note = models.TextField(blank=True)
     citations = cited_by("negotiation_relations")
+    _history_m2m_fields = ["citations"]
 
     objects = child_manager("from_negotiation", "to_negotiation__slug", "kind")
 
@@ -141,6 +143,7 @@ class Round(SluggedModel):
         help_text="Unknown is not empty: leave 'not reported' unless a source reports the agenda.",
     )
     citations = cited_by("rounds")
+    _history_m2m_fields = ["citations"]
 
     class Meta:
         ordering = ["negotiation__title", "sequence"]
@@ -210,6 +213,7 @@ class Participant(TimeStampedModel):
         max_length=200, blank=True, help_text="Capacity at this round, as reported."
     )
     citations = cited_by("participants")
+    _history_m2m_fields = ["citations"]
 
     objects = child_manager("round", "party__slug", "name_as_reported")
 

@@ -1,0 +1,28 @@
+"""Export the record as a fixture: the data models only, with natural keys.
+
+`dumpdata negotiations` would also dump the audit history and the data version, which are
+not data to load elsewhere.
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from negotiations.models import DATA_MODELS
+
+
+class Command(BaseCommand):
+    help = "Write the record (no history, no bookkeeping) as a natural-key JSON fixture."
+
+    def add_arguments(self, parser):
+        parser.add_argument("-o", "--output", help="File to write (default: standard output).")
+
+    def handle(self, *args, output=None, **options):
+        call_command(
+            "dumpdata",
+            *(model._meta.label for model in DATA_MODELS),
+            natural_foreign=True,
+            natural_primary=True,
+            indent=2,
+            output=output,
+            stdout=self.stdout,
+        )

@@ -1,0 +1,128 @@
+"""Audit history: every change recorded (API, admin, fixture load), readable and revertible."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from negotiations import models
+from tests.conftest import SEED_FIXTURE
+
+pytestmark = pytest.mark.django_db
+
+JEJU = "jeju-ministerial-2025-05-16"
+
+
+def test_fixture_load_is_recorded_once():
+    jeju = models.Round.objects.get(slug=JEJU)
+    first = jeju.history.order_by("history_date").first()
+    assert first.history_type == "+"
+    assert first.history_change_reason == "Loaded from a fixture"
+    count = models.Round.history.count()
+    call_command("loaddata", SEED_FIXTURE, verbosity=0)
+    assert models.Round.history.count() == count, "reloading unchanged data records nothing"
+
+
+def test_api_writes_are_recorded_with_the_user(editor):
+    response = editor.patch(
+        f"/api/v1/rounds/{JEJU}/", {"summary": "Edited via API."}, format="json"
+    )
+    assert response.status_code == 200
+    latest = models.Round.objects.get(slug=JEJU).history.latest()
+    assert latest.history_type == "~"
+    assert latest.history_user.username == "api-editor"
+    assert latest.summary == "Edited via API."
+
+
+def test_history_endpoint_says_who_changed_what(editor, api):
+    editor.patch(f"/api/v1/rounds/{JEJU}/", {"summary": "New summary."}, format="json")
+    entries = editor.get(f"/api/v1/rounds/{JEJU}/history/").json()
+    newest = entries[0]
+    assert newest["action"] == "updated"
+    assert newest["user"] == "api-editor"
+    assert {
+        "field": "summary",
+        "old": newest["changes"][0]["old"],
+        "new": "New summary.",
+    } in newest["changes"]
+    assert entries[-1]["action"] == "created"
+    anonymous = api.get(f"/api/v1/rounds/{JEJU}/audit-history/").json()
+    assert anonymous[0]["user"] is None, "editors' names are for authenticated clients"
+
+
+def test_history_shows_citation_changes_as_slugs(editor):
+    citation = models.Citation.objects.exclude(rounds__slug=JEJU).order_by("pk").first()
+    current = [c["slug"] for c in editor.get(f"/api/v1/rounds/{JEJU}/").json()["citations"]]
+    editor.patch(f"/api/v1/rounds/{JEJU}/", {"citations": [*current, citation.slug]}, format="json")
+    entries = editor.get(f"/api/v1/rounds/{JEJU}/history/").json()
+    citation_changes = [c for e in entries[:2] for c in e["changes"] if c["field"] == "citations"]
+    assert any(
+        citation.slug in change["new"] and citation.slug not in change["old"]
+        for change in citation_changes
+    )
+
+
+def test_deleted_record_keeps_its_history(editor):
+    slug = "us-requests-separate-currency-talks-2025-04-24"
+    assert editor.delete(f"/api/v1/positions/{slug}/").status_code == 204
+    entries = editor.get(f"/api/v1/positions/{slug}/history/").json()
+    assert entries[0]["action"] == "deleted"
+    assert editor.get(f"/api/v1/positions/{slug}/").status_code == 404
+
+
+def test_changes_feed_lists_creations_updates_and_deletions(editor, api):
+    since = timezone.now()
+    editor.patch(f"/api/v1/rounds/{JEJU}/", {"summary": "x"}, format="json")
+    created = editor.post("/api/v1/sources/", {"title": "New source"}, format="json").json()
+    editor.delete(f"/api/v1/sources/{created['slug']}/")
+    body = api.get("/api/v1/changes/", {"since": since.isoformat()}).json()
+    events = [(e["type"], e["slug"], e["action"]) for e in body["results"]]
+    assert ("rounds", JEJU, "updated") in events
+    assert ("sources", created["slug"], "created") in events
+    assert ("sources", created["slug"], "deleted") in events
+    assert events.index(("sources", created["slug"], "created")) < events.index(
+        ("sources", created["slug"], "deleted")
+    )
+    assert body["next"] is None
+
+
+def test_changes_feed_pages_without_gaps_or_repeats(api):
+    everything = []
+    url, params = "/api/v1/changes/", {"since": "2000-01-01T00:00:00Z", "page_size": "37"}
+    while url:
+        body = api.get(url, params).json()
+        everything += [(e["type"], e["history_id"]) for e in body["results"]]
+        url, params = body["next"], None
+    assert len(everything) == len(set(everything))
+    expected = sum(
+        model.history.count()
+        for model in (models.Round, models.Person, models.Citation, models.Source)
+    )
+    counted = sum(
+        1 for kind, _ in everything if kind in {"rounds", "people", "citations", "sources"}
+    )
+    assert counted == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ({}, "since"),
+        ({"since": "yesterday"}, "since"),
+        ({"since": "2025-01-01T00:00:00Z", "page_size": "0"}, "page_size"),
+        ({"since": "2025-01-01T00:00:00Z", "x": "1"}, "x"),
+    ],
+)
+def test_changes_feed_bad_parameters(api, query, parameter):
+    response = api.get("/api/v1/changes/", query)
+    assert response.status_code == 400
+    assert parameter in response.json()
+
+
+def test_admin_edit_is_recorded_and_history_page_offers_revert(staff_client):
+    jeju = models.Round.objects.get(slug=JEJU)
+    response = staff_client.get(reverse("admin:negotiations_round_history", args=[jeju.pk]))
+    assert response.status_code == 200
+    record = jeju.history.earliest()
+    revert = reverse("admin:negotiations_round_simple_history", args=[jeju.pk, record.history_id])
+    assert staff_client.get(revert).status_code == 200
