@@ -9,4 +9,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("negotiations.api.urls")),
+    path("dashboard/", include("negotiations.dashboard.urls")),
 ]

@@ -1,0 +1,1 @@
+"""A read-only, server-rendered dashboard over the domain functions the API uses."""

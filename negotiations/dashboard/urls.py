@@ -1,0 +1,10 @@
+from django.urls import path
+
+from negotiations.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.dashboard, name="index"),
+    path("<slug:slug>/", views.dashboard, name="negotiation"),
+]

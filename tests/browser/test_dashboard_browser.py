@@ -1,0 +1,220 @@
+"""The dashboard in a real headless Chromium (Debian's /usr/bin/chromium), driven by Playwright.
+
+Skipped when Chromium or Playwright is missing, unless REQUIRE_BROWSER=1, which turns a
+missing browser into a failure (CI). Screenshots go to test-artifacts/ (ignored by git).
+
+live_server tests are transactional: the database is flushed after each of them. Each test
+loads the seed data itself, and the module puts it back at the end for the tests that run
+after it, which expect the seed data loaded once per session by tests/conftest.py.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from negotiations import models
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+SEED_FIXTURE = "korea_us_2025"
+PASSWORD = "browser-test-password-42"
+JEJU = "jeju-ministerial-2025-05-16"
+NEXT_WEEK = "technical-2-week-of-2025-05-19"
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # pragma: no cover - depends on the environment
+    sync_playwright = expect = None
+
+MISSING = (
+    f"{CHROMIUM} is missing (apt-get install chromium)"
+    if not os.path.exists(CHROMIUM)
+    else "the playwright package is missing (pip install -e '.[dev]')"
+    if sync_playwright is None
+    else ""
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        bool(MISSING) and not REQUIRED,
+        reason=f"browser tests need Chromium and Playwright: {MISSING}; "
+        "set REQUIRE_BROWSER=1 to make this a failure",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_blocker):
+    """One headless Chromium for the module; the seed data is restored when it is done."""
+    if MISSING:
+        pytest.fail(f"REQUIRE_BROWSER=1 but {MISSING}")
+    # Playwright's sync API runs an event loop in this thread; Django would refuse
+    # database access from it. The tests touch the database only between page actions.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    ARTIFACTS.mkdir(exist_ok=True)
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+        # The live server's tests flushed the database: put the session's seed data back.
+        with django_db_blocker.unblock():
+            call_command("loaddata", SEED_FIXTURE, verbosity=0)
+
+
+@pytest.fixture
+def site(browser, live_server, django_user_model):
+    """The live server with the seed data and a superuser (flushed after each test)."""
+    call_command("loaddata", SEED_FIXTURE, verbosity=0)
+    django_user_model.objects.create_superuser("admin", "admin@example.com", PASSWORD)
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def cell(page, area: str, round_slug: str):
+    return page.locator(f'td.cell[data-area="{area}"][data-round="{round_slug}"]')
+
+
+def test_dashboard_marks_jeju_currency_policy_dropped(site, page, browser):
+    page.goto(f"{site}/dashboard/?as_of=2025-05-16&round={JEJU}")
+    expect(page.locator("h1")).to_have_text("Korea–US tariff negotiations 2025 (July package)")
+
+    dropped = cell(page, "currency-policy", JEJU)
+    expect(dropped).to_have_attribute("data-change", "dropped")
+    expect(dropped).to_have_attribute("data-state", "absent")
+    expect(dropped).to_contain_text("Dropped")
+    # Focusing a cell shows the label as reported before and the editors' explanation.
+    dropped.focus()
+    popover = page.locator("#cell-popover")
+    expect(popover).to_be_visible()
+    expect(popover).to_contain_text("Previously reported as")
+    expect(popover).to_contain_text("currency policy")
+    expect(popover).to_contain_text("Treasury")
+    # Hovering a present cell shows the label and the quote that supports it.
+    cell(page, "tariffs", JEJU).hover()
+    expect(popover).to_contain_text("balanced trade")
+    expect(popover.locator("blockquote").first).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(popover).to_be_hidden()
+
+    expect(cell(page, "tariffs", "washington-technical-1-2025-05-01")).to_have_attribute(
+        "data-state", "unknown"
+    )
+    week = page.locator(f'g.round-mark[data-round="{NEXT_WEEK}"] rect.round-span')
+    expect(week).to_have_count(1)
+    assert week.bounding_box()["width"] > 20  # a week drawn as a span, not a dot
+    expect(page.locator("#changes")).to_contain_text("Skipped First round of technical")
+
+    page.mouse.move(0, 0)
+    page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+    page.screenshot(path=ARTIFACTS / "dashboard-1280-full.png", full_page=True)
+    # The overview (docs/dashboard.png): the page down to the end of the agenda matrix.
+    bottom = page.locator("#agenda").evaluate(
+        "element => element.getBoundingClientRect().bottom + window.scrollY"
+    )
+    page.screenshot(
+        path=ARTIFACTS / "dashboard-1280.png",
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": 1280, "height": bottom + 24},
+    )
+
+    # Printed, the page drops its navigation and forms and opens the tables.
+    page.emulate_media(media="print")
+    expect(page.locator("nav.picker")).to_be_hidden()
+    expect(page.locator("form.as-of")).to_be_hidden()
+    expect(page.locator("#timeline table.data-table").first).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "dashboard-print.png", full_page=True)
+    page.emulate_media(media="screen")
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        small = phone.new_page()
+        small.goto(f"{site}/dashboard/?as_of=2025-05-16&round={JEJU}")
+        expect(small.locator("h1")).to_be_visible()
+        # The page itself does not scroll sideways; the matrix and the timeline do.
+        assert small.evaluate("document.documentElement.scrollWidth") <= 390
+        small.screenshot(path=ARTIFACTS / "dashboard-390.png", full_page=True)
+    finally:
+        phone.close()
+
+
+def test_changing_as_of_on_the_page_changes_the_countdown(site, page):
+    page.goto(f"{site}/dashboard/")
+    pause = page.locator('[data-deadline="tariff-pause-expiry-2025-07-08"].deadline-card')
+
+    page.fill('input[name="as_of"]', "2025-05-16")
+    page.click('form.as-of button[type="submit"]')
+    page.wait_for_url("**as_of=2025-05-16**")
+    expect(pause.locator(".deadline-card__number")).to_have_text("53")
+    expect(pause).to_contain_text("days to go")
+
+    page.fill('input[name="as_of"]', "2025-06-10")
+    page.click('form.as-of button[type="submit"]')
+    page.wait_for_url("**as_of=2025-06-10**")
+    expect(pause.locator(".deadline-card__number")).to_have_text("28")
+    election = page.locator('[data-deadline="korea-snap-election-2025-06-03"].deadline-card')
+    expect(election).to_contain_text("7 days ago")
+
+
+def test_editing_a_round_in_the_admin_shows_on_the_dashboard(site, page):
+    page.goto(f"{site}/dashboard/?as_of=2025-05-16&round={JEJU}")
+    expect(cell(page, "digital-trade", JEJU)).to_have_attribute("data-change", "added")
+
+    # Follow the round's admin link: the admin asks to log in, then opens the round.
+    page.locator("#changes .changes__round").get_by_role("link", name="Admin", exact=True).click()
+    page.wait_for_url("**/admin/login/**")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", PASSWORD)
+    page.click('input[type="submit"]')
+    jeju = models.Round.objects.get(slug=JEJU)
+    page.wait_for_url(f"**/admin/negotiations/round/{jeju.pk}/change/")
+    expect(page.locator("#content h2, #content h1").first).to_be_visible()
+    # The admin's inlines are wider than the window: keep the 1280 px view.
+    page.screenshot(path=ARTIFACTS / "admin-round-1280.png")
+
+    # Delete the "digital trade" agenda item inline and save.
+    labels = page.locator('input[name^="agenda_items-"][name$="-label"]')
+    names = [labels.nth(i).get_attribute("name") for i in range(labels.count())]
+    values = [labels.nth(i).input_value() for i in range(labels.count())]
+    prefix = names[values.index("digital trade")].removesuffix("-label")
+    page.check(f'input[name="{prefix}-DELETE"]')
+    page.click('input[name="_save"]')
+    page.wait_for_url("**/admin/negotiations/round/")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert not models.AgendaItem.objects.filter(round=jeju, label="digital trade").exists()
+
+    page.goto(f"{site}/dashboard/?as_of=2025-05-16&round={JEJU}")
+    digital = cell(page, "digital-trade", JEJU)
+    expect(digital).to_have_attribute("data-state", "absent")
+    expect(digital).to_have_attribute("data-change", "")
+    # The next round now adds digital trade, since Jeju no longer had it.
+    expect(cell(page, "digital-trade", NEXT_WEEK)).to_have_attribute("data-change", "added")
+    expect(page.locator("#changes .change-list--added")).not_to_contain_text("Digital trade")
