@@ -24,9 +24,14 @@ from negotiations.choices import (
 )
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"})
 class SlugFilter(filters.ModelMultipleChoiceFilter):
     """Filter by the slugs of related objects (repeat the parameter for several)."""
+
+
+@extend_schema_field({"type": "string", "pattern": r"^[^\x00]*$"})
+class TextFilter(filters.CharFilter):
+    """Free text; a NUL character is refused (400), as no database stores it."""
 
 
 @extend_schema_field(OpenApiTypes.BOOL)
@@ -62,7 +67,7 @@ class TrackedFilterSet(filters.FilterSet):
 
 class PartyFilterSet(TrackedFilterSet):
     kind = filters.MultipleChoiceFilter(choices=PartyKind.choices)
-    search = filters.CharFilter(method="search_names", help_text="Name, code or any alias.")
+    search = TextFilter(method="search_names", help_text="Name, code or any alias.")
 
     class Meta:
         model = models.Party
@@ -77,7 +82,7 @@ class PartyFilterSet(TrackedFilterSet):
 class OrganizationFilterSet(TrackedFilterSet):
     party = slug_filter("party", models.Party, "Organizations of this party")
     kind = filters.MultipleChoiceFilter(choices=OrganizationKind.choices)
-    search = filters.CharFilter(method="search_names", help_text="Name, acronym or any alias.")
+    search = TextFilter(method="search_names", help_text="Name, acronym or any alias.")
 
     class Meta:
         model = models.Organization
@@ -97,7 +102,7 @@ class PersonFilterSet(TrackedFilterSet):
         "People with a role in this organization",
         distinct=True,
     )
-    search = filters.CharFilter(
+    search = TextFilter(
         method="search_names",
         help_text="Name or any alias, including misspellings found in sources (Bescent).",
     )
@@ -140,8 +145,8 @@ class RoundFilterSet(TrackedFilterSet):
     start_date_before = filters.DateFilter(
         field_name="start_date", lookup_expr="lte", help_text="Starting on or before (YYYY-MM-DD)."
     )
-    city = filters.CharFilter(field_name="city", lookup_expr="iexact")
-    country = filters.CharFilter(
+    city = TextFilter(field_name="city", lookup_expr="iexact")
+    country = TextFilter(
         field_name="country", lookup_expr="iexact", help_text="ISO 3166 alpha-2 code."
     )
     participant = slug_filter(
@@ -153,7 +158,7 @@ class RoundFilterSet(TrackedFilterSet):
         "Rounds whose reported agenda included this area",
         distinct=True,
     )
-    search = filters.CharFilter(method="search_text", help_text="Title, place or occasion.")
+    search = TextFilter(method="search_text", help_text="Title, place or occasion.")
 
     class Meta:
         model = models.Round
@@ -169,7 +174,7 @@ class RoundFilterSet(TrackedFilterSet):
 
 
 class AgendaAreaFilterSet(TrackedFilterSet):
-    search = filters.CharFilter(method="search_names", help_text="Name or any alias.")
+    search = TextFilter(method="search_names", help_text="Name or any alias.")
 
     class Meta:
         model = models.AgendaArea
@@ -269,8 +274,8 @@ class PositionFilterSet(TrackedFilterSet):
 
 
 class SourceFilterSet(TrackedFilterSet):
-    publisher = filters.CharFilter(field_name="publisher", lookup_expr="iexact")
-    search = filters.CharFilter(method="search_text", help_text="Title, publisher or authors.")
+    publisher = TextFilter(field_name="publisher", lookup_expr="iexact")
+    search = TextFilter(method="search_text", help_text="Title, publisher or authors.")
 
     class Meta:
         model = models.Source
@@ -284,7 +289,7 @@ class SourceFilterSet(TrackedFilterSet):
 
 class CitationFilterSet(TrackedFilterSet):
     source = slug_filter("source", models.Source, "Citations of this source")
-    search = filters.CharFilter(
+    search = TextFilter(
         field_name="quote", lookup_expr="icontains", help_text="Words in the quote."
     )
 

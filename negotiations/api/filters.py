@@ -42,6 +42,18 @@ class StrictOrderingFilter(filters.OrderingFilter):
             return fields
         return self.get_default_ordering(view)
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        names = sorted(name for name, _ in self.get_valid_fields(view.queryset, view, {}))
+        if names:
+            term = f"-?(?:{'|'.join(names)})"
+            for parameter in parameters:
+                parameter["schema"]["pattern"] = f"^{term}(?:,{term})*$"
+                parameter["description"] = (
+                    f"{self.ordering_description} Fields: {', '.join(names)}. Not with `cursor`."
+                )
+        return parameters
+
     def filter_queryset(self, request, queryset, view):
         ordering = self.get_ordering(request, queryset, view)
         if not ordering:

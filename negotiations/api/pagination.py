@@ -74,14 +74,22 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return paginated
 
     def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+                parameter["description"] = "A page number from 1 (past the last page: 404)."
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
         return [
-            *super().get_schema_operation_parameters(view),
+            *parameters,
             {
                 "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
                 "description": "Keyset pagination in insertion order: empty for the first "
-                "page, then the cursor from `next`. Constant cost at any depth; count is null.",
+                "page, then the cursor from `next`. Constant cost at any depth; count is null. "
+                "Not with `page` or `ordering`.",
                 "schema": {"type": "string"},
             },
         ]

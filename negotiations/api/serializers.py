@@ -43,7 +43,23 @@ class TitledRefSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
-class RefField(serializers.SlugRelatedField):
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+class SlugRelation(serializers.SlugRelatedField):
+    """A relation by slug that checks the value is a slug before looking it up: a NUL
+    character or a space is a 400, and never reaches the database (PostgreSQL would refuse
+    a NUL with an error)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not SLUG.fullmatch(data):
+            raise serializers.ValidationError(
+                "Not a slug (letters, digits, hyphens and underscores).", code="invalid"
+            )
+        return super().to_internal_value(data)
+
+
+class RefField(SlugRelation):
     """A relation written as the related object's slug and read as a small object.
 
     ``ref_serializer`` documents the object in the schema; ``represent`` builds it.
@@ -93,7 +109,7 @@ def citations_field():
 def slug_of(model, **kwargs):
     """A relation read and written as the related object's slug."""
     kwargs.setdefault("queryset", model.objects.all())
-    return serializers.SlugRelatedField(slug_field="slug", **kwargs)
+    return SlugRelation(slug_field="slug", **kwargs)
 
 
 # --- Base serializer ----------------------------------------------------------------------------
@@ -118,6 +134,8 @@ def unique_slug(model, text: str) -> str:
 
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A lone UTF-16 surrogate ("\ud800" in JSON) is no character: no database can store it.
+LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")
 MAX_TEXT_LENGTH = 20_000
 
 
@@ -126,6 +144,40 @@ def no_control_characters(value: str) -> None:
         raise serializers.ValidationError(
             "Control characters are not allowed (tabs and line breaks are)."
         )
+    if LONE_SURROGATES.search(value):
+        raise serializers.ValidationError("Lone UTF-16 surrogates are not text.")
+
+
+def json_type_problem(field, value) -> str | None:
+    """Why a JSON value does not have the type the schema gives this field, if it does not."""
+    if value is None:
+        return None  # DRF's own "may not be null" applies
+    if isinstance(field, serializers.ManyRelatedField | serializers.MultipleChoiceField):
+        if isinstance(field, serializers.MultipleChoiceField):
+            return None if isinstance(value, list) else "Expected a list."
+        if not isinstance(value, list):
+            return "Expected a list of slugs."
+        if not all(isinstance(item, str) and item for item in value):
+            return "Expected a list of slugs (non-empty strings)."
+        return None
+    if isinstance(field, serializers.RelatedField):
+        return None if isinstance(value, str) and value else "Expected a slug (a non-empty string)."
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "Expected true or false."
+    if isinstance(field, serializers.IntegerField):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "Expected a whole number."
+    if isinstance(field, serializers.DecimalField | serializers.FloatField):
+        # A decimal may also come as a string ("12.5"), which keeps its exact digits.
+        ok = isinstance(value, int | float | str) and not isinstance(value, bool)
+        return None if ok else "Expected a number."
+    if isinstance(field, serializers.JSONField | serializers.ListField | serializers.DictField):
+        return None
+    if isinstance(field, serializers.CharField | serializers.ChoiceField | serializers.DateField):
+        return None if isinstance(value, str) else "Expected a string."
+    if isinstance(field, serializers.DateTimeField | serializers.TimeField):
+        return None if isinstance(value, str) else "Expected a string."
+    return None
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -165,6 +217,27 @@ class RecordSerializer(serializers.ModelSerializer):
         if wanted and is_root:
             return {name: field for name, field in fields.items() if name in wanted}
         return fields
+
+    def to_internal_value(self, data):
+        """JSON types exactly as the schema states them: DRF would turn 0 into "0", {} into
+        an empty list and "" into null; here they are a 400 naming the field."""
+        if not isinstance(data, dict):
+            return super().to_internal_value(data)
+        errors = {}
+        for name, field in self.fields.items():
+            if name in data and not field.read_only:
+                problem = json_type_problem(field, data[name])
+                if problem:
+                    errors[name] = [problem]
+        if not errors:
+            return super().to_internal_value(data)
+        # Report the other fields' errors too, as for any invalid request.
+        try:
+            super().to_internal_value({k: v for k, v in data.items() if k not in errors})
+        except serializers.ValidationError as error:
+            if isinstance(error.detail, dict):
+                errors = {**error.detail, **errors}
+        raise serializers.ValidationError(errors)
 
     def validate_slug(self, value):
         if self.instance is not None and value != self.instance.slug:
@@ -325,7 +398,7 @@ class NegotiationSerializer(RecordSerializer):
 class ParticipantSerializer(serializers.ModelSerializer):
     person = RefField(read_only=True, allow_null=True)
     party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     citations = citations_field()
 
     class Meta:

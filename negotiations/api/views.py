@@ -1,11 +1,13 @@
 """API views: declarative viewsets over the serializers, filtersets and domain functions."""
 
 import datetime
+import time
 from urllib.parse import urlencode
 
 from django import forms
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F, Prefetch
+from django.http import HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -16,14 +18,16 @@ from rest_framework import generics, permissions, renderers, serializers, viewse
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from negotiations import filtersets, models
 from negotiations.api import readers
 from negotiations.api import serializers as api
-from negotiations.api.exceptions import NotModified, PreconditionFailed
+from negotiations.api.exceptions import NotModified, PreconditionFailed, is_transient
 from negotiations.api.filters import StrictOrderingFilter, filter_param_names
 from negotiations.api.renderers import CSVRenderer, ICalendarRenderer, ORJSONRenderer
+from negotiations.api.schema import SLUG_PATTERN, TrackerAutoSchema
 from negotiations.domain import agenda, audit
 from negotiations.domain.versioning import current_data_version, etag_for, object_token
 
@@ -36,6 +40,21 @@ def cited(path: str) -> Prefetch:
     return Prefetch(f"{path}__citations", queryset=models.Citation.objects.select_related("source"))
 
 
+def retry_transient(write, attempts: int = 3):
+    """Run a write in one transaction; run it again if the database aborted it as a deadlock
+    or a serialization failure (transient by definition: the other transaction went through).
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction.atomic():
+                return write()
+        except OperationalError as error:
+            if attempt == attempts or not is_transient(error):
+                raise
+            time.sleep(0.02 * attempt)
+    raise AssertionError("unreachable")
+
+
 def parse_as_of(request) -> datetime.date:
     raw = request.query_params.get("as_of")
     if not raw:
@@ -46,14 +65,46 @@ def parse_as_of(request) -> datetime.date:
         raise ValidationError({"as_of": error.messages}) from error
 
 
-class RecordViewSet(viewsets.ModelViewSet):
-    """Base of every resource: slug lookups, strict query parameters, sparse fields,
-    CSV, and writes in one transaction each."""
+class StrictFormatMixin:
+    """`?format=` must name one of the view's documented formats (json, csv): anything
+    else, empty included, is a 400 naming the parameter, like every bad query parameter.
+    Errors are always JSON, whatever format the request asked for."""
 
+    schema = TrackerAutoSchema()
+
+    def perform_content_negotiation(self, request, force=False):
+        if "format" in request.query_params:
+            formats = sorted(
+                {r.format for r in self.get_renderers()} - {"api"}  # the browsable API: Accept
+            )
+            if request.query_params.getlist("format") not in ([name] for name in formats):
+                handled = getattr(self, request.method.lower(), None) is not None  # else 405
+                if force or not handled:  # answering an error: in JSON
+                    return ORJSONRenderer(), ORJSONRenderer.media_type
+                raise ValidationError({"format": [f"Choose one of: {', '.join(formats)}."]})
+        return super().perform_content_negotiation(request, force)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400 and isinstance(
+            getattr(request, "accepted_renderer", None), CSVRenderer | ICalendarRenderer
+        ):
+            request.accepted_renderer = ORJSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
+    """Base of every resource: slug lookups, strict query parameters, sparse fields,
+    CSV, conditional requests, and writes in one transaction each."""
+
+    conditional_requests = True  # ETag / If-None-Match / If-Match (documented in the schema)
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     renderer_classes = [ORJSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    # Writes are JSON: form encodings cannot carry null, numbers or lists of slugs as the
+    # schema types them (anything else is a 415).
+    parser_classes = [JSONParser]
     # Query parameters every GET accepts besides the filters.
     common_params = {"fields", "format"}
     list_params = {"page", "page_size", "ordering", "cursor"}
@@ -100,10 +151,11 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if request.method in ("GET", "HEAD"):
-            self.check_query_params(request)
-            if self.action != "retrieve":  # a detail's ETag also needs the object's token
-                self.check_not_modified(request)
+        if self.action is not None:  # None: a method the route does not take (405)
+            self.check_query_params(request)  # writes too: only ?format= is allowed there
+        # A detail's ETag also needs the object's token: retrieve() checks it.
+        if request.method in ("GET", "HEAD") and self.action != "retrieve":
+            self.check_not_modified(request)
 
     # --- Conditional requests -------------------------------------------------------------
     # Every GET answer carries an ETag made of the data version (which any write anywhere
@@ -128,7 +180,14 @@ class RecordViewSet(viewsets.ModelViewSet):
         self.response_etag, self.response_last_modified = tag, changed_at
         if "html" in (request.accepted_media_type or ""):
             return  # the browsable API shows the user; never answer it with a 304
+        if request.headers.get("If-None-Match", "").strip() == "*":
+            # "*" matches any current representation, so it can only be answered once the
+            # request is known to have one: after validation, for a 200 (finalize_response).
+            self.not_modified_if_ok = True
+            return
         if get_conditional_response(request._request, etag=tag) is not None:
+            # A specific ETag matches only one issued for this very request (path, query,
+            # format, data version), so the request was valid and still gives the same answer.
             raise NotModified(tag)
 
     def check_if_match(self, request, instance):
@@ -143,24 +202,38 @@ class RecordViewSet(viewsets.ModelViewSet):
             raise PreconditionFailed()
 
     def get_object(self):
-        if self.request.method in ("PUT", "PATCH", "DELETE"):
+        # The action, not the method: OPTIONS (action "metadata") also calls get_object()
+        # with a PUT request to describe the form, outside any transaction.
+        if self.action in ("update", "partial_update", "destroy"):
             # Lock the row for the rest of the write's transaction: the If-Match check and
             # the write see the same version (on PostgreSQL; SQLite serialises writes).
-            self.queryset = self.queryset.select_for_update(of=("self",))
+            # FOR NO KEY UPDATE (PostgreSQL): what the UPDATE itself takes. Plain FOR UPDATE
+            # would also block inserts that merely refer to the row (their foreign-key checks
+            # take KEY SHARE locks), a needless wait and a source of deadlocks.
+            self.queryset = self.queryset.select_for_update(
+                of=("self",), no_key=connection.features.has_select_for_no_key_update
+            )
             instance = super().get_object()
             self.check_if_match(self.request, instance)
             return instance
         return super().get_object()
 
+    # --- Writes: one transaction each, retried if PostgreSQL aborts it as a deadlock ----------
+
+    def create(self, request, *args, **kwargs):
+        return retry_transient(lambda: super(RecordViewSet, self).create(request, *args, **kwargs))
+
     def update(self, request, *args, **kwargs):
-        with transaction.atomic():
-            return super().update(request, *args, **kwargs)
+        return retry_transient(lambda: super(RecordViewSet, self).update(request, *args, **kwargs))
 
     def destroy(self, request, *args, **kwargs):
-        with transaction.atomic():
-            return super().destroy(request, *args, **kwargs)
+        return retry_transient(lambda: super(RecordViewSet, self).destroy(request, *args, **kwargs))
 
     def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code == 200 and getattr(self, "not_modified_if_ok", False):
+            response = HttpResponseNotModified()
+            response["ETag"] = self.response_etag
+            return super().finalize_response(request, response, *args, **kwargs)
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == 200 and getattr(self, "response_etag", None):
             response["ETag"] = self.response_etag
@@ -234,7 +307,13 @@ class RecordViewSet(viewsets.ModelViewSet):
         "changed. Also answers for a deleted record's slug.",
         responses=api.HistoryEntrySerializer(many=True),
     )
-    @action(detail=True, url_path="audit-history", renderer_classes=JSON_ONLY)
+    @action(
+        detail=True,
+        url_path="audit-history",
+        renderer_classes=JSON_ONLY,
+        pagination_class=None,
+        filter_backends=[],
+    )
     def audit_history(self, request, slug=None):
         return self.audit_entries(request, slug)
 
@@ -243,7 +322,13 @@ class RecordViewSet(viewsets.ModelViewSet):
         description="The same as audit-history/.",
         responses=api.HistoryEntrySerializer(many=True),
     )
-    @action(detail=True, url_path="history", renderer_classes=JSON_ONLY)
+    @action(
+        detail=True,
+        url_path="history",
+        renderer_classes=JSON_ONLY,
+        pagination_class=None,
+        filter_backends=[],
+    )
     def history(self, request, slug=None):
         return self.audit_entries(request, slug)
 
@@ -405,10 +490,18 @@ class RoundViewSet(RecordViewSet):
         "across negotiations: `round` is `to`, `compared_to` is `from`.",
         parameters=[
             OpenApiParameter(
-                "from", OpenApiTypes.STR, required=True, description="Slug of the earlier round."
+                "from",
+                OpenApiTypes.STR,
+                required=True,
+                pattern=SLUG_PATTERN,
+                description="Slug of the earlier round.",
             ),
             OpenApiParameter(
-                "to", OpenApiTypes.STR, required=True, description="Slug of the later round."
+                "to",
+                OpenApiTypes.STR,
+                required=True,
+                pattern=SLUG_PATTERN,
+                description="Slug of the later round.",
             ),
         ],
         responses=api.AgendaChangesSerializer,
@@ -439,7 +532,13 @@ class AgendaAreaViewSet(RecordViewSet):
         "its state and the add/drop events.",
         responses=api.AreaHistorySerializer,
     )
-    @action(detail=True, url_path="history", renderer_classes=JSON_ONLY)
+    @action(
+        detail=True,
+        url_path="history",
+        renderer_classes=JSON_ONLY,
+        pagination_class=None,
+        filter_backends=[],
+    )
     def history(self, request, slug=None):
         # The agenda story of the area; its audit history is at audit-history/.
         return Response(agenda.area_history(self.get_object()))
@@ -471,6 +570,7 @@ class DeadlineViewSet(RecordViewSet):
     filterset_class = filtersets.DeadlineFilterSet
     ordering_fields = ["date", "title", "kind", "created", "updated"]
     detail_params = {"as_of"}
+    empty_means_default = {"as_of"}  # ?as_of= counts from today (documented in the schema)
 
     def read(self, rows):
         return self.reader(rows, parse_as_of(self.request), getattr(self, "sparse_fields", None))
@@ -508,6 +608,8 @@ class IgnoreAcceptNegotiation(BaseContentNegotiation):
     responses={(200, "text/calendar"): OpenApiTypes.STR},
 )
 class DeadlineCalendarView(generics.ListAPIView):
+    schema = TrackerAutoSchema()
+    ignores_accept = True  # no 406: the feed is a calendar whatever the Accept header
     queryset = DeadlineViewSet.queryset
     serializer_class = api.DeadlineSerializer
     filterset_class = filtersets.DeadlineFilterSet
@@ -520,7 +622,8 @@ class DeadlineCalendarView(generics.ListAPIView):
         return {**super().get_serializer_context(), "as_of": parse_as_of(self.request)}
 
     def finalize_response(self, request, response, *args, **kwargs):
-        if response.status_code >= 400:
+        # Errors and OPTIONS metadata are JSON: only a list of deadlines is a calendar.
+        if response.status_code >= 400 or request.method == "OPTIONS":
             request.accepted_renderer = ORJSONRenderer()
             request.accepted_media_type = "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
@@ -604,7 +707,7 @@ class DisagreementViewSet(RecordViewSet):
     parameters=[api.ChangesQuerySerializer],
     responses=api.ChangesFeedSerializer,
 )
-class ChangesView(generics.GenericAPIView):
+class ChangesView(StrictFormatMixin, generics.GenericAPIView):
     renderer_classes = JSON_ONLY
     pagination_class = None
     filter_backends = []

@@ -1,0 +1,714 @@
+"""Load and fault test: a bounded mixed load on gunicorn + PostgreSQL, with a PostgreSQL
+restart in the middle. Run it through reliability/run.sh (which starts its own PostgreSQL).
+
+What it checks (exit status 1 if any check fails):
+
+* no 5xx at all, except 503s while PostgreSQL is down (and a short grace after);
+* during the outage every answer is a 503 with a JSON body, and arrives fast (no hang:
+  every request has a client timeout, and a timeout is a failure);
+* the service recovers by itself once PostgreSQL is back (recovery time measured);
+* every acknowledged write (201/200) is in the database afterwards with the value written;
+  every acknowledged round edit is in the round's audit history; created objects reconcile
+  with acknowledged creates; no lost update (If-Match: a 412 is a lost race, not an error).
+
+Results go to reliability/REPORT.md (Markdown) and a summary to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime
+import http.client
+import json
+import os
+import platform
+import random
+import secrets
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+TIMEOUT = 10.0  # seconds: a request still unanswered then is a hang, and a failure
+OUTAGE_GRACE = 5.0  # seconds after PostgreSQL is back during which a 503 is still tolerated
+FAST = 5.0  # seconds: the slowest acceptable 503 during the outage
+TALKS = "kr-us-tariff-talks-2025"
+AS_OF = "2025-05-16"
+
+
+# --- The server ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(work: Path) -> dict[str, str]:
+    """Production settings (DEBUG off, a random key, no HTTPS redirect on loopback, no rate
+    limits), static files collected into the throwaway folder."""
+    env = dict(os.environ)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        SECURE_HSTS_SECONDS="0",
+        THROTTLE_ANON="off",
+        THROTTLE_USER="off",
+        LOG_LEVEL="WARNING",
+        STATIC_ROOT=str(work / "static"),
+    )
+    return env
+
+
+def manage(env, *args, capture=False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+    )
+    return result.stdout or ""
+
+
+EDITOR_SNIPPET = """
+from django.contrib.auth.models import Permission, User
+from rest_framework.authtoken.models import Token
+user, _ = User.objects.get_or_create(username="loadfault-editor")
+user.user_permissions.set(Permission.objects.filter(content_type__app_label="negotiations"))
+print(Token.objects.get_or_create(user=user)[0].key)
+"""
+
+
+def prepare_database(env) -> str:
+    manage(env, "migrate", "--noinput")
+    manage(env, "loaddata", "korea_us_2025")
+    manage(env, "collectstatic", "--noinput")
+    return manage(env, "shell", "-v", "0", "-c", EDITOR_SNIPPET, capture=True).split()[-1]
+
+
+def start_gunicorn(env, port: int, log: Path) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            *(GUNICORN, "tracker.wsgi:application", "--bind", f"127.0.0.1:{port}"),
+            *("--workers", "2", "--timeout", "30", "--graceful-timeout", "5"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited early:\n{log.read_text()[-3000:]}")
+        try:
+            if request(port, "GET", "/healthz").status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+# --- PostgreSQL restart --------------------------------------------------------------------
+
+
+class Postgres:
+    """Stops and starts the throwaway cluster of .ci/postgres.sh (PG_DIR, PG_BINDIR)."""
+
+    def __init__(self):
+        self.data = Path(os.environ["PG_DIR"]) / "data"
+        self.pg_ctl = str(Path(os.environ["PG_BINDIR"]) / "pg_ctl")
+        self.log = Path(os.environ["PG_DIR"]) / "server.log"
+
+    def run(self, *args: str) -> None:
+        command = [self.pg_ctl, "-D", str(self.data), *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, timeout=60)
+
+    def options(self) -> str:
+        """The server options it was started with (postmaster.opts), for the restart."""
+        words = shlex.split((self.data / "postmaster.opts").read_text())[1:]
+        kept, skip = [], False
+        for word in words:
+            if skip:
+                skip = False
+            elif word == "-D":
+                skip = True
+            else:
+                kept.append(word)
+        return shlex.join(kept)
+
+    def stop(self) -> None:
+        self.run("-m", "fast", "-w", "stop")
+
+    def start(self, options: str) -> None:
+        self.run("-w", "-l", str(self.log), "-o", options, "start")
+
+
+# --- HTTP ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def request(port, method, path, body=None, headers=None, timeout=TIMEOUT) -> Answer:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        payload = json.dumps(body).encode() if body is not None else None
+        all_headers = {"Accept": "application/json", **(headers or {})}
+        if payload is not None:
+            all_headers["Content-Type"] = "application/json"
+        connection.request(method, path, body=payload, headers=all_headers)
+        response = connection.getresponse()
+        return Answer(
+            response.status,
+            response.read(),
+            {key.lower(): value for key, value in response.getheaders()},
+        )
+    finally:
+        connection.close()
+
+
+@dataclass
+class Record:
+    client: int
+    kind: str
+    start: float
+    end: float
+    status: int  # 0: no answer (timeout or connection error)
+    json_body: bool
+    error: str = ""
+
+    @property
+    def latency(self) -> float:
+        return self.end - self.start
+
+
+@dataclass
+class Ledger:
+    """Every write the server acknowledged, and writes whose outcome is unknown."""
+
+    created: dict[str, list[tuple[str, str]]] = field(
+        default_factory=lambda: collections.defaultdict(list)
+    )  # resource -> [(slug, value)]
+    edits: list[tuple[str, str, float]] = field(default_factory=list)  # (round, summary, time)
+    unknown: collections.Counter = field(default_factory=collections.Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+# --- The load -----------------------------------------------------------------------------
+
+
+class Load:
+    def __init__(self, port, token, run_id, rounds, aliases, duration, clients):
+        self.port, self.token, self.run_id = port, token, run_id
+        self.rounds, self.aliases = rounds, aliases
+        self.duration, self.clients = duration, clients
+        self.records: list[Record] = []
+        self.records_lock = threading.Lock()
+        self.ledger = Ledger()
+        self.t0 = 0.0
+        self.auth = {"Authorization": f"Token {token}"}
+
+    def now(self) -> float:
+        return time.monotonic() - self.t0
+
+    def call(self, client, kind, method, path, body=None, headers=None):
+        start = self.now()
+        try:
+            answer = request(self.port, method, path, body, headers)
+        except (OSError, http.client.HTTPException) as error:
+            self.keep(Record(client, kind, start, self.now(), 0, False, type(error).__name__))
+            return None
+        json_body = answer.headers.get("content-type", "").startswith("application/json")
+        self.keep(Record(client, kind, start, self.now(), answer.status, json_body))
+        return answer
+
+    def keep(self, record: Record) -> None:
+        with self.records_lock:
+            self.records.append(record)
+
+    # Each action is one or two requests; writes record what the server acknowledged.
+
+    def read_action(self, client, rng):
+        slug = rng.choice(self.rounds)
+        choice = rng.random()
+        if choice < 0.2:
+            self.call(
+                client,
+                "GET rounds (filtered list)",
+                "GET",
+                f"/api/v1/rounds/?negotiation={TALKS}&status=held&ordering=-start_date",
+            )
+        elif choice < 0.35:
+            self.call(
+                client,
+                "GET people?search= (alias)",
+                "GET",
+                f"/api/v1/people/?search={rng.choice(self.aliases)}",
+            )
+        elif choice < 0.5:
+            self.call(client, "GET round detail", "GET", f"/api/v1/rounds/{slug}/")
+        elif choice < 0.65:
+            self.call(client, "GET agenda-changes", "GET", f"/api/v1/rounds/{slug}/agenda-changes/")
+        elif choice < 0.75:
+            self.call(
+                client,
+                "GET agenda-matrix",
+                "GET",
+                f"/api/v1/negotiations/{TALKS}/agenda-matrix/",
+            )
+        elif choice < 0.9:
+            self.call(
+                client,
+                "GET deadlines (as_of, upcoming)",
+                "GET",
+                f"/api/v1/deadlines/?as_of={AS_OF}&upcoming=true",
+            )
+        else:
+            self.call(client, "GET positions?party=", "GET", "/api/v1/positions/?party=us")
+
+    def write_action(self, client, rng, serial):
+        choice = rng.random()
+        if choice < 0.3:
+            title = f"loadfault {self.run_id} source {client}-{serial}"
+            body = {"title": title, "publisher": "Load test", "language": "en"}
+            self.create(client, "sources", "POST sources", body, "title")
+        elif choice < 0.6:
+            summary = f"loadfault {self.run_id} position {client}-{serial}"
+            body = {
+                "party": rng.choice(["kr", "us"]),
+                "kind": "statement",
+                "summary": summary,
+                "round": rng.choice(self.rounds),
+            }
+            self.create(client, "positions", "POST positions", body, "summary")
+        else:
+            self.edit_round(client, rng, serial)
+
+    def create(self, client, resource, kind, body, key):
+        answer = self.call(client, kind, "POST", f"/api/v1/{resource}/", body, self.auth)
+        if answer is not None and answer.status == 201:
+            with self.ledger.lock:
+                self.ledger.created[resource].append((answer.json()["slug"], body[key]))
+        elif answer is None or answer.status >= 500:
+            with self.ledger.lock:  # a write may or may not have happened
+                self.ledger.unknown[resource] += 1
+
+    def edit_round(self, client, rng, serial):
+        slug = rng.choice(self.rounds)
+        fresh = self.call(client, "GET round (for its ETag)", "GET", f"/api/v1/rounds/{slug}/")
+        if fresh is None or fresh.status != 200:
+            return
+        summary = f"loadfault {self.run_id} edit {client}-{serial}"
+        answer = self.call(
+            client,
+            "PATCH round (If-Match)",
+            "PATCH",
+            f"/api/v1/rounds/{slug}/",
+            {"summary": summary},
+            {**self.auth, "If-Match": fresh.headers["etag"]},
+        )
+        if answer is not None and answer.status == 200:
+            with self.ledger.lock:
+                self.ledger.edits.append((slug, summary, self.now()))
+        elif answer is None or answer.status >= 500:
+            with self.ledger.lock:
+                self.ledger.unknown["round edits"] += 1
+
+    def client(self, index: int) -> None:
+        rng = random.Random(f"{self.run_id}-{index}")
+        serial = 0
+        while self.now() < self.duration:
+            serial += 1
+            if rng.random() < 0.3:
+                self.write_action(index, rng, serial)
+            else:
+                self.read_action(index, rng)
+
+    def run(self) -> None:
+        self.t0 = self.t0 or time.monotonic()
+        threads = [
+            threading.Thread(target=self.client, args=(i,), daemon=True)
+            for i in range(self.clients)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(self.duration + 2 * TIMEOUT + 30)
+
+
+def restart_postgres(load: Load, postgres: Postgres, at: float, events: dict) -> None:
+    time.sleep(max(0.0, at - load.now()))
+    options = postgres.options()
+    events["stop_begin"] = load.now()
+    postgres.stop()
+    events["stopped"] = load.now()
+    time.sleep(2)
+    events["start_begin"] = load.now()
+    postgres.start(options)
+    events["started"] = load.now()
+
+
+# --- Verification -------------------------------------------------------------------------
+
+
+COUNT_SNIPPET = """
+import json
+from negotiations import models
+prefix = "loadfault {run_id} "
+print(json.dumps({{
+    "sources": models.Source.objects.filter(title__startswith=prefix).count(),
+    "positions": models.Position.objects.filter(summary__startswith=prefix).count(),
+}}))
+"""
+
+
+def verify(load: Load, env) -> dict:
+    port, ledger = load.port, load.ledger
+    result = {"checked": 0, "missing": [], "wrong": [], "history_missing": []}
+    for resource, entries in ledger.created.items():
+        key = "title" if resource == "sources" else "summary"
+        for slug, value in entries:
+            result["checked"] += 1
+            answer = request(port, "GET", f"/api/v1/{resource}/{slug}/")
+            if answer.status != 200:
+                result["missing"].append(f"{resource}/{slug}")
+            elif answer.json()[key] != value:
+                result["wrong"].append(f"{resource}/{slug}")
+    by_round = collections.defaultdict(list)
+    for slug, summary, at in ledger.edits:
+        by_round[slug].append((at, summary))
+    result["rounds_final"] = {}
+    for slug, edits in by_round.items():
+        history = request(port, "GET", f"/api/v1/rounds/{slug}/history/").json()
+        written = {
+            change["new"]
+            for entry in history
+            for change in entry["changes"]
+            if change["field"] == "summary"
+        }
+        for _, summary in edits:
+            result["checked"] += 1
+            if summary not in written:
+                result["history_missing"].append(f"rounds/{slug}: {summary}")
+        # The round now holds the value of its last acknowledged edit... unless an edit whose
+        # answer was lost (unknown) came after it; then at least an edit of this run.
+        final = request(port, "GET", f"/api/v1/rounds/{slug}/").json()["summary"]
+        last = max(edits)[1]
+        ok = final == last or (ledger.unknown["round edits"] and final.startswith("loadfault"))
+        result["rounds_final"][slug] = ok
+        if not ok:
+            result["wrong"].append(f"rounds/{slug}: {final!r} != last acknowledged {last!r}")
+    snippet = COUNT_SNIPPET.format(run_id=load.run_id)
+    output = manage(env, "shell", "-v", "0", "-c", snippet, capture=True)
+    counts = json.loads(output.splitlines()[-1])
+    result["counts"] = {}
+    for resource in ("sources", "positions"):
+        acknowledged = len(ledger.created[resource])
+        unknown = ledger.unknown[resource]
+        found = counts[resource]
+        result["counts"][resource] = (acknowledged, unknown, found)
+    return result
+
+
+# --- Report -------------------------------------------------------------------------------
+
+
+def analyse(load: Load, events: dict, restart: bool) -> dict:
+    records = sorted(load.records, key=lambda r: r.start)
+    started = events.get("started")
+    window = (events.get("stop_begin", float("inf")), (started or 0) + OUTAGE_GRACE)
+    in_window = [r for r in records if restart and r.end >= window[0] and r.start <= window[1]]
+    outside = [r for r in records if r not in in_window]
+    outage_503 = [r for r in in_window if r.status == 503]
+    # Certainly down: sent once the stop had completed, answered before the start began.
+    down = [
+        r
+        for r in records
+        if restart and r.start >= events["stopped"] and r.end <= events["start_begin"]
+    ]
+    first_ok = next(
+        (r for r in records if started is not None and r.start >= started and r.status < 500),
+        None,
+    )
+    return {
+        "records": records,
+        "by_kind": collections.Counter((r.kind, r.status) for r in records),
+        "statuses": collections.Counter(r.status for r in records),
+        "precondition_failed": sum(r.status == 412 for r in records),
+        "no_answer": [r for r in records if r.status == 0],
+        "bad_5xx": [r for r in outside if r.status >= 500]
+        + [r for r in in_window if r.status >= 500 and r.status != 503],
+        "outage_503": outage_503,
+        "outage_not_json": [r for r in outage_503 if not r.json_body],
+        "outage_max_latency": max((r.latency for r in outage_503), default=0.0),
+        "down_requests": down,
+        "down_not_503": [r for r in down if r.status != 503],
+        "recovery": (first_ok.end - started) if first_ok and started is not None else None,
+        "late_503": [
+            r for r in records if started is not None and r.start > window[1] and r.status == 503
+        ],
+    }
+
+
+def checks(analysis, verification, restart, load) -> list[tuple[str, bool, str]]:
+    counts = verification["counts"]
+    result = [
+        (
+            "No 5xx except 503 while PostgreSQL was down",
+            not analysis["bad_5xx"],
+            f"{len(analysis['bad_5xx'])} other 5xx",
+        ),
+        (
+            "No request went unanswered (client timeout 10 s)",
+            not analysis["no_answer"],
+            f"{len(analysis['no_answer'])} without an answer",
+        ),
+        (
+            "Every acknowledged write is present with its value",
+            not verification["missing"] and not verification["wrong"],
+            f"{verification['checked']} checked, {len(verification['missing'])} missing, "
+            f"{len(verification['wrong'])} wrong",
+        ),
+        (
+            "Every acknowledged round edit is in the audit history",
+            not verification["history_missing"],
+            f"{len(verification['history_missing'])} missing",
+        ),
+    ]
+    for resource, (acknowledged, unknown, found) in counts.items():
+        result.append(
+            (
+                f"Created {resource} reconcile with acknowledged creates",
+                acknowledged <= found <= acknowledged + unknown,
+                f"{acknowledged} acknowledged, {unknown} unknown outcome, {found} in the database",
+            )
+        )
+    if restart:
+        result += [
+            (
+                "During the outage every answer is a 503",
+                not analysis["down_not_503"] and bool(analysis["down_requests"]),
+                f"{len(analysis['down_requests'])} requests while down, "
+                f"{len(analysis['down_not_503'])} not 503",
+            ),
+            (
+                "Every 503 has a JSON body",
+                not analysis["outage_not_json"],
+                f"{len(analysis['outage_503'])} 503s, {len(analysis['outage_not_json'])} not JSON",
+            ),
+            (
+                f"503s arrive fast (under {FAST:.0f} s)",
+                analysis["outage_max_latency"] < FAST,
+                f"max {analysis['outage_max_latency'] * 1000:.0f} ms",
+            ),
+            (
+                "The service recovers by itself",
+                analysis["recovery"] is not None and not analysis["late_503"],
+                "recovery "
+                + (f"{analysis['recovery'] * 1000:.0f} ms" if analysis["recovery"] else "never")
+                + f", {len(analysis['late_503'])} 503s after the grace period",
+            ),
+        ]
+    return result
+
+
+def write_report(path, args, load, events, analysis, verification, results, elapsed) -> str:
+    ledger = load.ledger
+    lines = [
+        "# Load and fault test",
+        "",
+        "Written by `reliability/loadfault.py` (run with `reliability/run.sh`). "
+        "gunicorn (2 workers, production settings) on PostgreSQL on loopback, "
+        f"{args.clients} concurrent clients for {args.duration:.0f} s; "
+        + (
+            f"PostgreSQL stopped at {events['stop_begin']:.1f} s and started again 2 s later."
+            if events
+            else "no PostgreSQL restart."
+        ),
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Date | {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M UTC} |",
+        f"| Machine | {platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()} |",
+        f"| PostgreSQL | {os.environ.get('PG_VERSION', '?')}; Django keeps connections open "
+        f"(CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE', '60')} s) with health checks |",
+        f"| Duration | {args.duration:.0f} s of load ({elapsed:.0f} s with setup and checks) |",
+        f"| Clients | {args.clients} threads, one request at a time each, "
+        f"timeout {TIMEOUT:.0f} s |",
+        f"| Requests served | {len(analysis['records'])} "
+        f"({len(analysis['records']) / args.duration:.0f}/s) |",
+        f"| 412 (lost If-Match races, not errors) | {analysis['precondition_failed']} |",
+    ]
+    if events:
+        down = events["started"] - events["stop_begin"]
+        recovery = analysis["recovery"]
+        lines += [
+            f"| PostgreSQL down | {events['stop_begin']:.1f} s to {events['started']:.1f} s "
+            f"({down:.1f} s) |",
+            f"| 503s during the outage | {len(analysis['outage_503'])}, all JSON: "
+            f"{'yes' if not analysis['outage_not_json'] else 'no'}, max latency "
+            f"{analysis['outage_max_latency'] * 1000:.0f} ms |",
+            "| Recovery (PostgreSQL accepting to first success) | "
+            + (f"{recovery * 1000:.0f} ms |" if recovery is not None else "never |"),
+        ]
+    acknowledged = sum(len(v) for v in ledger.created.values()) + len(ledger.edits)
+    lost = (
+        len(verification["missing"])
+        + len(verification["wrong"])
+        + len(verification["history_missing"])
+    )
+    lines += [
+        f"| Writes acknowledged | {acknowledged} "
+        f"({', '.join(f'{len(v)} {k}' for k, v in sorted(ledger.created.items()))}, "
+        f"{len(ledger.edits)} round edits) |",
+        f"| Writes verified | {verification['checked']} |",
+        f"| Writes lost | {lost} |",
+        f"| Writes with unknown outcome (503 or no answer) | {sum(ledger.unknown.values())} |",
+        "",
+        "## Checks",
+        "",
+        "| Check | Result | Detail |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {name} | {'pass' if ok else '**FAIL**'} | {detail} |" for name, ok, detail in results
+    ]
+    lines += ["", "## Requests by endpoint and status", ""]
+    lines += ["| Endpoint | Status | Count |", "|---|---|---|"]
+    for (kind, status), count in sorted(analysis["by_kind"].items()):
+        lines.append(f"| {kind} | {status or 'no answer'} | {count} |")
+    lines += ["", "## Errors by kind", "", "| Status | Count |", "|---|---|"]
+    for status, count in sorted(analysis["statuses"].items()):
+        if status == 0 or status >= 400:
+            lines.append(f"| {status or 'no answer'} | {count} |")
+    text = "\n".join(lines) + "\n"
+    Path(path).write_text(text)
+    return text
+
+
+# --- Main ---------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds of load (20)")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (8)")
+    parser.add_argument(
+        "--restart-at", type=float, help="restart PostgreSQL after this many seconds (half)"
+    )
+    parser.add_argument("--no-restart", action="store_true", help="load only, no fault")
+    parser.add_argument("--report", default=str(ROOT / "reliability" / "REPORT.md"))
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        parser.error("DATABASE_URL must point at PostgreSQL (reliability/run.sh sets it)")
+    restart = not args.no_restart
+    if restart and not (os.environ.get("PG_DIR") and os.environ.get("PG_BINDIR")):
+        parser.error("the restart needs PG_DIR and PG_BINDIR (.ci/postgres.sh); or --no-restart")
+    restart_at = args.restart_at if args.restart_at is not None else args.duration / 2
+
+    began = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="tracker-loadfault-") as folder:
+        work = Path(folder)
+        env = server_env(work)
+        print("Preparing the database (migrate, seed data, editor token)...", flush=True)
+        token = prepare_database(env)
+        port = free_port()
+        server = start_gunicorn(env, port, work / "gunicorn.log")
+        try:
+            rounds = [
+                r["slug"]
+                for r in request(port, "GET", "/api/v1/rounds/?fields=slug").json()["results"]
+            ]
+            aliases = ["Bescent", "Bessent", "Greer", "Ahn", "Choi", "Jamie"]
+            run_id = secrets.token_hex(4)
+            load = Load(port, token, run_id, rounds, aliases, args.duration, args.clients)
+            events: dict = {}
+            restarter = None
+            if restart:
+                restarter = threading.Thread(
+                    target=restart_postgres,
+                    args=(load, Postgres(), restart_at, events),
+                    daemon=True,
+                )
+            print(
+                f"Load: {args.clients} clients for {args.duration:.0f} s on 127.0.0.1:{port}"
+                + (f", PostgreSQL restart at {restart_at:.0f} s" if restart else ""),
+                flush=True,
+            )
+            if restarter:
+                load.t0 = time.monotonic()
+                restarter.start()
+            load.run()
+            if restarter:
+                restarter.join(120)
+            verification = verify(load, env)
+        finally:
+            stop_gunicorn(server)
+        log = (work / "gunicorn.log").read_text()
+    analysis = analyse(load, events, restart)
+    results = checks(analysis, verification, restart, load)
+    elapsed = time.monotonic() - began
+    report = write_report(
+        args.report,
+        args,
+        load,
+        events if restart else {},
+        analysis,
+        verification,
+        results,
+        elapsed,
+    )
+    print(report)
+    failed = [name for name, ok, _ in results if not ok]
+    if failed:
+        tracebacks = [block for block in log.split("\n\n") if "Traceback" in block]
+        if tracebacks:
+            print("Server tracebacks (first 3):\n" + "\n\n".join(tracebacks[:3]))
+        print(f"FAILED: {', '.join(failed)}")
+        return 1
+    print(f"Load and fault test passed ({len(analysis['records'])} requests, report {args.report})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
