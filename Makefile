@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine with Python 3.11+ and make:
 #   make run   - create .venv, install, migrate, load the seed data, serve on 127.0.0.1:$(PORT)
 #   make test  - create .venv if needed, install, run the whole test suite
+#   make bench - benchmark the hot endpoints on PostgreSQL (writes bench/RESULTS.md)
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
@@ -8,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SEED_FIXTURES := korea_us_2025
 
-.PHONY: install run test lint format migrate seed clean
+.PHONY: install run test lint format migrate seed clean bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +30,12 @@ run: seed
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmark (bench/README.md): its own PostgreSQL unless DATABASE_URL is set; writes
+# bench/RESULTS.md. BENCH_ARGS=--quick for a ~2-minute run.
+bench: install
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	bash bench/run.sh $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,416 @@
+"""The textbook DRF version of the hot endpoints: what a typical project would write first.
+
+Nested ModelSerializers, no select_related / prefetch_related, SerializerMethodFields that
+query, and agenda changes computed round by round with queries per round. It produces the
+same JSON as the project's endpoints (bench/run.py checks that before timing) and is
+mounted only by the benchmark's URLconf (bench/urls.py) under /bench/naive/.
+"""
+
+import datetime
+
+from django.db.models import F
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import pagination, renderers, serializers, viewsets
+from rest_framework.decorators import api_view, permission_classes, renderer_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bench import shape
+from negotiations import filtersets
+from negotiations.models import (
+    AgendaArea,
+    AgendaItemArea,
+    Citation,
+    Deadline,
+    Negotiation,
+    Person,
+    PersonAlias,
+    Role,
+    Round,
+)
+
+# --- Serializers ---------------------------------------------------------------------------------
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    publisher = serializers.CharField(source="source.publisher")
+
+    class Meta:
+        model = Citation
+        fields = ["slug", "source", "publisher", "quote"]
+
+
+class NegotiationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Negotiation
+        fields = ["slug", "title"]
+
+
+class PersonRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["slug", "name"]
+
+
+class AreaRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgendaArea
+        fields = ["slug", "name"]
+
+
+class ParticipantSerializer(serializers.Serializer):
+    person = PersonRefSerializer(allow_null=True)
+    name_as_reported = serializers.CharField()
+    party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    role = serializers.CharField()
+    citations = CitationSerializer(many=True)
+
+
+class AgendaItemSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    label = serializers.CharField()
+    order = serializers.IntegerField()
+    areas = AreaRefSerializer(many=True)
+    notes = serializers.CharField()
+    citations = CitationSerializer(many=True)
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    negotiation = NegotiationRefSerializer()
+    participants = ParticipantSerializer(many=True)
+    agenda = serializers.SerializerMethodField()
+    citations = CitationSerializer(many=True)
+
+    class Meta:
+        model = Round
+        fields = [
+            "slug",
+            "negotiation",
+            "sequence",
+            "title",
+            "level",
+            "status",
+            "start_date",
+            "end_date",
+            "date_precision",
+            "date_as_reported",
+            "date_note",
+            "city",
+            "region",
+            "country",
+            "venue",
+            "occasion",
+            "summary",
+            "outcomes",
+            "agenda_status",
+            "agenda",
+            "participants",
+            "citations",
+            "created",
+            "updated",
+        ]
+
+    def get_agenda(self, round_):
+        if round_.agenda_status != "reported":
+            return None
+        items = round_.agenda_items.order_by("order", "pk")
+        return AgendaItemSerializer(items, many=True).data
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    negotiation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    measure = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    days_remaining = serializers.SerializerMethodField()
+    deadline_status = serializers.SerializerMethodField()
+    citations = CitationSerializer(many=True)
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "slug",
+            "title",
+            "kind",
+            "negotiation",
+            "measure",
+            "date",
+            "end_date",
+            "date_precision",
+            "date_as_reported",
+            "date_note",
+            "description",
+            "days_remaining",
+            "deadline_status",
+            "citations",
+            "created",
+            "updated",
+        ]
+
+    def as_of(self):
+        raw = self.context["request"].query_params.get("as_of")
+        return datetime.date.fromisoformat(raw) if raw else timezone.localdate()
+
+    def get_days_remaining(self, deadline):
+        return (deadline.date - self.as_of()).days
+
+    def get_deadline_status(self, deadline):
+        as_of = self.as_of()
+        if as_of < deadline.date:
+            return "upcoming"
+        if as_of <= (deadline.end_date or deadline.date):
+            return "due_today"
+        return "passed"
+
+
+class AliasSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PersonAlias
+        fields = ["name", "kind"]
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization_name = serializers.CharField(source="organization.name")
+    citations = CitationSerializer(many=True)
+
+    class Meta:
+        model = Role
+        fields = [
+            "organization",
+            "organization_name",
+            "title",
+            "is_acting",
+            "start_date",
+            "end_date",
+            "citations",
+        ]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    aliases = AliasSerializer(many=True)
+    roles = RoleSerializer(many=True)
+
+    class Meta:
+        model = Person
+        fields = ["slug", "name", "party", "aliases", "roles", "notes", "created", "updated"]
+
+
+# --- Baselines: the request stack with nothing to do ---------------------------------------------
+
+
+def noop_django(request):
+    return HttpResponse(b"{}", content_type="application/json")
+
+
+class NoopView(APIView):
+    """A DRF view with the project's default authentication, permissions and renderers."""
+
+    def get(self, request):
+        return Response({})
+
+    def get_queryset(self):  # DjangoModelPermissionsOrAnonReadOnly wants a queryset
+        return Round.objects.none()
+
+
+# --- List and detail viewsets --------------------------------------------------------------------
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 50
+
+
+class NaiveViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = Pagination
+    renderer_classes = [renderers.JSONRenderer]
+
+
+class RoundViewSet(NaiveViewSet):
+    queryset = Round.objects.order_by(F("start_date").asc(nulls_last=True), "pk")
+    serializer_class = RoundSerializer
+    filterset_class = filtersets.RoundFilterSet
+
+
+class DeadlineViewSet(NaiveViewSet):
+    queryset = Deadline.objects.order_by("date", "pk")
+    serializer_class = DeadlineSerializer
+    filterset_class = filtersets.DeadlineFilterSet
+
+
+class PersonViewSet(NaiveViewSet):
+    queryset = Person.objects.order_by("name", "pk")
+    serializer_class = PersonSerializer
+    filterset_class = filtersets.PersonFilterSet
+
+
+# --- Agenda changes, one round at a time ---------------------------------------------------------
+
+
+def row(round_: Round) -> dict:
+    return {
+        "id": round_.pk,
+        "slug": round_.slug,
+        "title": round_.title,
+        "sequence": round_.sequence,
+        "negotiation": round_.negotiation.slug,  # a query per round
+        "level": round_.level,
+        "status": round_.status,
+        "start_date": round_.start_date.isoformat() if round_.start_date else None,
+        "end_date": round_.end_date.isoformat() if round_.end_date else None,
+        "date_precision": round_.date_precision,
+        "agenda_status": round_.agenda_status,
+    }
+
+
+def citations(fact) -> list[dict]:
+    return CitationSerializer(fact.citations.all(), many=True).data
+
+
+def agenda(round_: Round) -> dict:
+    """The round's reported agenda: queries per item, per area and per citation."""
+    result = {}
+    for item in round_.agenda_items.order_by("order", "pk"):
+        for area in item.areas.order_by("name"):
+            result[area.slug] = {
+                "name": area.name,
+                "reported": {"item": item.slug, "label": item.label, "citations": citations(item)},
+            }
+    return result
+
+
+def previous(round_: Round) -> tuple[Round | None, list[Round]]:
+    """Walk back to the latest earlier round whose agenda is known."""
+    skipped = []
+    earlier = Round.objects.filter(negotiation=round_.negotiation, sequence__lt=round_.sequence)
+    for candidate in earlier.order_by("-sequence"):
+        if shape.skip_reason(
+            {"status": candidate.status, "agenda_status": candidate.agenda_status}
+        ):
+            skipped.append(candidate)
+        else:
+            return candidate, skipped
+    return None, skipped
+
+
+def annotations(round_: Round) -> list[dict]:
+    return [
+        {
+            "area": note.area.slug,
+            "change": note.change,
+            "note": note.note,
+            "citations": citations(note),
+        }
+        for note in round_.annotations.order_by("area__name")
+    ]
+
+
+def round_changes(round_: Round) -> dict:
+    basis, skipped = previous(round_)
+    agendas = {round_.pk: agenda(round_)}
+    if basis is not None:
+        agendas[basis.pk] = agenda(basis)
+    return shape.changes(
+        row(round_),
+        row(basis) if basis else None,
+        [row(s) for s in skipped],
+        agendas,
+        annotations(round_),
+    )
+
+
+@api_view(["GET"])
+@renderer_classes([renderers.JSONRenderer])
+@permission_classes([AllowAny])
+def round_agenda_changes(request, slug):
+    return Response(round_changes(get_object_or_404(Round, slug=slug)))
+
+
+@api_view(["GET"])
+@renderer_classes([renderers.JSONRenderer])
+@permission_classes([AllowAny])
+def negotiation_agenda_changes(request, slug):
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    return Response(
+        {
+            "negotiation": {"slug": negotiation.slug, "title": negotiation.title},
+            "changes": [round_changes(r) for r in negotiation.rounds.order_by("sequence")],
+        }
+    )
+
+
+def present(round_: Round, area: AgendaArea) -> dict | None:
+    """Whether an area is on a round's agenda, with the item reporting it: a query per cell."""
+    link = AgendaItemArea.objects.filter(round=round_, area=area).first()
+    if link is None:
+        return None
+    item = link.item
+    return {"item": item.slug, "label": item.label, "citations": citations(item)}
+
+
+def cells_for(rounds: list[Round], area: AgendaArea) -> list[dict]:
+    cells = []
+    for round_ in rounds:
+        basis, _ = previous(round_)
+        agendas = {}
+        found = present(round_, area) if round_.agenda_status == "reported" else None
+        agendas[round_.pk] = {area.slug: {"name": area.name, "reported": found}} if found else {}
+        if basis is not None:
+            before = present(basis, area)
+            agendas[basis.pk] = (
+                {area.slug: {"name": area.name, "reported": before}} if before else {}
+            )
+        cells.append(shape.cell(row(round_), row(basis) if basis else None, area.slug, agendas))
+    return cells
+
+
+@api_view(["GET"])
+@renderer_classes([renderers.JSONRenderer])
+@permission_classes([AllowAny])
+def agenda_matrix(request, slug):
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    rounds = list(negotiation.rounds.order_by("sequence"))
+    areas = AgendaArea.objects.filter(item_links__round__negotiation=negotiation).distinct()
+    return Response(
+        {
+            "negotiation": negotiation.slug,
+            "rounds": [shape.round_ref(row(r)) for r in rounds],
+            "areas": [
+                {"slug": area.slug, "name": area.name, "cells": cells_for(rounds, area)}
+                for area in areas.order_by("name")
+            ],
+        }
+    )
+
+
+@api_view(["GET"])
+@renderer_classes([renderers.JSONRenderer])
+@permission_classes([AllowAny])
+def area_history(request, slug):
+    area = get_object_or_404(AgendaArea, slug=slug)
+    negotiations = Negotiation.objects.filter(rounds__agenda_area_links__area=area).distinct()
+    body = []
+    for negotiation in negotiations.order_by("title", "pk"):
+        rounds = list(negotiation.rounds.order_by("sequence"))
+        cells = cells_for(rounds, area)
+        body.append(
+            {
+                "negotiation": {"slug": negotiation.slug, "title": negotiation.title},
+                "rounds": [
+                    {**c, "round": shape.round_ref(row(r))}
+                    for r, c in zip(rounds, cells, strict=True)
+                ],
+                "events": [
+                    {"round": r.slug, "change": c["change"]}
+                    for r, c in zip(rounds, cells, strict=True)
+                    if c["change"] in ("added", "dropped")
+                ],
+            }
+        )
+    return Response({"area": {"slug": area.slug, "name": area.name}, "negotiations": body})
