@@ -46,6 +46,7 @@ class StrictBooleanFilter(filters.TypedChoiceFilter):
 
 def slug_filter(field_name: str, model, help_text: str, **kwargs):
     """Filter by the slug of a related object; unknown slugs are a 400, not an empty list."""
+    kwargs.setdefault("distinct", False)
     return SlugFilter(
         field_name=f"{field_name}__slug",
         to_field_name="slug",
@@ -53,6 +54,38 @@ def slug_filter(field_name: str, model, help_text: str, **kwargs):
         help_text=f"{help_text}: a slug; repeat the parameter for several.",
         **kwargs,
     )
+
+
+def linked_filter(model, help_text: str, link, link_column: str, target: str, column="pk"):
+    """Records linked to any of the given related objects (by slug) through a link table,
+    as a semi-join (``column IN (SELECT link_column FROM link WHERE target IN ...)``): no
+    DISTINCT, so pages and counts stay index-friendly however many links match."""
+
+    def method(queryset, name, value):
+        if not value:
+            return queryset
+        linked = link.objects.filter(**{f"{target}__in": value}).values(link_column)
+        return queryset.filter(**{f"{column}__in": linked})
+
+    return SlugFilter(
+        method=method,
+        to_field_name="slug",
+        queryset=model.objects.all(),
+        help_text=f"{help_text}: a slug; repeat the parameter for several.",
+    )
+
+
+def choice_filter(choices):
+    """One or more values of a column of the record itself (no join, so no DISTINCT)."""
+    return filters.MultipleChoiceFilter(choices=choices, distinct=False)
+
+
+def name_or_alias(alias_model, owner_column: str, value: str, *name_fields: str) -> Q:
+    """A name matches, or one of its aliases does (as a semi-join: no DISTINCT needed)."""
+    condition = Q(pk__in=alias_model.objects.filter(name__icontains=value).values(owner_column))
+    for field in name_fields:
+        condition |= Q(**{field: value})
+    return condition
 
 
 class TrackedFilterSet(filters.FilterSet):
@@ -66,7 +99,7 @@ class TrackedFilterSet(filters.FilterSet):
 
 
 class PartyFilterSet(TrackedFilterSet):
-    kind = filters.MultipleChoiceFilter(choices=PartyKind.choices)
+    kind = choice_filter(PartyKind.choices)
     search = TextFilter(method="search_names", help_text="Name, code or any alias.")
 
     class Meta:
@@ -75,13 +108,13 @@ class PartyFilterSet(TrackedFilterSet):
 
     def search_names(self, queryset, name, value):
         return queryset.filter(
-            Q(name__icontains=value) | Q(code__iexact=value) | Q(aliases__name__icontains=value)
-        ).distinct()
+            name_or_alias(models.PartyAlias, "party_id", value, "name__icontains", "code__iexact")
+        )
 
 
 class OrganizationFilterSet(TrackedFilterSet):
     party = slug_filter("party", models.Party, "Organizations of this party")
-    kind = filters.MultipleChoiceFilter(choices=OrganizationKind.choices)
+    kind = choice_filter(OrganizationKind.choices)
     search = TextFilter(method="search_names", help_text="Name, acronym or any alias.")
 
     class Meta:
@@ -90,17 +123,24 @@ class OrganizationFilterSet(TrackedFilterSet):
 
     def search_names(self, queryset, name, value):
         return queryset.filter(
-            Q(name__icontains=value) | Q(acronym__iexact=value) | Q(aliases__name__icontains=value)
-        ).distinct()
+            name_or_alias(
+                models.OrganizationAlias,
+                "organization_id",
+                value,
+                "name__icontains",
+                "acronym__iexact",
+            )
+        )
 
 
 class PersonFilterSet(TrackedFilterSet):
     party = slug_filter("party", models.Party, "People who speak for this party")
-    organization = slug_filter(
-        "roles__organization",
+    organization = linked_filter(
         models.Organization,
         "People with a role in this organization",
-        distinct=True,
+        models.Role,
+        "person_id",
+        "organization",
     )
     search = TextFilter(
         method="search_names",
@@ -113,15 +153,19 @@ class PersonFilterSet(TrackedFilterSet):
 
     def search_names(self, queryset, name, value):
         return queryset.filter(
-            Q(name__icontains=value) | Q(aliases__name__icontains=value)
-        ).distinct()
+            name_or_alias(models.PersonAlias, "person_id", value, "name__icontains")
+        )
 
 
 class NegotiationFilterSet(TrackedFilterSet):
-    party = slug_filter(
-        "parties", models.Party, "Negotiations this party takes part in", distinct=True
+    party = linked_filter(
+        models.Party,
+        "Negotiations this party takes part in",
+        models.Negotiation.parties.through,
+        "negotiation_id",
+        "party",
     )
-    status = filters.MultipleChoiceFilter(choices=NegotiationStatus.choices)
+    status = choice_filter(NegotiationStatus.choices)
 
     class Meta:
         model = models.Negotiation
@@ -130,14 +174,16 @@ class NegotiationFilterSet(TrackedFilterSet):
 
 class RoundFilterSet(TrackedFilterSet):
     negotiation = slug_filter("negotiation", models.Negotiation, "Rounds of this negotiation")
-    party = slug_filter(
-        "negotiation__parties",
+    party = linked_filter(
         models.Party,
         "Rounds of negotiations with this party",
-        distinct=True,
+        models.Negotiation.parties.through,
+        "negotiation_id",
+        "party",
+        column="negotiation_id",
     )
-    level = filters.MultipleChoiceFilter(choices=RoundLevel.choices)
-    status = filters.MultipleChoiceFilter(choices=RoundStatus.choices)
+    level = choice_filter(RoundLevel.choices)
+    status = choice_filter(RoundStatus.choices)
     agenda_status = filters.ChoiceFilter(choices=AgendaStatus.choices)
     start_date_after = filters.DateFilter(
         field_name="start_date", lookup_expr="gte", help_text="Starting on or after (YYYY-MM-DD)."
@@ -149,14 +195,15 @@ class RoundFilterSet(TrackedFilterSet):
     country = TextFilter(
         field_name="country", lookup_expr="iexact", help_text="ISO 3166 alpha-2 code."
     )
-    participant = slug_filter(
-        "participants__person", models.Person, "Rounds this person took part in", distinct=True
+    participant = linked_filter(
+        models.Person, "Rounds this person took part in", models.Participant, "round_id", "person"
     )
-    area = slug_filter(
-        "agenda_area_links__area",
+    area = linked_filter(
         models.AgendaArea,
         "Rounds whose reported agenda included this area",
-        distinct=True,
+        models.AgendaItemArea,
+        "round_id",
+        "area",
     )
     search = TextFilter(method="search_text", help_text="Title, place or occasion.")
 
@@ -182,14 +229,16 @@ class AgendaAreaFilterSet(TrackedFilterSet):
 
     def search_names(self, queryset, name, value):
         return queryset.filter(
-            Q(name__icontains=value) | Q(aliases__name__icontains=value)
-        ).distinct()
+            name_or_alias(models.AgendaAreaAlias, "area_id", value, "name__icontains")
+        )
 
 
 class AgendaItemFilterSet(TrackedFilterSet):
     round = slug_filter("round", models.Round, "Items of this round's agenda")
     negotiation = slug_filter("round__negotiation", models.Negotiation, "Items of this negotiation")
-    area = slug_filter("areas", models.AgendaArea, "Items mapped to this area", distinct=True)
+    area = linked_filter(
+        models.AgendaArea, "Items mapped to this area", models.AgendaItemArea, "item_id", "area"
+    )
 
     class Meta:
         model = models.AgendaItem
@@ -200,7 +249,7 @@ class DeadlineFilterSet(TrackedFilterSet):
     """Deadline filters relative to a chosen day, ``as_of`` (default: today)."""
 
     negotiation = slug_filter("negotiation", models.Negotiation, "Deadlines of this negotiation")
-    kind = filters.MultipleChoiceFilter(choices=DeadlineKind.choices)
+    kind = choice_filter(DeadlineKind.choices)
     as_of = filters.DateFilter(
         method="filter_nothing",
         help_text="The day that days_remaining, status, upcoming and within_days count from "
@@ -252,8 +301,8 @@ class MeasureFilterSet(TrackedFilterSet):
     )
     imposing_party = slug_filter("imposing_party", models.Party, "Measures imposed by this party")
     target_party = slug_filter("target_party", models.Party, "Measures aimed at this party")
-    kind = filters.MultipleChoiceFilter(choices=MeasureKind.choices)
-    status = filters.MultipleChoiceFilter(choices=MeasureStatus.choices)
+    kind = choice_filter(MeasureKind.choices)
+    status = choice_filter(MeasureStatus.choices)
 
     class Meta:
         model = models.Measure
@@ -262,7 +311,7 @@ class MeasureFilterSet(TrackedFilterSet):
 
 class PositionFilterSet(TrackedFilterSet):
     party = slug_filter("party", models.Party, "Positions of this party")
-    kind = filters.MultipleChoiceFilter(choices=PositionKind.choices)
+    kind = choice_filter(PositionKind.choices)
     area = slug_filter("area", models.AgendaArea, "Positions on this agenda area")
     round = slug_filter("round", models.Round, "Positions taken at this round")
     negotiation = slug_filter("negotiation", models.Negotiation, "Positions in this negotiation")

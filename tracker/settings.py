@@ -106,9 +106,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # writers wait for each other (up to the timeout) instead of failing as "locked".
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 else:
+    options = DATABASES["default"].setdefault("OPTIONS", {})
     # Fail fast (503) instead of hanging when PostgreSQL is unreachable.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+    options.setdefault("connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")))
+    # The API runs many small indexed queries: parallel plans only add worker start-up
+    # latency, and random I/O costs about what sequential I/O does on SSDs or cached data
+    # (PostgreSQL's default assumes spinning disks). Override with POSTGRES_SESSION_OPTIONS.
+    options.setdefault(
+        "options",
+        os.environ.get(
+            "POSTGRES_SESSION_OPTIONS",
+            "-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1",
+        ),
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

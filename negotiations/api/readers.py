@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from negotiations import models
 from negotiations.choices import AgendaStatus
-from negotiations.domain.citations import citations_for
+from negotiations.domain.citations import citations_for, citations_of
 from negotiations.domain.deadlines import deadline_status
 
 
@@ -72,38 +72,48 @@ ROUND_COLUMNS = (
 )
 
 
-def round_agendas(ids: Sequence[int]) -> dict[int, list[dict]]:
-    items = list(
-        models.AgendaItem.objects.filter(round_id__in=ids)
-        .order_by("order", "pk")
-        .values("id", "round_id", "slug", "label", "order", "notes")
-    )
-    item_ids = [item["id"] for item in items]
-    areas: dict[int, list[dict]] = defaultdict(list)
-    for link in (
-        models.AgendaItemArea.objects.filter(item_id__in=item_ids)
-        .order_by("area__name", "area_id")
-        .values("item_id", "area__slug", "area__name")
-    ):
-        areas[link["item_id"]].append({"slug": link["area__slug"], "name": link["area__name"]})
-    item_citations = citations_for(models.AgendaItem, item_ids)
+def round_agendas(ids: Sequence[int]) -> tuple[dict[int, list[dict]], list[int]]:
+    """Agenda items of rounds with their areas, in one query (one row per item and area);
+    also returns the item ids, whose citations the caller loads with the others."""
     agendas: dict[int, list[dict]] = defaultdict(list)
-    for item in items:
-        agendas[item["round_id"]].append(
-            {
-                "slug": item["slug"],
-                "label": item["label"],
-                "order": item["order"],
-                "areas": areas.get(item["id"], []),
-                "notes": item["notes"],
-                "citations": item_citations.get(item["id"], []),
-            }
+    items: dict[int, dict] = {}
+    for row in (
+        models.AgendaItem.objects.filter(round_id__in=ids)
+        .order_by("order", "pk", "area_links__area__name", "area_links__area_id")
+        .values(
+            "id",
+            "round_id",
+            "slug",
+            "label",
+            "order",
+            "notes",
+            "area_links__area__slug",
+            "area_links__area__name",
         )
-    return agendas
+    ):
+        item = items.get(row["id"])
+        if item is None:
+            item = items[row["id"]] = {
+                "slug": row["slug"],
+                "label": row["label"],
+                "order": row["order"],
+                "areas": [],
+                "notes": row["notes"],
+                "citations": [],
+            }
+            agendas[row["round_id"]].append(item)
+        if row["area_links__area__slug"] is not None:
+            item["areas"].append(
+                {"slug": row["area_links__area__slug"], "name": row["area_links__area__name"]}
+            )
+    return agendas, items
 
 
-def round_participants(ids: Sequence[int]) -> dict[int, list[dict]]:
-    rows = list(
+def round_participants(ids: Sequence[int]) -> tuple[dict[int, list[dict]], dict[int, dict]]:
+    """Participants of rounds; also returns them by id, for their citations."""
+    participants: dict[int, list[dict]] = defaultdict(list)
+    by_id: dict[int, dict] = {}
+    for row in (
         models.Participant.objects.filter(round_id__in=ids)
         .order_by("party__code", "name_as_reported", "pk")
         .values(
@@ -116,33 +126,40 @@ def round_participants(ids: Sequence[int]) -> dict[int, list[dict]]:
             "organization__slug",
             "role",
         )
-    )
-    participant_citations = citations_for(models.Participant, [row["id"] for row in rows])
-    participants: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
-        participants[row["round_id"]].append(
-            {
-                "person": (
-                    {"slug": row["person__slug"], "name": row["person__name"]}
-                    if row["person__slug"]
-                    else None
-                ),
-                "name_as_reported": row["name_as_reported"],
-                "party": row["party__slug"],
-                "organization": row["organization__slug"],
-                "role": row["role"],
-                "citations": participant_citations.get(row["id"], []),
-            }
-        )
-    return participants
+    ):
+        participant = by_id[row["id"]] = {
+            "person": (
+                {"slug": row["person__slug"], "name": row["person__name"]}
+                if row["person__slug"]
+                else None
+            ),
+            "name_as_reported": row["name_as_reported"],
+            "party": row["party__slug"],
+            "organization": row["organization__slug"],
+            "role": row["role"],
+            "citations": [],
+        }
+        participants[row["round_id"]].append(participant)
+    return participants, by_id
 
 
 def read_rounds(rows: Sequence[dict], fields: set[str] | None = None) -> list[dict]:
     """Rounds from ``.values(*read_rounds.columns)`` rows, shaped like RoundSerializer."""
     ids = [row["id"] for row in rows]
-    agendas = round_agendas(ids) if wants(fields, "agenda") else {}
-    participants = round_participants(ids) if wants(fields, "participants") else {}
-    citations = citations_for(models.Round, ids) if wants(fields, "citations") else {}
+    agendas, items = round_agendas(ids) if wants(fields, "agenda") else ({}, {})
+    participants, people = round_participants(ids) if wants(fields, "participants") else ({}, {})
+    # The citations of the rounds, their agenda items and their participants: one query.
+    cited = citations_of(
+        {
+            models.Round: ids if wants(fields, "citations") else [],
+            models.AgendaItem: items,
+            models.Participant: people,
+        }
+    )
+    for kind, records in ((models.AgendaItem, items), (models.Participant, people)):
+        for pk, record in records.items():
+            record["citations"] = cited[kind].get(pk, [])
+    citations = cited[models.Round]
     records = []
     for row in rows:
         pk = row["id"]

@@ -6,11 +6,11 @@ the templates. Query budget, independent of the number of rounds, items or citat
 
 * 1  negotiations for the picker, with their round counts
 * 1  rounds of the selected negotiation (places, dates as reported, ids for admin links)
-* 4  agenda_matrix()             (rounds, agenda links, item citations, areas)
-* 5  negotiation_agenda_changes() (rounds, agenda links, item citations, annotations + theirs)
+* 5  agenda_matrix()             (rounds, agenda links, citation links, citations, areas)
+* 5  negotiation_agenda_changes() (rounds, agenda links, annotations, citation links, citations)
 * 1  deadlines
 * 1  sources behind the page
-* 3  disagreements, their claims and the claims' citations
+* 4  disagreements, their claims, the claims' citation links and citations
 """
 
 import datetime

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import TypedDict
 
 from negotiations.choices import AgendaChange, AgendaStatus, RoundStatus
-from negotiations.domain.citations import CitationData, citations_for
+from negotiations.domain.citations import CitationData, citations_of
 from negotiations.models import (
     AgendaArea,
     AgendaChangeAnnotation,
@@ -123,24 +123,39 @@ def skip_reason(row: dict) -> str | None:
     return None
 
 
-def load_agendas(round_ids: Iterable[int]) -> dict[int, dict[str, dict]]:
-    """Reported agendas of many rounds: round id -> area slug -> area and item data.
+def load_agendas(
+    round_ids: Iterable[int], *, annotated_rounds: Iterable[int] = (), area_slug: str | None = None
+) -> tuple[dict[int, dict[str, dict]], dict[int, list[Annotation]]]:
+    """Reported agendas of rounds (round id -> area slug -> area and item data) and the
+    editors' annotations of some rounds (round id -> annotations).
 
-    Two queries whatever the number of rounds: the item-area links and the item citations.
+    Three queries whatever the number of rounds: the item-area links (only one area's if
+    ``area_slug`` is given), the annotations, and the citations of both.
     """
+    links = AgendaItemArea.objects.filter(round_id__in=list(round_ids))
+    if area_slug is not None:
+        links = links.filter(area__slug=area_slug)
     links = list(
-        AgendaItemArea.objects.filter(round_id__in=list(round_ids))
-        .order_by("round_id", "item__order", "item_id", "area__name")
-        .values(
-            "round_id",
-            "area__slug",
-            "area__name",
-            "item_id",
-            "item__slug",
-            "item__label",
+        links.order_by("round_id", "item__order", "item_id", "area__name").values(
+            "round_id", "area__slug", "area__name", "item_id", "item__slug", "item__label"
         )
     )
-    item_citations = citations_for(AgendaItem, {link["item_id"] for link in links})
+    annotated_rounds = list(annotated_rounds)
+    notes = (
+        list(
+            AgendaChangeAnnotation.objects.filter(round_id__in=annotated_rounds)
+            .order_by("round_id", "area__name")
+            .values("id", "round_id", "area__slug", "change", "note")
+        )
+        if annotated_rounds
+        else []
+    )
+    cited = citations_of(
+        {
+            AgendaItem: {link["item_id"] for link in links},
+            AgendaChangeAnnotation: [note["id"] for note in notes],
+        }
+    )
     agendas: dict[int, dict[str, dict]] = defaultdict(dict)
     for link in links:
         agendas[link["round_id"]][link["area__slug"]] = {
@@ -148,10 +163,20 @@ def load_agendas(round_ids: Iterable[int]) -> dict[int, dict[str, dict]]:
             "reported": {
                 "item": link["item__slug"],
                 "label": link["item__label"],
-                "citations": item_citations.get(link["item_id"], []),
+                "citations": cited[AgendaItem].get(link["item_id"], []),
             },
         }
-    return agendas
+    annotations: dict[int, list[Annotation]] = defaultdict(list)
+    for note in notes:
+        annotations[note["round_id"]].append(
+            {
+                "area": note["area__slug"],
+                "change": note["change"],
+                "note": note["note"],
+                "citations": cited[AgendaChangeAnnotation].get(note["id"], []),
+            }
+        )
+    return agendas, annotations
 
 
 def diff_agendas(before: dict[str, dict], after: dict[str, dict]) -> dict[str, list[AreaChange]]:
@@ -174,26 +199,6 @@ def diff_agendas(before: dict[str, dict], after: dict[str, dict]) -> dict[str, l
         AgendaChange.DROPPED: by_name(before.keys() - after.keys()),
         AgendaChange.RETAINED: by_name(before.keys() & after.keys()),
     }
-
-
-def load_annotations(round_ids: Iterable[int]) -> dict[int, list[Annotation]]:
-    rows = list(
-        AgendaChangeAnnotation.objects.filter(round_id__in=list(round_ids))
-        .order_by("round_id", "area__name")
-        .values("id", "round_id", "area__slug", "change", "note")
-    )
-    annotation_citations = citations_for(AgendaChangeAnnotation, [row["id"] for row in rows])
-    by_round: dict[int, list[Annotation]] = defaultdict(list)
-    for row in rows:
-        by_round[row["round_id"]].append(
-            {
-                "area": row["area__slug"],
-                "change": row["change"],
-                "note": row["note"],
-                "citations": annotation_citations.get(row["id"], []),
-            }
-        )
-    return by_round
 
 
 def build_changes(
@@ -269,7 +274,7 @@ def round_agenda_changes(round: Round) -> AgendaChanges:
     index = next(i for i, row in enumerate(rows) if row["id"] == round.pk)
     compared, skipped = comparison_bases(rows)[index]
     ids = [round.pk] + ([compared["id"]] if compared else [])
-    return build_changes(rows[index], compared, skipped, load_agendas(ids), load_annotations(ids))
+    return build_changes(rows[index], compared, skipped, *load_agendas(ids, annotated_rounds=ids))
 
 
 def compare_rounds(from_round: Round, to_round: Round) -> AgendaChanges:
@@ -280,7 +285,7 @@ def compare_rounds(from_round: Round, to_round: Round) -> AgendaChanges:
     }
     from_row, to_row = rows[from_round.pk], rows[to_round.pk]
     ids = [from_round.pk, to_round.pk]
-    agendas, annotations = load_agendas(ids), load_annotations([to_round.pk])
+    agendas, annotations = load_agendas(ids, annotated_rounds=[to_round.pk])
     if skip_reason(from_row) == SKIP_UNKNOWN:
         result = build_changes(to_row, None, [from_row], agendas, annotations)
         result["added"] = []
@@ -293,7 +298,7 @@ def negotiation_agenda_changes(negotiation: Negotiation) -> list[AgendaChanges]:
     """Every round's changes, in sequence, for a whole negotiation: five queries in all."""
     rows = negotiation_rounds(negotiation.pk)
     ids = [row["id"] for row in rows]
-    agendas, annotations = load_agendas(ids), load_annotations(ids)
+    agendas, annotations = load_agendas(ids, annotated_rounds=ids)
     return [
         build_changes(row, compared, skipped, agendas, annotations)
         for row, (compared, skipped) in zip(rows, comparison_bases(rows), strict=True)
@@ -341,7 +346,7 @@ def matrix_from(rows: list[dict], agendas: dict[int, dict[str, dict]], area_rows
 def agenda_matrix(negotiation: Negotiation) -> dict:
     """Areas x rounds of one negotiation, ready for a heat map."""
     rows = negotiation_rounds(negotiation.pk)
-    agendas = load_agendas(row["id"] for row in rows)
+    agendas, _ = load_agendas(row["id"] for row in rows)
     area_slugs = {slug for agenda in agendas.values() for slug in agenda}
     area_rows = list(
         AgendaArea.objects.filter(slug__in=area_slugs).order_by("name").values("slug", "name")
@@ -366,7 +371,8 @@ def area_history(area: AgendaArea) -> dict:
         .order_by("negotiation__title", "negotiation_id", "sequence")
         .values(*ROUND_FIELDS, "negotiation__title")
     )
-    agendas = load_agendas(row["id"] for row in rows)
+    # Only this area's links: the cells need to know whether the area was on each agenda.
+    agendas, _ = load_agendas((row["id"] for row in rows), area_slug=area.slug)
     area_row = {"slug": area.slug, "name": area.name}
     negotiations = []
     by_negotiation: dict[int, list[dict]] = defaultdict(list)

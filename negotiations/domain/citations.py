@@ -1,9 +1,11 @@
-"""Loading the citations of many facts at once, in one query per kind of fact."""
+"""Loading the citations of many facts at once, in one query."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TypedDict
 
 from django.db import models
+from django.db.models import CharField, F, Value
 
 from negotiations.models import CITED_MODELS, Citation
 
@@ -27,19 +29,57 @@ def citation_data(row: dict, prefix: str = "") -> CitationData:
     }
 
 
+def citations_of(
+    facts: dict[type[models.Model], Iterable[int]],
+) -> dict[type[models.Model], dict[int, list[CitationData]]]:
+    """Citations of facts of several kinds, by kind and fact id, in two queries.
+
+    First the links of every kind (UNION ALL of the link tables, index scans only), then
+    each distinct citation once, by primary key: a quote cited by many facts travels once,
+    and no plan joins a whole citations table. A fact's citations come in slug order
+    (citation slugs start with their source's slug, so they are grouped by source).
+    """
+    parts = []
+    for model, ids in facts.items():
+        ids = list(ids)
+        if not ids:
+            continue
+        through = model._meta.get_field("citations").remote_field.through
+        fact_column = f"{model._meta.model_name}_id"
+        parts.append(
+            through.objects.filter(**{f"{fact_column}__in": ids})
+            .annotate(
+                kind=Value(model._meta.label, output_field=CharField()),
+                fact=F(fact_column),
+            )
+            .values_list("kind", "fact", "citation_id")
+        )
+    found: dict[type[models.Model], dict[int, list[CitationData]]] = {
+        model: defaultdict(list) for model in facts
+    }
+    if not parts:
+        return found
+    links = list(parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0])
+    if not links:
+        return found
+    quotes = {
+        row["id"]: citation_data(row)
+        for row in Citation.objects.filter(pk__in={link[2] for link in links}).values(
+            "id", *CITATION_VALUES
+        )
+    }
+    by_label = {model._meta.label: found[model] for model in facts}
+    for kind, fact, citation_id in links:
+        by_label[kind][fact].append(quotes[citation_id])
+    for by_fact in found.values():
+        for cited in by_fact.values():
+            cited.sort(key=lambda citation: citation["slug"])
+    return found
+
+
 def citations_for(model: type[models.Model], ids) -> dict[int, list[CitationData]]:
     """Citations of the given facts of one model, keyed by fact id, in one query."""
-    through = model._meta.get_field("citations").remote_field.through
-    fact_column = f"{model._meta.model_name}_id"
-    rows = (
-        through.objects.filter(**{f"{fact_column}__in": list(ids)})
-        .order_by(fact_column, "citation__slug")
-        .values(fact_column, *(f"citation__{name}" for name in CITATION_VALUES))
-    )
-    by_fact: dict[int, list[CitationData]] = defaultdict(list)
-    for row in rows:
-        by_fact[row[fact_column]].append(citation_data(row, prefix="citation__"))
-    return by_fact
+    return citations_of({model: ids})[model]
 
 
 def facts_citing(source) -> list[tuple[str, models.Model, Citation]]:

@@ -95,6 +95,7 @@ class Deadline(SluggedModel):
     class Meta:
         ordering = ["date", "title"]
         constraints = [end_not_before_start("deadline_end_not_before_start", start="date")]
+        indexes = [models.Index(fields=["date", "id"], name="deadline_date_id_idx")]
 
     def __str__(self):
         return f"{self.title} ({self.date})"

@@ -161,7 +161,11 @@ class Round(SluggedModel):
             ),
         ]
         indexes = [
+            # The API's default order, and ?ordering=start_date (missing dates last).
             models.Index(fields=["start_date", "id"], name="round_start_id_idx"),
+            # ?ordering=-start_date (descending, missing dates still last) is served on
+            # PostgreSQL by round_start_desc_id_idx, created in migration 0004 only there:
+            # SQLite cannot index NULLS LAST.
         ]
 
     def __str__(self):

@@ -25,7 +25,7 @@ NEGOTIATIONS = [
     "jp-us-tariff-talks-2025",
 ]
 # The most SQL queries one dashboard page may run, whatever the amount of data.
-MAX_QUERIES = 16
+MAX_QUERIES = 18
 
 
 def page(client, url="/dashboard/", **params):
