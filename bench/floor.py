@@ -14,14 +14,16 @@ import orjson
 import psycopg
 
 from bench import shape
+from tracker.postgres import session_options
 
 PAGE_SIZE = 50
 
 
 def connect(url: str) -> psycopg.Connection:
-    # JIT compilation (on by default, for statements estimated above jit_above_cost) costs
-    # tens of milliseconds per statement and never pays off on requests this size.
-    return psycopg.connect(url, autocommit=True, options="-c jit=off")
+    # The same session settings as the project's connections (tracker/settings.py): no JIT
+    # (tens of milliseconds per statement, never paid back at this size), no parallel
+    # plans, SSD-like random_page_cost. Same planner, so the comparison is about the code.
+    return psycopg.connect(url, autocommit=True, options=session_options())
 
 
 def ts(column: str) -> str:

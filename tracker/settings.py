@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tracker.postgres import session_options
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -109,16 +111,8 @@ else:
     options = DATABASES["default"].setdefault("OPTIONS", {})
     # Fail fast (503) instead of hanging when PostgreSQL is unreachable.
     options.setdefault("connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")))
-    # The API runs many small indexed queries: parallel plans only add worker start-up
-    # latency, and random I/O costs about what sequential I/O does on SSDs or cached data
-    # (PostgreSQL's default assumes spinning disks). Override with POSTGRES_SESSION_OPTIONS.
-    options.setdefault(
-        "options",
-        os.environ.get(
-            "POSTGRES_SESSION_OPTIONS",
-            "-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1",
-        ),
-    )
+    # No JIT, no parallel plans, SSD-like random_page_cost: see tracker/postgres.py.
+    options.setdefault("options", session_options())
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
