@@ -64,9 +64,9 @@ def citations_of(
         return found
     quotes = {
         row["id"]: citation_data(row)
-        for row in Citation.objects.filter(pk__in={link[2] for link in links}).values(
-            "id", *CITATION_VALUES
-        )
+        for row in Citation.objects.filter(pk__in={link[2] for link in links})
+        .order_by()  # sorted per fact below; no sort on the server
+        .values("id", *CITATION_VALUES)
     }
     by_label = {model._meta.label: found[model] for model in facts}
     for kind, fact, citation_id in links:
