@@ -74,6 +74,15 @@ IF_NONE_MATCH = {
     "description": "An ETag from an earlier answer: 304 with no body if nothing changed.",
 }
 
+FIELDS = {
+    "in": "query",
+    "name": "fields",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "Sparse fieldset: a comma-separated list of top-level fields to return "
+    "(e.g. `slug,title,start_date`); an unknown field is a 400 that lists the valid ones.",
+}
+
 
 def anonymous_can_read(view) -> bool:
     return any(
@@ -104,15 +113,52 @@ class TrackerAutoSchema(AutoSchema):
     def _get_parameters(self):
         parameters = super()._get_parameters()
         empty_ok = self.params_accepting_empty()
+        described = self.filter_descriptions()
         for parameter in parameters:
-            if parameter["in"] == "query" and parameter["name"] in empty_ok:
+            name = parameter["name"]
+            if parameter["in"] == "query" and name in empty_ok:
                 parameter["allowEmptyValue"] = True
+            if parameter.get("description"):
+                continue
+            if parameter["in"] == "query" and name in described:
+                parameter["description"] = described[name]
+            elif parameter["in"] == "query" and name == "format":
+                parameter["description"] = "The representation, instead of an Accept header."
+                if "csv" in parameter.get("schema", {}).get("enum", ()):
+                    parameter["description"] += (
+                        " `csv`: one row per record, nested objects as dotted columns."
+                    )
+            elif parameter["in"] == "path" and name == "slug":
+                parameter["description"] = "The record's slug: its stable identifier."
+        documented = {parameter["name"] for parameter in parameters}
+        if self.method == "GET" and "fields" in self.view_query_params() - documented:
+            parameters.append(FIELDS)
         conditional = getattr(self.view, "conditional_requests", False)
         if conditional and self.method == "GET":
             parameters.append(IF_NONE_MATCH)
         if conditional and self.method in ("PUT", "PATCH", "DELETE"):
             parameters.append(IF_MATCH)
         return parameters
+
+    def view_query_params(self) -> set[str]:
+        """The query parameters the view accepts besides filters (RecordViewSet's rule)."""
+        action = getattr(self.view, "action", None)
+        if action not in ("list", "retrieve"):
+            return set()
+        return set(getattr(self.view, "common_params", ()))
+
+    def filter_descriptions(self) -> dict[str, str]:
+        """Each filter's help text (or label): drf-spectacular leaves it out for filters
+        whose schema is declared with @extend_schema_field."""
+        filterset_class = getattr(self.view, "filterset_class", None)
+        if filterset_class is None:
+            return {}
+        descriptions = {}
+        for name, filter_ in filterset_class.base_filters.items():
+            text = filter_.extra.get("help_text") or filter_.label
+            if text:
+                descriptions[name] = str(text)
+        return descriptions
 
     def params_accepting_empty(self) -> set[str]:
         """Query parameters for which an empty value means "not given" (the server's rule,

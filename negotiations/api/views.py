@@ -615,6 +615,7 @@ class IgnoreAcceptNegotiation(BaseContentNegotiation):
     description="One all-day event per deadline with a stable UID; coarse dates span their "
     "window and say so. Accepts the same filters as the deadlines list.",
     responses={(200, "text/calendar"): OpenApiTypes.STR},
+    filters=True,
 )
 class DeadlineCalendarView(generics.ListAPIView):
     schema = TrackerAutoSchema()

@@ -1,0 +1,50 @@
+"""The OpenAPI schema documents every query parameter the server accepts, with its meaning."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker):
+    from rest_framework.test import APIClient
+
+    with django_db_blocker.unblock():
+        response = APIClient().get(
+            "/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+        )
+    assert response.status_code == 200
+    return response.json()
+
+
+def parameters(schema, path, method="get"):
+    return {p["name"]: p for p in schema["paths"][path][method].get("parameters", [])}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/rounds/", "/api/v1/people/{slug}/"])
+def test_sparse_fields_are_documented_on_lists_and_details(schema, path):
+    assert "comma-separated" in parameters(schema, path)["fields"]["description"]
+
+
+def test_computed_endpoints_do_not_claim_sparse_fields(schema):
+    # The server refuses ?fields= there (400), so the schema must not offer it.
+    assert "fields" not in parameters(schema, "/api/v1/rounds/{slug}/agenda-changes/")
+
+
+def test_calendar_feed_documents_the_deadline_filters(schema):
+    documented = parameters(schema, "/api/v1/deadlines.ics")
+    assert {"negotiation", "upcoming", "within_days", "as_of", "updated_since"} <= set(documented)
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/v1/people/", "search"),
+        ("/api/v1/rounds/", "party"),
+        ("/api/v1/deadlines/", "upcoming"),
+        ("/api/v1/rounds/{slug}/", "slug"),
+        ("/api/v1/rounds/", "format"),
+    ],
+)
+def test_parameters_say_what_they_mean(schema, path, name):
+    assert parameters(schema, path)[name].get("description")
