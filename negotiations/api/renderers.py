@@ -8,7 +8,7 @@ import io
 import orjson
 from django.utils.functional import Promise
 from icalendar import Calendar, Event
-from rest_framework import renderers
+from rest_framework import renderers, serializers
 
 
 def orjson_default(value):
@@ -53,8 +53,33 @@ def identifier(item) -> str:
     return str(item)
 
 
+def serializer_columns(serializer, prefix: str = "") -> list[str]:
+    """The CSV columns of a serializer's records: nested objects as dotted columns, lists as
+    one column, so every page of a list has the same header, whatever its rows hold."""
+    columns = []
+    for name, field in serializer.fields.items():
+        if field.write_only:
+            continue
+        column = f"{prefix}.{name}" if prefix else name
+        # A relation read as a small object (RefField) is documented by its ref_serializer.
+        nested = getattr(field, "ref_serializer", None)
+        if isinstance(field, serializers.Serializer):
+            columns.extend(serializer_columns(field, column))
+        elif isinstance(nested, type) and not isinstance(field, serializers.ManyRelatedField):
+            columns.extend(serializer_columns(nested(), column))
+        else:
+            columns.append(column)
+    return columns
+
+
 class CSVRenderer(renderers.BaseRenderer):
-    """Lists as CSV (one row per record, same filters and pagination as JSON)."""
+    """Lists as CSV (one row per record, same filters and pagination as JSON).
+
+    The header comes from the resource's serializer (the fields asked for with ``fields=``),
+    so it does not depend on the page; a missing nested object leaves its columns empty.
+    The page's place in the list, which JSON carries in its body, travels in headers:
+    ``X-Total-Count`` and a ``Link`` header with the next and previous pages (RFC 8288).
+    """
 
     media_type = "text/csv"
     format = "csv"
@@ -63,21 +88,62 @@ class CSVRenderer(renderers.BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""
+        renderer_context = renderer_context or {}
         if isinstance(data, dict) and "results" in data:
             records = data["results"]
+            self.paging_headers(data, renderer_context.get("response"))
         elif isinstance(data, list):
             records = data
         else:
             records = [data]
         rows = [flatten(record) for record in records]
-        header: list[str] = []
-        for row in rows:
-            header.extend(column for column in row if column not in header)
+        header = self.header(rows, records, renderer_context.get("view"))
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\r\n")
+        writer = csv.DictWriter(
+            buffer, fieldnames=header, lineterminator="\r\n", restval="", extrasaction="ignore"
+        )
         writer.writeheader()
         writer.writerows(rows)
         return buffer.getvalue().encode(self.charset)
+
+    @staticmethod
+    def header(rows: list[dict], records: list, view) -> list[str]:
+        response = getattr(view, "response", None)
+        serializer_class = getattr(view, "get_serializer_class", None)
+        if serializer_class is not None and response is not None and response.status_code < 300:
+            serializer = view.get_serializer()
+            sparse = getattr(view, "sparse_fields", None)
+            columns = [
+                column
+                for column in serializer_columns(serializer)
+                if not sparse or column.split(".")[0] in sparse
+            ]
+            if columns:
+                # Anything else a row holds under a column (an object built by a method
+                # field) is spelt out rather than lost.
+                for row in rows:
+                    for key in row:
+                        if key not in columns:
+                            columns.append(key)
+                return [
+                    column
+                    for column in columns
+                    if not any(other.startswith(f"{column}.") for other in columns)
+                ]
+        header: list[str] = []  # errors and other answers: the keys they have
+        for row in rows:
+            header.extend(column for column in row if column not in header)
+        return header
+
+    @staticmethod
+    def paging_headers(page: dict, response) -> None:
+        if response is None:
+            return
+        if page.get("count") is not None:
+            response["X-Total-Count"] = str(page["count"])
+        links = [f'<{page[rel]}>; rel="{rel}"' for rel in ("next", "previous") if page.get(rel)]
+        if links:
+            response["Link"] = ", ".join(links)
 
 
 class ICalendarRenderer(renderers.BaseRenderer):
