@@ -255,17 +255,17 @@ read_deadlines.columns = (
 def read_people(rows: Sequence[dict], fields: set[str] | None = None) -> list[dict]:
     """People from ``.values(*read_people.columns)`` rows, shaped like PersonSerializer."""
     ids = [row["id"] for row in rows]
-    aliases: dict[int, list[dict]] = defaultdict(list)
-    if wants(fields, "aliases"):
-        for alias in (
+    alias_rows = (
+        list(
             models.PersonAlias.objects.filter(person_id__in=ids)
             .order_by("name", "pk")
-            .values("person_id", "name", "kind")
-        ):
-            aliases[alias["person_id"]].append({"name": alias["name"], "kind": alias["kind"]})
-    roles: dict[int, list[dict]] = defaultdict(list)
-    if wants(fields, "roles"):
-        role_rows = list(
+            .values("id", "person_id", "name", "kind")
+        )
+        if wants(fields, "aliases")
+        else []
+    )
+    role_rows = (
+        list(
             models.Role.objects.filter(person_id__in=ids)
             .order_by(*models.Role._meta.ordering, "pk")
             .values(
@@ -279,19 +279,38 @@ def read_people(rows: Sequence[dict], fields: set[str] | None = None) -> list[di
                 "end_date",
             )
         )
-        role_citations = citations_for(models.Role, [role["id"] for role in role_rows])
-        for role in role_rows:
-            roles[role["person_id"]].append(
-                {
-                    "organization": role["organization__slug"],
-                    "organization_name": role["organization__name"],
-                    "title": role["title"],
-                    "is_acting": role["is_acting"],
-                    "start_date": iso_date(role["start_date"]),
-                    "end_date": iso_date(role["end_date"]),
-                    "citations": role_citations.get(role["id"], []),
-                }
-            )
+        if wants(fields, "roles")
+        else []
+    )
+    # The citations of the aliases and of the roles: one query.
+    cited = citations_of(
+        {
+            models.PersonAlias: [alias["id"] for alias in alias_rows],
+            models.Role: [role["id"] for role in role_rows],
+        }
+    )
+    aliases: dict[int, list[dict]] = defaultdict(list)
+    for alias in alias_rows:
+        aliases[alias["person_id"]].append(
+            {
+                "name": alias["name"],
+                "kind": alias["kind"],
+                "citations": cited[models.PersonAlias].get(alias["id"], []),
+            }
+        )
+    roles: dict[int, list[dict]] = defaultdict(list)
+    for role in role_rows:
+        roles[role["person_id"]].append(
+            {
+                "organization": role["organization__slug"],
+                "organization_name": role["organization__name"],
+                "title": role["title"],
+                "is_acting": role["is_acting"],
+                "start_date": iso_date(role["start_date"]),
+                "end_date": iso_date(role["end_date"]),
+                "citations": cited[models.Role].get(role["id"], []),
+            }
+        )
     return [
         trim(
             {

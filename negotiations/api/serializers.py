@@ -87,12 +87,17 @@ class CitationRefField(RefField):
         super().__init__(**kwargs)
 
     def represent(self, citation) -> dict:
-        return {
-            "slug": citation.slug,
-            "source": citation.source.slug,
-            "publisher": citation.source.publisher,
-            "quote": citation.quote,
-        }
+        return citation_ref(citation)
+
+
+def citation_ref(citation) -> dict:
+    """A citation as embedded in a fact (CitationRefSerializer's shape)."""
+    return {
+        "slug": citation.slug,
+        "source": citation.source.slug,
+        "publisher": citation.source.publisher,
+        "quote": citation.quote,
+    }
 
 
 class TitledRefField(RefField):
@@ -273,6 +278,9 @@ def timestamps():
 class AliasSerializer(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.CharField()
+    citations = CitationRefField(
+        many=True, read_only=True, queryset=None, help_text="Where this spelling was found."
+    )
 
 
 class PartySerializer(RecordSerializer):
@@ -350,6 +358,7 @@ class RelatedNegotiationSerializer(serializers.Serializer):
     )
     negotiation = serializers.SlugField()
     note = serializers.CharField()
+    citations = CitationRefSerializer(many=True)
 
 
 class NegotiationSerializer(RecordSerializer):
@@ -380,6 +389,7 @@ class NegotiationSerializer(RecordSerializer):
                 "direction": "outgoing",
                 "negotiation": relation.to_negotiation.slug,
                 "note": relation.note,
+                "citations": [citation_ref(c) for c in relation.citations.all()],
             }
             for relation in negotiation.relations_from.all()
         ]
@@ -389,6 +399,7 @@ class NegotiationSerializer(RecordSerializer):
                 "direction": "incoming",
                 "negotiation": relation.from_negotiation.slug,
                 "note": relation.note,
+                "citations": [citation_ref(c) for c in relation.citations.all()],
             }
             for relation in negotiation.relations_to.all()
         ]

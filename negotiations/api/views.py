@@ -359,7 +359,9 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
 class PartyViewSet(RecordViewSet):
     """Negotiating sides (countries, blocs) with their aliases."""
 
-    queryset = models.Party.objects.prefetch_related("aliases").order_by("name", "pk")
+    queryset = models.Party.objects.prefetch_related("aliases", cited("aliases")).order_by(
+        "name", "pk"
+    )
     serializer_class = api.PartySerializer
     filterset_class = filtersets.PartyFilterSet
     ordering_fields = ["name", "code", "created", "updated"]
@@ -370,7 +372,7 @@ class OrganizationViewSet(RecordViewSet):
 
     queryset = (
         models.Organization.objects.select_related("party", "parent")
-        .prefetch_related("aliases")
+        .prefetch_related("aliases", cited("aliases"))
         .order_by("party__code", "name", "pk")
     )
     serializer_class = api.OrganizationSerializer
@@ -385,6 +387,7 @@ class PersonViewSet(RecordViewSet):
         models.Person.objects.select_related("party")
         .prefetch_related(
             "aliases",
+            cited("aliases"),
             Prefetch("roles", queryset=models.Role.objects.select_related("organization")),
             cited("roles"),
         )
@@ -406,10 +409,12 @@ class NegotiationViewSet(RecordViewSet):
             "relations_from",
             queryset=models.NegotiationRelation.objects.select_related("to_negotiation"),
         ),
+        cited("relations_from"),
         Prefetch(
             "relations_to",
             queryset=models.NegotiationRelation.objects.select_related("from_negotiation"),
         ),
+        cited("relations_to"),
         CITATIONS,
     ).order_by("title", "pk")
     serializer_class = api.NegotiationSerializer
@@ -530,7 +535,9 @@ class RoundViewSet(RecordViewSet):
 class AgendaAreaViewSet(RecordViewSet):
     """The canonical agenda taxonomy, with the other words sources use for each area."""
 
-    queryset = models.AgendaArea.objects.prefetch_related("aliases").order_by("name", "pk")
+    queryset = models.AgendaArea.objects.prefetch_related("aliases", cited("aliases")).order_by(
+        "name", "pk"
+    )
     serializer_class = api.AgendaAreaSerializer
     filterset_class = filtersets.AgendaAreaFilterSet
     ordering_fields = ["name", "created", "updated"]

@@ -14,14 +14,14 @@ TALKS = "kr-us-tariff-talks-2025"
 # endpoint -> the most SQL queries it may run, whatever the amount of data (each GET reads
 # the data version once for its ETag)
 BOUNDS = {
-    "/api/v1/parties/": 4,
-    "/api/v1/organizations/": 4,
+    "/api/v1/parties/": 5,
+    "/api/v1/organizations/": 5,
     "/api/v1/people/": 7,
     "/api/v1/people/?search=Bescent": 7,
-    "/api/v1/negotiations/": 8,
+    "/api/v1/negotiations/": 10,
     "/api/v1/rounds/": 7,
     "/api/v1/rounds/?negotiation=kr-us-tariff-talks-2025&area=tariffs": 9,
-    "/api/v1/agenda-areas/": 4,
+    "/api/v1/agenda-areas/": 5,
     "/api/v1/agenda-items/": 5,
     "/api/v1/deadlines/?upcoming=true&as_of=2025-05-16": 5,
     "/api/v1/measures/": 4,
@@ -31,7 +31,7 @@ BOUNDS = {
     "/api/v1/conflicts/": 5,
     "/api/v1/rounds/jeju-ministerial-2025-05-16/": 6,
     "/api/v1/people/scott-bessent/": 6,
-    "/api/v1/negotiations/kr-us-tariff-talks-2025/": 8,
+    "/api/v1/negotiations/kr-us-tariff-talks-2025/": 10,
     "/api/v1/rounds/jeju-ministerial-2025-05-16/agenda-changes/": 7,
     "/api/v1/rounds/compare/?from=washington-2plus2-2025-04-24&to=jeju-ministerial-2025-05-16": 8,
     "/api/v1/negotiations/kr-us-tariff-talks-2025/agenda-changes/": 7,
