@@ -7,10 +7,12 @@ from negotiations.domain.agenda import (
     agenda_matrix,
     area_history,
     compare_rounds,
+    is_first_reported,
     negotiation_agenda_changes,
     round_agenda_changes,
 )
-from negotiations.models import AgendaArea, Negotiation, Round
+from negotiations.domain.services import resolve_agenda_area
+from negotiations.models import AgendaArea, AgendaChangeAnnotation, Negotiation, Round
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +39,7 @@ class TestSeedStory:
             "rules-of-origin",
             "commercial-considerations",
         }
-        assert {"economic-security", "non-tariff-measures"} <= slugs(changes["retained"])
+        assert slugs(changes["retained"]) == {"tariffs", "economic-security", "non-tariff-measures"}
 
     def test_unknown_agenda_of_first_technical_round_is_skipped_and_named(self):
         changes = round_agenda_changes(Round.objects.get(slug=JEJU))
@@ -80,6 +82,14 @@ class TestSeedStory:
         assert changes["comparable"] is False
         assert "currency-policy" in slugs(changes["added"])
         assert changes["dropped"] == []
+        assert is_first_reported(changes)
+
+    def test_only_the_first_reported_agenda_is_first_reported(self):
+        jeju = Round.objects.get(slug=JEJU)
+        assert not is_first_reported(round_agenda_changes(jeju))
+        assert not is_first_reported(round_agenda_changes(Round.objects.get(slug=TECHNICAL_1)))
+        # Compared with a round whose agenda is unknown: nothing is known, nothing is first.
+        assert not is_first_reported(compare_rounds(Round.objects.get(slug=TECHNICAL_1), jeju))
 
     def test_whole_negotiation_in_sequence_with_constant_queries(
         self, django_assert_max_num_queries
@@ -138,15 +148,21 @@ class TestEdgeCases:
         assert retained["after"]["label"] == "non-tariffs"
 
     def test_area_renamed_through_an_alias_is_retained(self, areas):
-        areas["fx"].aliases.create(name="fx policy", kind="synonym")
+        areas["fx"].aliases.create(name="edge exchange-rate policy", kind="synonym")
         talks = factories.negotiation()
-        factories.round(talks, 1, agenda={"fx policy": areas["fx"]})
-        second = factories.round(talks, 2, agenda={"currency policy": areas["fx"]})
+        # Each round's labels are mapped as an editor's import would: by name or alias.
+        first, renamed = areas["fx"].name, "Edge Exchange-Rate Policy"
+        factories.round(talks, 1, agenda={first: resolve_agenda_area(first)})
+        resolved = resolve_agenda_area(renamed)
+        assert resolved == areas["fx"], "the alias names the area, whatever the case"
+        second = factories.round(talks, 2, agenda={renamed: resolved})
 
         changes = round_agenda_changes(second)
 
         assert slugs(changes["retained"]) == {"edge-fx"}
         assert changes["added"] == changes["dropped"] == []
+        assert changes["retained"][0]["before"]["label"] == first
+        assert changes["retained"][0]["after"]["label"] == renamed
 
     def test_reported_empty_agenda_drops_everything(self, areas):
         talks = factories.negotiation()
@@ -204,6 +220,37 @@ class TestEdgeCases:
         assert changes["comparable"] is False
         assert changes["added"] == changes["dropped"] == changes["retained"] == []
         assert changes["skipped"][0]["round"]["slug"] == unknown.slug
+
+    def test_annotations_match_the_comparison_they_come_with(self, areas):
+        talks = factories.negotiation()
+        first = factories.round(talks, 1, agenda={"fx": areas["fx"], "tariffs": areas["tariffs"]})
+        second = factories.round(talks, 2, agenda={"fx": areas["fx"], "ntm": areas["ntm"]})
+        same = factories.round(talks, 3, agenda={"fx": areas["fx"], "ntm": areas["ntm"]})
+        unknown = factories.round(talks, 4)
+        for area, change in (("ntm", "added"), ("tariffs", "dropped"), ("fx", "retained")):
+            AgendaChangeAnnotation.objects.create(
+                round=second, area=areas[area], change=change, note=f"{area} {change}"
+            )
+
+        def notes(changes):
+            return {(note["area"], note["change"]) for note in changes["annotations"]}
+
+        everything = {
+            ("edge-ntm", "added"),
+            ("edge-tariffs", "dropped"),
+            ("edge-fx", "retained"),
+        }
+        assert notes(round_agenda_changes(second)) == everything
+        assert notes(compare_rounds(first, second)) == everything
+        # Against an identical agenda, nothing was added or dropped: only "retained" stays.
+        assert notes(compare_rounds(same, second)) == {("edge-fx", "retained")}
+        # Against an unknown agenda, nothing is known to have changed.
+        assert compare_rounds(unknown, second)["annotations"] == []
+        # An "added" annotation on the first reported agenda explains an area it lists.
+        AgendaChangeAnnotation.objects.create(
+            round=first, area=areas["fx"], change="added", note="New."
+        )
+        assert notes(round_agenda_changes(first)) == {("edge-fx", "added")}
 
     def test_queries_do_not_grow_with_rounds(self, areas, django_assert_max_num_queries):
         talks = factories.negotiation()

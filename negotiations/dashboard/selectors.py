@@ -30,7 +30,12 @@ from negotiations.choices import (
     RoundLevel,
     RoundStatus,
 )
-from negotiations.dashboard.timeline import SHORT_LEVEL_LABELS, build_timeline, date_label
+from negotiations.dashboard.timeline import (
+    CALLED_OFF,
+    SHORT_LEVEL_LABELS,
+    build_timeline,
+    date_label,
+)
 from negotiations.domain.agenda import (
     ABSENT,
     PRESENT,
@@ -38,12 +43,15 @@ from negotiations.domain.agenda import (
     SKIP_UNKNOWN,
     UNKNOWN,
     agenda_matrix,
+    is_first_reported,
     negotiation_agenda_changes,
 )
 from negotiations.domain.citations import citations_for
 from negotiations.domain.deadlines import DUE_TODAY, PASSED, deadline_status
 
 DEFAULT_NEGOTIATION = "kr-us-tariff-talks-2025"
+
+FIRST_REPORTED_TEXT = "The first reported agenda: nothing earlier to compare with."
 
 ROUND_VALUES = (
     "id",
@@ -155,7 +163,8 @@ def load_rounds(negotiation: models.Negotiation) -> list[dict]:
             level_name=LEVEL_NAMES.get(row["level"], row["level"]),
             level_short=SHORT_LEVEL_LABELS.get(row["level"], row["level"]),
             status_name=ROUND_STATUS_NAMES.get(row["status"], row["status"]),
-            planned=row["status"] != RoundStatus.HELD,
+            planned=row["status"] == RoundStatus.PLANNED,
+            called_off=row["status"] in CALLED_OFF,
             agenda_known=row["agenda_status"] == AgendaStatus.REPORTED,
             exact=row["date_precision"] == "day",
             api_url=api_url("round", row["slug"]),
@@ -215,6 +224,10 @@ def load_deadlines(negotiation: models.Negotiation, as_of: datetime.date) -> lis
 # --- The agenda ----------------------------------------------------------------------------
 
 
+def quote_line(citation: dict) -> str:
+    return f"“{citation['quote']}” ({citation.get('by') or citation['source']})"
+
+
 def cell_description(area: str, column: dict, cell: dict) -> str:
     """The plain-text tooltip of a matrix cell."""
     where = f"{area} at {column['title']} ({column['date_text']})"
@@ -226,7 +239,7 @@ def cell_description(area: str, column: dict, cell: dict) -> str:
     else:
         lines.append(f"{where}: not on the agenda.")
     if cell["baseline"]:
-        lines.append("The first reported agenda: nothing earlier to compare with.")
+        lines.append(FIRST_REPORTED_TEXT)
     elif cell["change"] == AgendaChange.ADDED:
         lines.append("Added against the previous known agenda.")
     elif cell["change"] == AgendaChange.DROPPED:
@@ -235,8 +248,10 @@ def cell_description(area: str, column: dict, cell: dict) -> str:
         lines.append(f"Dropped: it was on the previous known agenda{was}.")
     if cell["annotation"]:
         lines.append(f"Why: {cell['annotation']['note']}")
-    for citation in cell["citations"][:2]:
-        lines.append(f"“{citation['quote']}” ({citation.get('by') or citation['source']})")
+    lines.extend(quote_line(citation) for citation in cell["quotes"])
+    if cell["earlier_quotes"]:
+        lines.append(f"{cell['earlier_text']}:")
+        lines.extend(quote_line(citation) for citation in cell["earlier_quotes"])
     return "\n".join(lines)
 
 
@@ -252,20 +267,35 @@ def build_matrix(matrix: dict, rounds_by_slug: dict, changes_by_round: dict) -> 
             dropped = changes["dropped_by_area"].get(area["slug"]) if changes else None
             before = dropped["before"] if dropped else None
             # The first known agenda has nothing to compare with: its areas are not "added".
-            baseline = bool(changes) and changes["compared_to"] is None
+            baseline = bool(changes) and is_first_reported(changes) and cell["state"] != UNKNOWN
             shown_change = None if baseline else cell["change"]
+            if dropped:
+                # An absent cell has no quote of its own: first the editors' sources for
+                # the drop, then the earlier round's quote, which shows it was on the agenda.
+                quotes = annotation["citations"][:2] if annotation else []
+                earlier_quotes = before["citations"][:1] if before else []
+                earlier = rounds_by_slug[changes["compared_to"]["slug"]]
+                earlier_text = (
+                    f"Earlier, at {earlier['label']} ({earlier['date_text']}), "
+                    "when it was on the agenda"
+                )
+            else:
+                quotes, earlier_quotes, earlier_text = cell["citations"][:2], [], ""
             symbol, state_text = STATE_TEXT[cell["state"]]
             change_symbol, change_text = CHANGE_TEXT.get(shown_change, ("", ""))
             enriched = {
                 **cell,
                 "change": shown_change,
-                "baseline": baseline and cell["state"] != UNKNOWN,
+                "baseline": baseline,
                 "symbol": symbol,
                 "state_text": state_text,
                 "change_symbol": change_symbol,
                 "change_text": change_text if cell["change"] != AgendaChange.RETAINED else "",
                 "annotation": annotation,
                 "before": before,
+                "quotes": quotes,
+                "earlier_quotes": earlier_quotes,
+                "earlier_text": earlier_text,
                 "column": column,
             }
             enriched["description"] = cell_description(area["name"], column, enriched)
@@ -283,10 +313,22 @@ def default_round(rounds: list[dict]) -> dict | None:
 
 
 def build_changes(changes: dict, rounds_by_slug: dict, area_names: dict) -> dict:
-    """One round's agenda changes (the domain answer), with names and links for the page."""
+    """One round's agenda changes (the domain answer), with names and links for the page.
+
+    The first reported agenda is presented as such, like the matrix does: its areas are
+    listed in ``first_areas``, not as added (the API still reports them as added relative
+    to nothing)."""
     compared = changes["compared_to"]
+    first_reported = is_first_reported(changes)
+    change_names = dict(AgendaChange.choices)
+    if first_reported:
+        change_names[AgendaChange.ADDED] = "First reported"
     return {
         **changes,
+        "first_reported": first_reported,
+        "first_areas": changes["added"] if first_reported else [],
+        "added": [] if first_reported else changes["added"],
+        "reason": FIRST_REPORTED_TEXT if first_reported else changes["reason"],
         "round": {**changes["round"], **rounds_by_slug[changes["round"]["slug"]]},
         "compared_to": (
             {**compared, **rounds_by_slug[compared["slug"]]}
@@ -304,7 +346,7 @@ def build_changes(changes: dict, rounds_by_slug: dict, area_names: dict) -> dict
             {
                 **note,
                 "area_name": area_names.get(note["area"], note["area"]),
-                "change_name": dict(AgendaChange.choices).get(note["change"], note["change"]),
+                "change_name": change_names.get(note["change"], note["change"]),
             }
             for note in changes["annotations"]
         ],
@@ -440,6 +482,7 @@ def dashboard_data(
         "rounds": rounds,
         "held_count": sum(1 for row in rounds if row["status"] == RoundStatus.HELD),
         "planned_count": sum(1 for row in rounds if row["status"] == RoundStatus.PLANNED),
+        "called_off_count": sum(1 for row in rounds if row["called_off"]),
         "deadlines": deadlines,
         "timeline": build_timeline(rounds, deadlines, as_of),
         "matrix": build_matrix(matrix, rounds_by_slug, all_changes),

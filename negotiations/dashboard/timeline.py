@@ -44,6 +44,7 @@ SHORT_LEVEL_LABELS = {
     RoundLevel.UNSPECIFIED: "Level not reported",
 }
 SEASONS = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}
+CALLED_OFF = frozenset({RoundStatus.POSTPONED, RoundStatus.CANCELLED})
 
 
 def date_label(start: datetime.date | None, end: datetime.date | None, precision: str) -> str:
@@ -166,12 +167,13 @@ def round_mark(row: dict, scale: Scale, y: float) -> dict:
     """A round on the axis: a dot on its day, or a span over the window it is known to."""
     start, end, precision = row["start_date"], row["end_date"], row["date_precision"]
     is_span = precision != DatePrecision.DAY or (end is not None and end != start)
-    planned = row["status"] != RoundStatus.HELD
     mark = {
         "slug": row["slug"],
         "y": y,
         "span": is_span,
-        "planned": planned,
+        "planned": row["status"] == RoundStatus.PLANNED,
+        # Postponed or cancelled: not planned any more, drawn hollow and struck through.
+        "called_off": row["status"] in CALLED_OFF,
         "precision": precision,
         "status": row["status"],
         "label_date": short_date_label(start, end, precision),
@@ -194,6 +196,14 @@ def round_mark(row: dict, scale: Scale, y: float) -> dict:
         )
     else:
         mark.update(cx=round(scale.mid(start), 1))
+    if mark["called_off"]:
+        half = (mark["width"] / 2 if is_span else 0) + MARKER_RADIUS + 2
+        mark["strike"] = {
+            "x1": round(mark["cx"] - half, 1),
+            "x2": round(mark["cx"] + half, 1),
+            "y1": round(y + MARKER_RADIUS + 2, 1),
+            "y2": round(y - MARKER_RADIUS - 2, 1),
+        }
     return mark
 
 

@@ -9,6 +9,13 @@ The rules, in one place for the API, the admin and the dashboard:
   is not compared, and it is skipped (and named) when looking for the previous round.
 * Cancelled rounds never took place, so they are skipped as a basis for comparison too.
 * "Previous" means the latest round of the same negotiation with a lower sequence.
+* The first reported agenda has nothing to compare with. The API reports its areas as
+  added relative to nothing (``compared_to`` null, ``comparable`` false, every area in
+  ``added``; matrix cells and area histories mark them "added"). Readers meant for people
+  ask ``is_first_reported()`` and present them as the first reported agenda instead.
+* An editors' annotation is returned only when its area *and* change kind match the
+  comparison's result: an annotation explaining why an area was added is never shown next
+  to an answer where that area was retained, or where nothing could be compared.
 
 Every public function loads what it needs in a fixed number of queries, whatever the size
 of the negotiation, and returns JSON-ready dicts.
@@ -97,6 +104,10 @@ ROUND_FIELDS = (
 
 SKIP_UNKNOWN = "agenda_not_reported"
 SKIP_CANCELLED = "cancelled"
+
+REASON_OWN_UNKNOWN = "This round's agenda was not reported: its changes are unknown."
+REASON_FIRST_REPORTED = "No earlier round with a reported agenda: every area is new."
+REASON_BASIS_UNKNOWN = "The agenda of the round compared with was not reported: unknown."
 
 
 def round_ref(row: dict) -> RoundRef:
@@ -201,6 +212,16 @@ def diff_agendas(before: dict[str, dict], after: dict[str, dict]) -> dict[str, l
     }
 
 
+def matching_annotations(notes: list[Annotation], result: AgendaChanges) -> list[Annotation]:
+    """The annotations that explain this answer: same area and same kind of change."""
+    computed = {
+        (change["slug"], kind)
+        for kind in (AgendaChange.ADDED, AgendaChange.DROPPED, AgendaChange.RETAINED)
+        for change in result[kind]
+    }
+    return [note for note in notes if (note["area"], note["change"]) in computed]
+
+
 def build_changes(
     round_row: dict,
     compared_row: dict | None,
@@ -222,10 +243,10 @@ def build_changes(
     }
     own_reason = skip_reason(round_row)
     if own_reason == SKIP_UNKNOWN:
-        result["reason"] = "This round's agenda was not reported: its changes are unknown."
+        result["reason"] = REASON_OWN_UNKNOWN
         return result
     if compared_row is None:
-        result["reason"] = "No earlier round with a reported agenda: every area is new."
+        result["reason"] = REASON_FIRST_REPORTED
         result["added"] = diff_agendas({}, agendas.get(round_row["id"], {}))[AgendaChange.ADDED]
     else:
         changes = diff_agendas(
@@ -237,13 +258,17 @@ def build_changes(
             dropped=changes[AgendaChange.DROPPED],
             retained=changes[AgendaChange.RETAINED],
         )
-    compared_areas = {
-        change["slug"] for key in ("added", "dropped", "retained") for change in result[key]
-    }
-    result["annotations"] = [
-        note for note in annotations.get(round_row["id"], []) if note["area"] in compared_areas
-    ]
+    result["annotations"] = matching_annotations(annotations.get(round_row["id"], []), result)
     return result
+
+
+def is_first_reported(changes: AgendaChanges) -> bool:
+    """Whether an answer is about the first reported agenda, with nothing earlier to compare.
+
+    Its areas are in ``added`` (relative to nothing, as the API documents); a page for
+    people should list them as the first reported agenda, not as additions.
+    """
+    return changes["compared_to"] is None and changes["reason"] == REASON_FIRST_REPORTED
 
 
 def comparison_bases(ordered_rows: list[dict]) -> list[tuple[dict | None, list[dict]]]:
@@ -288,8 +313,9 @@ def compare_rounds(from_round: Round, to_round: Round) -> AgendaChanges:
     agendas, annotations = load_agendas(ids, annotated_rounds=[to_round.pk])
     if skip_reason(from_row) == SKIP_UNKNOWN:
         result = build_changes(to_row, None, [from_row], agendas, annotations)
-        result["added"] = []
-        result["reason"] = "The agenda of the round compared with was not reported: unknown."
+        result["reason"] = REASON_BASIS_UNKNOWN
+        # Nothing could be compared: no change, so no annotation explains one.
+        result["added"], result["annotations"] = [], []
         return result
     return build_changes(to_row, from_row, [], agendas, annotations)
 

@@ -9,6 +9,7 @@ pytestmark = pytest.mark.django_db
 
 WASHINGTON = "washington-2plus2-2025-04-24"
 TECHNICAL_1 = "washington-technical-1-2025-05-01"
+TECHNICAL_2 = "technical-2-week-of-2025-05-19"
 JEJU = "jeju-ministerial-2025-05-16"
 TALKS = "kr-us-tariff-talks-2025"
 
@@ -79,6 +80,36 @@ def test_compare_any_two_rounds(api):
     assert body == round_agenda_changes(Round.objects.get(slug=JEJU)) | {
         "skipped": [],
     }
+
+
+def test_compare_annotations_agree_with_the_result(api):
+    """An annotation is returned only for an area listed under its own kind of change."""
+    for query in ({"from": WASHINGTON, "to": JEJU}, {"from": TECHNICAL_2, "to": JEJU}):
+        body = api.get("/api/v1/rounds/compare/", query).json()
+        for note in body["annotations"]:
+            assert note["area"] in area_slugs(body[note["change"]]), (query, note)
+    washington = api.get("/api/v1/rounds/compare/", {"from": WASHINGTON, "to": JEJU}).json()
+    assert {(note["area"], note["change"]) for note in washington["annotations"]} == {
+        ("currency-policy", "dropped"),
+        ("digital-trade", "added"),
+        ("rules-of-origin", "added"),
+        ("commercial-considerations", "added"),
+        ("tariffs", "retained"),
+    }
+
+
+def test_compare_with_an_unknown_agenda_has_no_annotations(api):
+    body = api.get("/api/v1/rounds/compare/", {"from": TECHNICAL_1, "to": JEJU}).json()
+    assert body["comparable"] is False
+    assert body["added"] == body["dropped"] == body["retained"] == []
+    assert body["annotations"] == []
+
+
+def test_first_reported_agenda_is_added_relative_to_nothing(api):
+    """The documented contract: the first known agenda lists its areas as added."""
+    body = api.get(f"/api/v1/rounds/{WASHINGTON}/agenda-changes/").json()
+    assert body["compared_to"] is None and body["comparable"] is False
+    assert "currency-policy" in area_slugs(body["added"])
 
 
 def test_compare_across_negotiations(api):

@@ -445,3 +445,89 @@ def test_a_coarse_deadline_window_is_on_the_page(client):
     html = page(client, as_of="2025-05-16").content.decode()
     assert 'class="deadline-mark__window"' in html
     assert "July 2025" in html  # the card says the month, not 1 July
+
+
+def cell_html(html: str, area: str, round_slug: str) -> str:
+    """A matrix cell's whole markup, with its hidden pop-up."""
+    match = re.search(
+        rf'<td [^>]*data-round="{round_slug}" data-area="{area}"[^>]*>.*?</td>', html, flags=re.S
+    )
+    assert match, f"no cell {area} x {round_slug}"
+    return match.group(0)
+
+
+def test_first_reported_agenda_is_the_same_in_matrix_and_changes_panel(client, api):
+    response = page(client, round=WASHINGTON, as_of="2025-05-16")
+    data = response.context["data"]
+    html = response.content.decode()
+    on_agenda = set()
+    for row in data["matrix"]["rows"]:
+        washington = next(c for c in row["cells"] if c["round"] == WASHINGTON)
+        assert washington["change"] is None and washington["baseline"], row["slug"]
+        assert 'data-change=""' in td(html, row["slug"], WASHINGTON)
+        if washington["state"] == "present":
+            on_agenda.add(row["slug"])
+    assert "currency-policy" in on_agenda
+
+    # The panel lists the same areas as the first reported agenda, not as added.
+    changes = data["changes"]
+    assert changes["first_reported"] is True
+    assert changes["added"] == changes["dropped"] == changes["retained"] == []
+    assert {entry["slug"] for entry in changes["first_areas"]} == on_agenda
+    panel = html[html.index('id="changes"') :]
+    assert f'First reported agenda <span class="count">{len(on_agenda)}</span>' in panel
+    assert 'id="added-heading"' not in panel and "every area is new" not in panel
+    assert "nothing earlier to compare with" in panel
+
+    # The API keeps its documented answer: added relative to nothing.
+    body = api.get(f"/api/v1/rounds/{WASHINGTON}/agenda-changes/").json()
+    assert body["compared_to"] is None
+    assert {entry["slug"] for entry in body["added"]} == on_agenda
+
+
+def test_a_later_round_still_shows_added_in_the_panel(client):
+    changes = page(client, round=JEJU, as_of="2025-05-16").context["data"]["changes"]
+    assert changes["first_reported"] is False and changes["first_areas"] == []
+    assert {entry["slug"] for entry in changes["added"]} >= {"digital-trade"}
+
+
+def test_dropped_cell_quotes_the_drop_first_then_the_earlier_round(client):
+    response = page(client, round=JEJU, as_of="2025-05-16")
+    jeju = cell(response, "currency-policy", JEJU)
+    absent = "but with currency policy absent"
+    assert absent in jeju["quotes"][0]["quote"]
+    assert jeju["earlier_quotes"] == jeju["before"]["citations"][:1]
+    assert jeju["earlier_text"].startswith("Earlier, at Washington")
+    earlier_quote = jeju["earlier_quotes"][0]["quote"][:40]
+    description = jeju["description"]
+    assert description.index(absent) < description.index("Earlier, at Washington")
+    assert description.index("Earlier, at Washington") < description.index(earlier_quote)
+
+    detail = cell_html(response.content.decode(), "currency-policy", JEJU)
+    detail = detail[detail.index('class="cell__detail"') :]
+    assert detail.index(absent) < detail.index("Earlier, at Washington")
+    assert detail.index("Earlier, at Washington") < detail.index(earlier_quote)
+    assert "Previously reported as" in detail and "Treasury" in detail
+
+
+@pytest.mark.parametrize("status", ["cancelled", "postponed"])
+def test_a_called_off_round_is_drawn_apart_from_planned_ones(client, status):
+    talks = models.Negotiation.objects.get(slug=TALKS)
+    called_off = factories.round(
+        talks, 40, status=status, start_date=datetime.date(2025, 6, 20), city="Seoul"
+    )
+    response = page(client, as_of="2025-05-16")
+    data = response.context["data"]
+    marks = {m["slug"]: m for lane in data["timeline"]["lanes"] for m in lane["marks"]}
+    mark = marks[called_off.slug]
+    assert mark["called_off"] and not mark["planned"] and mark["strike"]
+    assert marks[NEXT_WEEK]["planned"] and not marks[NEXT_WEEK]["called_off"]
+    assert data["called_off_count"] == 1
+    assert data["planned_count"] == sum(1 for r in data["rounds"] if r["status"] == "planned")
+
+    html = response.content.decode()
+    group = re.search(rf'<g class="([^"]*)" data-round="{called_off.slug}"', html)
+    assert group and group.group(1) == "round-mark round-mark--called-off"
+    assert "Postponed/cancelled" in html  # legend entry
+    header = re.search(rf'<th [^>]*class="([^"]*)" data-round="{called_off.slug}"', html)
+    assert "is-called-off" in header.group(1) and "is-planned" not in header.group(1)
