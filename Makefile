@@ -1,5 +1,7 @@
 # Two commands do everything on a fresh machine with Python 3.11+ and make:
-#   make run   - create .venv, install, migrate, load the seed data, serve on 127.0.0.1:$(PORT)
+#   make run   - create .venv, install, migrate, load the seed data into an empty database
+#                (never over existing data; `make seed SEED_ARGS=--force` reloads it), serve on
+#                127.0.0.1:$(PORT)
 #   make test  - create .venv if needed, install, run the whole test suite
 #   make bench - benchmark the hot endpoints on PostgreSQL (writes bench/RESULTS.md)
 PYTHON ?= python3
@@ -23,7 +25,7 @@ migrate: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 
 seed: migrate
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py loaddata $(SEED_FIXTURES)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed $(SEED_ARGS) $(SEED_FIXTURES)
 
 run: seed
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -213,3 +213,23 @@ def test_a_broken_fixture_fails_atomically_with_a_clear_error(tmp_path, broken, 
 
     assert row_counts() == before
     assert not models.Source.objects.filter(slug="broken-fixture-source").exists()
+
+
+def test_every_agenda_label_is_worded_as_its_source_reports_it():
+    """Labels are "exactly as reported": each one appears in a quote it cites."""
+    for item in models.AgendaItem.objects.prefetch_related("citations"):
+        quotes = [citation.quote.lower() for citation in item.citations.all()]
+        assert any(item.label.lower() in quote for quote in quotes), item.slug
+
+
+def test_second_technical_round_agenda_is_the_reported_six_key_areas():
+    """The source says only "six key areas": one item, mapped to the six areas agreed at Jeju."""
+    planned = models.Round.objects.get(slug="technical-2-week-of-2025-05-19")
+    jeju = models.Round.objects.get(slug="jeju-ministerial-2025-05-16")
+    [item] = planned.agenda_items.all()
+    assert item.label == "six key areas"
+    areas = set(item.areas.values_list("slug", flat=True))
+    assert len(areas) == 6
+    assert areas == set(
+        models.AgendaItemArea.objects.filter(round=jeju).values_list("area__slug", flat=True)
+    )
