@@ -3,8 +3,11 @@
 import datetime
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django_filters.fields import IsoDateTimeField
+from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -29,9 +32,53 @@ class SlugFilter(filters.ModelMultipleChoiceFilter):
     """Filter by the slugs of related objects (repeat the parameter for several)."""
 
 
-@extend_schema_field({"type": "string", "pattern": r"^[^\x00]*$"})
+# Longer search terms find nothing useful, and SQLite refuses LIKE patterns past 50,000 bytes.
+MAX_TEXT_LENGTH = 200
+
+
+@extend_schema_field({"type": "string", "pattern": r"^[^\x00]*$", "maxLength": MAX_TEXT_LENGTH})
 class TextFilter(filters.CharFilter):
-    """Free text; a NUL character is refused (400), as no database stores it."""
+    """Free text of at most 200 characters; a NUL character is refused (400), as no database
+    stores it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", MAX_TEXT_LENGTH)
+        super().__init__(*args, **kwargs)
+
+
+class InRangeIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time whose UTC equivalent exists: ``9999-12-31T23:59:59-23:00`` is valid
+    ISO 8601 but past year 9999 in UTC, where the database needs it (a 400, not a 500). The
+    same answer as DRF's DateTimeField gives ``/changes/?since=``."""
+
+    default_error_messages = {"overflow": "Datetime value out of range."}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and timezone.is_aware(value):
+            try:
+                value.astimezone(datetime.UTC)
+            except OverflowError:
+                raise forms.ValidationError(
+                    self.error_messages["overflow"], code="overflow"
+                ) from None
+        return value
+
+
+class InRangeIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = InRangeIsoDateTimeField
+
+
+class IntegerFilter(filters.NumberFilter):
+    """A whole number: 1.5 is a 400 rather than silently truncated to 1."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounds = {"minimum": self.extra.get("min_value"), "maximum": self.extra.get("max_value")}
+        schema = {"type": "integer", **{k: v for k, v in bounds.items() if v is not None}}
+        set_override(self, "field", schema)  # this filter's bounds in the OpenAPI schema
 
 
 @extend_schema_field(OpenApiTypes.BOOL)
@@ -91,7 +138,7 @@ def name_or_alias(alias_model, owner_column: str, value: str, *name_fields: str)
 class TrackedFilterSet(filters.FilterSet):
     """Every list can be synced incrementally: only what changed since a given time."""
 
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = InRangeIsoDateTimeFilter(
         field_name="updated",
         lookup_expr="gte",
         help_text="Only records created or changed at or after this ISO 8601 date-time.",
@@ -260,7 +307,7 @@ class DeadlineFilterSet(TrackedFilterSet):
         help_text="true: deadlines not yet passed as of as_of (due today included); "
         "false: only passed ones.",
     )
-    within_days = filters.NumberFilter(
+    within_days = IntegerFilter(
         method="filter_within_days",
         min_value=0,
         max_value=36500,
@@ -289,7 +336,7 @@ class DeadlineFilterSet(TrackedFilterSet):
 
     def filter_within_days(self, queryset, name, value):
         try:
-            horizon = self.as_of_date + datetime.timedelta(days=int(value))
+            horizon = self.as_of_date + datetime.timedelta(days=value)
         except OverflowError:
             horizon = datetime.date.max
         return self.not_passed(queryset).filter(date__lte=horizon)

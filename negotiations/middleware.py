@@ -5,9 +5,10 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from rest_framework.response import Response
+
+from negotiations.api.exceptions import is_outage
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +23,8 @@ DJANGO_ERRORS = {
 
 class DatabaseUnavailableMiddleware:
     """Catches database connection errors that escape the views (sessions, admin, auth).
+
+    Only an outage (see ``is_outage``) is a 503: a query the database refuses is a 500.
 
     The API's own exception handler already answers them inside DRF views; this covers
     everything else, so that during an outage every request fails fast and says why.
@@ -51,7 +54,7 @@ class DatabaseUnavailableMiddleware:
             return JsonResponse(
                 {"detail": "The request body is too large (at most 2.5 MB)."}, status=413
             )
-        if isinstance(exception, OperationalError | InterfaceError):
+        if is_outage(exception):
             logger.warning("Database unavailable: %s", exception)
             response = JsonResponse(
                 {"detail": "The database is unavailable. Try again shortly."}, status=503

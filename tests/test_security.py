@@ -7,6 +7,7 @@ import sys
 import pytest
 from django.conf import settings
 from django.db import OperationalError
+from django.test import override_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,72 @@ class TestThrottling:
     def test_rates_can_be_turned_off(self, api, monkeypatch):
         monkeypatch.setenv("THROTTLE_ANON", "off")
         assert all(api.get("/api/v1/parties/").status_code == 200 for _ in range(5))
+
+    def test_a_forged_x_forwarded_for_does_not_escape_the_limit(self, api, monkeypatch):
+        monkeypatch.setenv("THROTTLE_ANON", "3/minute")
+        statuses = [
+            api.get("/api/v1/parties/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+            for n in range(4)
+        ]
+        assert statuses == [200, 200, 200, 429]
+
+    def test_behind_a_proxy_the_address_it_appends_counts(self, api, monkeypatch):
+        monkeypatch.setenv("THROTTLE_ANON", "2/minute")
+        rest_framework = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+        with override_settings(REST_FRAMEWORK=rest_framework):
+            # The client forges the first address; the proxy appends the real one.
+            forged = [
+                api.get(
+                    "/api/v1/parties/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 203.0.113.7"
+                ).status_code
+                for n in range(3)
+            ]
+            other_client = api.get("/api/v1/parties/", HTTP_X_FORWARDED_FOR="203.0.113.8")
+        assert forged == [200, 200, 429]
+        assert other_client.status_code == 200
+
+    def test_num_proxies_comes_from_the_environment(self):
+        env = {**PRODUCTION_ENV, "NUM_PROXIES": "2"}
+        code = "from django.conf import settings; print(settings.REST_FRAMEWORK['NUM_PROXIES'])"
+        result = manage("shell", "-c", code, env=env)
+        assert result.stdout.strip().splitlines()[-1] == "2"
+        result = manage("check", env={**PRODUCTION_ENV, "NUM_PROXIES": "one"})
+        assert result.returncode != 0
+        assert "NUM_PROXIES" in result.stderr
+
+
+class TestCrossOriginDashboards:
+    """A dashboard on another origin can use the ETag / If-Match (412) flow."""
+
+    ORIGIN = "https://dashboard.example.org"
+    JEJU = "/api/v1/rounds/jeju-ministerial-2025-05-16/"
+
+    @pytest.fixture(autouse=True)
+    def allowed_origin(self, settings):
+        settings.CORS_ALLOWED_ORIGINS = [self.ORIGIN]
+
+    def test_preflight_allows_conditional_headers(self, api):
+        response = api.options(
+            self.JEJU,
+            HTTP_ORIGIN=self.ORIGIN,
+            HTTP_ACCESS_CONTROL_REQUEST_METHOD="PATCH",
+            HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type, if-match",
+        )
+        assert response.status_code == 200
+        assert response["Access-Control-Allow-Origin"] == self.ORIGIN
+        allowed = {h.strip() for h in response["Access-Control-Allow-Headers"].split(",")}
+        assert {"if-match", "if-none-match", "authorization", "content-type"} <= allowed
+
+    def test_responses_expose_etag_retry_after_and_content_disposition(self, api):
+        response = api.get(self.JEJU, HTTP_ORIGIN=self.ORIGIN)
+        assert response.status_code == 200 and response["ETag"]
+        exposed = {h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")}
+        assert {"etag", "retry-after", "content-disposition"} <= exposed
+
+    def test_other_origins_get_nothing(self, api):
+        response = api.get(self.JEJU, HTTP_ORIGIN="https://elsewhere.example.com")
+        assert "Access-Control-Allow-Origin" not in response
+        assert "Access-Control-Expose-Headers" not in response
 
 
 class TestDatabaseOutage:

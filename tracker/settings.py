@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from tracker.postgres import session_options
@@ -149,6 +150,21 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
+# A dashboard on another origin can read ETags and send them back (If-Match: 412 on a stale
+# edit; If-None-Match: 304), read Retry-After on a 429 or 503, and name an export's file.
+CORS_ALLOW_HEADERS = (*default_headers, "if-match", "if-none-match")
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Content-Disposition"]
+
+# Proxies in front of the app that append the client's address to X-Forwarded-For. With 0
+# (the default) the header is ignored and clients are told apart by the connection's address,
+# so that a client cannot escape the rate limits by sending a different X-Forwarded-For each
+# time. Behind one reverse proxy (which sets the header): NUM_PROXIES=1.
+try:
+    NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0").strip() or "0")
+except ValueError:
+    NUM_PROXIES = -1
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured("NUM_PROXIES must be a whole number from 0.")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -172,6 +188,7 @@ REST_FRAMEWORK = {
         "negotiations.api.throttling.AnonRateThrottle",
         "negotiations.api.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": NUM_PROXIES,
     "COERCE_DECIMAL_TO_STRING": False,
     "DEFAULT_PAGINATION_CLASS": "negotiations.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

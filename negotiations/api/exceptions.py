@@ -1,6 +1,7 @@
 """Errors a client can act on: never a 500 for bad input or a conflicting edit."""
 
 import logging
+import sqlite3
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
@@ -53,6 +54,44 @@ def is_transient(error) -> bool:
     return getattr(error.__cause__, "sqlstate", None) in TRANSIENT_SQLSTATES
 
 
+# What says the database cannot answer now, rather than that it refused this one query.
+# PostgreSQL: SQLSTATE classes 08 (connection exception), 53 (insufficient resources),
+# 57 (operator intervention: shutdown, restart, statement timeout) and 58 (system error);
+# psycopg's own errors for a lost or refused connection carry no SQLSTATE at all.
+OUTAGE_SQLSTATE_CLASSES = {"08", "53", "57", "58"}
+# SQLite: the file cannot be opened, read or written, or a writer holds it past the timeout.
+SQLITE_OUTAGE_CODES = {
+    sqlite3.SQLITE_BUSY,
+    sqlite3.SQLITE_LOCKED,
+    sqlite3.SQLITE_NOMEM,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_CORRUPT,
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_PROTOCOL,
+    sqlite3.SQLITE_NOTADB,
+}
+
+
+def is_outage(error) -> bool:
+    """A 503 ("try again shortly") error: the connection is lost, unusable or refused.
+
+    Not every OperationalError is one: SQLite's "LIKE pattern too complex" or PostgreSQL's
+    "statement too complex" refuse one query of a healthy database (a 500, to be fixed).
+    An error without a driver error behind it is taken as an outage, as before."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    if isinstance(cause, sqlite3.Error):
+        code = getattr(cause, "sqlite_errorcode", None)
+        return code is None or code & 0xFF in SQLITE_OUTAGE_CODES  # extended codes: low byte
+    if cause is None or not hasattr(cause, "sqlstate"):
+        return True
+    return cause.sqlstate is None or cause.sqlstate[:2] in OUTAGE_SQLSTATE_CLASSES
+
+
 class ConcurrentWrite(Conflict):
     default_detail = "Another request was changing the same records at the same time. Try again."
     default_code = "concurrent_write"
@@ -80,7 +119,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, OperationalError) and is_transient(exc):
         logger.warning("Write aborted by the database after retries: %s", exc)
         exc = ConcurrentWrite()
-    elif isinstance(exc, OperationalError | InterfaceError):
+    elif is_outage(exc):
         logger.warning("Database unavailable: %s", exc)
         exc = ServiceUnavailable()
     elif isinstance(exc, DataError):

@@ -13,6 +13,11 @@ from rest_framework.response import Response
 MAX_PAGE_SIZE = 500
 
 
+def ascii_digits(raw: str) -> bool:
+    """Only 0-9: ``str.isdigit`` also accepts '²' or '①', which ``int()`` refuses."""
+    return raw.isascii() and raw.isdigit()
+
+
 class KeysetPagination(pagination.CursorPagination):
     ordering = "id"
     page_size_query_param = "page_size"
@@ -32,7 +37,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        digits = raw.lstrip("0")
+        # Length first: int() refuses strings of more than 4300 digits.
+        if (
+            not ascii_digits(raw)
+            or len(digits) > len(str(self.max_page_size))
+            or not 1 <= int(digits or "0") <= self.max_page_size
+        ):
             raise ValidationError(
                 {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}
             )
@@ -50,7 +61,12 @@ class PageNumberPagination(pagination.PageNumberPagination):
             self.keyset = KeysetPagination()
             return self.keyset.paginate_queryset(queryset, request, view)
         raw = request.query_params.get(self.page_query_param)
-        valid = raw is None or (raw.isdigit() and int(raw) >= 1) or raw in self.last_page_strings
+        # At least 1 without int(): a page number of any length past the end is a 404.
+        valid = (
+            raw is None
+            or (ascii_digits(raw) and raw.strip("0") != "")
+            or raw in self.last_page_strings
+        )
         if not valid:
             raise ValidationError({self.page_query_param: ["A page number from 1, or 'last'."]})
         return super().paginate_queryset(queryset, request, view)
