@@ -6,11 +6,13 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models as db_models
+from django.db import router, transaction
 from django.db.models.functions import ExtractYear
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import is_historic
 
 from negotiations import models
 from negotiations.domain.agenda import round_agenda_changes
@@ -29,31 +31,56 @@ def admin_link(obj, text=None):
 
 
 class ConcurrentModelForm(forms.ModelForm):
-    """Refuses to save over a change someone else made since this form was opened."""
+    """Refuses to save over a change someone else made since this form was opened.
+
+    The edit token is the stored record's last change. It always describes the row in the
+    database, also on simple-history's revert page, whose instance is an old version (with
+    that version's ``updated``): reverting saves over the current row, so that is the row
+    the token must match.
+    """
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and getattr(self.instance, "updated", None):
-            self.initial["edit_token"] = object_token(self.instance.updated)
+        if self.instance.pk and hasattr(self.instance, "updated"):
+            # An old version (the revert page) carries its own `updated`: use the row's.
+            historic = is_historic(self.instance)
+            updated = self.stored_updated() if historic else self.instance.updated
+            if updated:
+                self.initial["edit_token"] = object_token(updated)
+
+    def stored_updated(self, *, lock=False):
+        """The stored row's last change (None if there is no row), locked if asked."""
+        model = type(self.instance)
+        rows = model._default_manager.filter(pk=self.instance.pk).order_by()
+        if lock:
+            rows = rows.select_for_update()
+        return rows.values_list("updated", flat=True).first()
 
     def clean(self):
         cleaned = super().clean()
+        if not self.instance.pk or not hasattr(self.instance, "updated"):
+            return cleaned  # adding: nothing to overwrite
+        # Inside the admin's transaction, lock the row until the save commits: a second
+        # editor saving at the same moment waits here, then sees this save's new token.
+        using = router.db_for_write(type(self.instance))
+        current = self.stored_updated(lock=transaction.get_connection(using).in_atomic_block)
+        if current is None:
+            return cleaned  # no stored row (reverting a deleted record): nothing to overwrite
         sent = cleaned.get("edit_token")
-        if self.instance.pk and sent:
-            current = (
-                type(self.instance)
-                ._default_manager.filter(pk=self.instance.pk)
-                .values_list("updated", flat=True)
-                .first()
+        if not sent:
+            raise ValidationError(
+                "This form was sent without its edit token, so it cannot tell whether "
+                "someone else changed this record since you opened it. Nothing was saved: "
+                "reload the page and reapply your change."
             )
-            if current is not None and object_token(current) != sent:
-                raise ValidationError(
-                    "Someone else changed this record since you opened it "
-                    f"(last change {current:%Y-%m-%d %H:%M:%S} UTC; see its history). "
-                    "Nothing was saved: reload the page and reapply your change."
-                )
+        if object_token(current) != sent:
+            raise ValidationError(
+                "Someone else changed this record since you opened it "
+                f"(last change {current:%Y-%m-%d %H:%M:%S} UTC; see its history). "
+                "Nothing was saved: reload the page and reapply your change."
+            )
         return cleaned
 
 
@@ -61,6 +88,12 @@ class TrackedAdmin(SimpleHistoryAdmin):
     """Base of every admin: audit history with revert, and no silent overwrites."""
 
     form = ConcurrentModelForm
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Like the change view, the revert view checks and saves in one transaction, so
+        # the row ConcurrentModelForm.clean() locks stays locked until the save commits.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -310,7 +343,8 @@ class AgendaItemInline(admin.StackedInline):
     model = models.AgendaItem
     form = InlineAgendaItemForm
     formset = AgendaItemFormSet
-    fields = [("label", "order", "slug"), "canonical_areas", "notes", "citations"]
+    # The edit token is rendered (hidden) so that each existing item is checked too.
+    fields = [("label", "order", "slug"), "canonical_areas", "notes", "citations", "edit_token"]
     autocomplete_fields = ["citations"]
     extra = 0
 

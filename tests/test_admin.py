@@ -255,3 +255,180 @@ def test_admin_edit_records_history_with_the_editor(staff_client, staff_user):
     latest = jeju.history.latest()
     assert latest.history_user == staff_user
     assert latest.summary == "Edited in the admin, recorded."
+
+
+def test_change_without_edit_token_is_refused_with_a_message(staff_client):
+    jeju = models.Round.objects.get(slug="jeju-ministerial-2025-05-16")
+    url = admin_url(models.Round, "change", jeju.pk)
+    data = change_form_data(staff_client.get(url))
+    del data["edit_token"]
+    data["summary"] = "Saved without a token."
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "sent without its edit token" in response.content.decode()
+    jeju.refresh_from_db()
+    assert jeju.summary != "Saved without a token."
+
+
+def test_add_needs_no_edit_token(staff_client):
+    url = admin_url(models.Party, "add")
+    data = change_form_data(staff_client.get(url))
+    assert not data.get("edit_token")
+    data.update(name="Freedonia", code="FD", kind="country", slug="freedonia")
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert models.Party.objects.filter(slug="freedonia").exists()
+
+
+def test_edit_token_is_checked_against_the_locked_row(staff_client, monkeypatch):
+    from django.db.models import QuerySet
+
+    locked = []
+    select_for_update = QuerySet.select_for_update
+
+    def spy(queryset, *args, **kwargs):
+        locked.append(queryset.model)
+        return select_for_update(queryset, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    jeju = models.Round.objects.get(slug="jeju-ministerial-2025-05-16")
+    url = admin_url(models.Round, "change", jeju.pk)
+    data = change_form_data(staff_client.get(url))
+    data["summary"] = "Saved under a lock."
+
+    assert staff_client.post(url, data).status_code == 302
+    assert models.Round in locked
+
+
+def test_round_inline_agenda_items_carry_their_edit_token(staff_client):
+    talks = factories.negotiation()
+    round_ = factories.round(talks, 1, agenda={"energy": factories.area()})
+    html = staff_client.get(admin_url(models.Round, "change", round_.pk)).content.decode()
+    assert 'name="agenda_items-0-edit_token"' in html
+
+
+def test_concurrent_edit_of_an_inline_agenda_item_is_refused(staff_client):
+    talks = factories.negotiation()
+    round_ = factories.round(talks, 1, agenda={"energy": factories.area()})
+    url = admin_url(models.Round, "change", round_.pk)
+    data = change_form_data(staff_client.get(url))
+    item = round_.agenda_items.get()
+    item.label = "Editor B's label"
+    item.save()
+    data["agenda_items-0-label"] = "Editor A's label"
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Someone else changed this record since you opened it" in response.content.decode()
+    item.refresh_from_db()
+    assert item.label == "Editor B's label"
+
+
+def test_agenda_item_area_admin_refuses_an_area_already_in_the_round(staff_client):
+    talks = factories.negotiation()
+    fx = factories.area(name="Currency policy test")
+    round_ = factories.round(talks, 1, agenda={"currency": fx})
+    other = factories.agenda_item(round_, "monetary policy", [])
+    links = models.AgendaItemArea.objects.count()
+
+    response = staff_client.post(
+        admin_url(models.AgendaItemArea, "add"), {"item": other.pk, "area": fx.pk}
+    )
+
+    assert response.status_code == 200
+    assert (
+        "Currency policy test is already on this round&#x27;s agenda as \u201ccurrency\u201d."
+        in response.content.decode()
+    )
+    assert models.AgendaItemArea.objects.count() == links
+
+
+def test_agenda_item_area_admin_adds_a_link_in_its_items_round(staff_client):
+    talks = factories.negotiation()
+    round_ = factories.round(talks, 1, agenda={})
+    item = factories.agenda_item(round_, "energy", [])
+    area = factories.area()
+
+    response = staff_client.post(
+        admin_url(models.AgendaItemArea, "add"), {"item": item.pk, "area": area.pk}
+    )
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert models.AgendaItemArea.objects.get(item=item, area=area).round == round_
+
+
+def test_round_inline_refuses_a_new_item_with_an_area_of_an_existing_item(staff_client):
+    talks = factories.negotiation()
+    fx = factories.area(name="Currency policy test")
+    round_ = factories.round(talks, 1, agenda={"currency": fx})
+    url = admin_url(models.Round, "change", round_.pk)
+    data = change_form_data(staff_client.get(url))
+    data.update(
+        {
+            "agenda_items-TOTAL_FORMS": "2",
+            "agenda_items-1-label": "monetary policy",
+            "agenda_items-1-order": "2",
+            "agenda_items-1-slug": "monetary-again",
+            "agenda_items-1-canonical_areas": [str(fx.pk)],
+        }
+    )
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Currency policy test appears twice on this round" in response.content.decode()
+    assert round_.agenda_items.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("model", "owner", "message"),
+    [
+        (models.PartyAlias, "party", "This party already has this alias."),
+        (models.OrganizationAlias, "organization", "This organization already has this alias."),
+        (models.PersonAlias, "person", "This person already has this alias."),
+    ],
+    ids=["party", "organization", "person"],
+)
+def test_duplicate_alias_shows_a_readable_message(staff_client, model, owner, message):
+    alias = model.objects.order_by("pk").first()
+    assert alias is not None, f"the seed data has no {model._meta.verbose_name}"
+    count = model.objects.count()
+
+    response = staff_client.post(
+        admin_url(model, "add"),
+        {owner: getattr(alias, f"{owner}_id"), "name": alias.name.upper(), "kind": alias.kind},
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert "is violated" not in html
+    assert model.objects.count() == count
+
+
+def test_round_with_a_coarse_date_needs_an_end_date(staff_client):
+    talks = models.Negotiation.objects.get(slug="kr-us-tariff-talks-2025")
+    url = admin_url(models.Round, "add")
+    data = change_form_data(staff_client.get(url))
+    data.update(
+        negotiation=str(talks.pk),
+        sequence="98",
+        title="A round some week",
+        slug="some-week",
+        level="working",
+        status="planned",
+        start_date="2025-06-02",
+        date_precision="week",
+        agenda_status="not_reported",
+    )
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "needs an end date" in str(response.context["adminform"].form.errors["end_date"])
+    assert not models.Round.objects.filter(slug="some-week").exists()

@@ -151,3 +151,114 @@ def test_participant_keeps_the_name_as_reported():
     )
     assert participant.name_as_reported
     assert participant.person.name == "Scott Bessent"
+
+
+def test_item_area_link_in_a_round_that_has_the_area_is_explained_by_clean(talks):
+    fx = factories.area(name="Currency policy test")
+    round_ = factories.round(talks, 1, agenda={"currency": fx})
+    other = factories.agenda_item(round_, "monetary policy", [])
+    link = models.AgendaItemArea(item=other, area=fx)  # no round: as an admin form builds it
+    with pytest.raises(ValidationError) as error:
+        link.full_clean()
+    assert error.value.message_dict["area"] == [
+        "Currency policy test is already on this round's agenda as \u201ccurrency\u201d."
+    ]
+    assert link.round_id == round_.pk
+
+
+def test_item_area_link_clean_accepts_itself_and_copies_the_round(talks):
+    fx = factories.area()
+    round_ = factories.round(talks, 1, agenda={"currency": fx})
+    link = models.AgendaItemArea.objects.get(round=round_)
+    link.full_clean()  # an existing link does not clash with itself
+    fresh = models.AgendaItemArea(item=factories.agenda_item(round_, "energy", []))
+    fresh.area = factories.area()
+    fresh.full_clean()
+    assert fresh.round_id == round_.pk
+
+
+@pytest.mark.parametrize(
+    ("model", "owner", "message"),
+    [
+        (models.PartyAlias, "party", "This party already has this alias."),
+        (models.OrganizationAlias, "organization", "This organization already has this alias."),
+        (models.PersonAlias, "person", "This person already has this alias."),
+    ],
+    ids=["party", "organization", "person"],
+)
+def test_duplicate_alias_message_is_readable(model, owner, message):
+    alias = model.objects.order_by("pk").first()
+    duplicate = model(**{owner: getattr(alias, owner)}, name=alias.name.upper())
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert error.value.messages == [message]
+
+
+@pytest.mark.parametrize("taken", ["name", "slug", "alias"])
+def test_area_alias_cannot_name_another_area(taken):
+    fx = factories.area(name="Exchange rates", slug="exchange-rates")
+    fx.aliases.create(name="Currency matters")
+    other = factories.area()
+    text = {"name": "EXCHANGE RATES", "slug": "Exchange-Rates", "alias": "currency MATTERS"}[taken]
+    alias = models.AgendaAreaAlias(area=other, name=text)
+    with pytest.raises(ValidationError) as error:
+        alias.full_clean()
+    assert "Exchange rates: an alias must name one area only" in error.value.message_dict["name"][0]
+
+
+def test_area_alias_may_repeat_its_own_areas_name():
+    levies = factories.area(name="Levies", slug="levies")
+    alias = models.AgendaAreaAlias(area=levies, name="levies")
+    alias.full_clean()
+    alias.save()
+    alias.full_clean()  # and editing it later does not clash with itself
+    assert resolve_agenda_area("LEVIES") == levies
+
+
+@pytest.mark.parametrize("precision", ["week", "month", "season", "year"])
+def test_coarse_round_date_needs_an_end_date(talks, precision):
+    round_ = models.Round(
+        negotiation=talks,
+        sequence=1,
+        slug="coarse",
+        title="Coarse",
+        start_date=datetime.date(2025, 6, 1),
+        date_precision=precision,
+    )
+    with pytest.raises(ValidationError) as error:
+        round_.full_clean()
+    assert list(error.value.message_dict) == ["end_date"]
+    assert f"known only to the {precision} needs an end date" in error.value.messages[0]
+    round_.end_date = datetime.date(2025, 6, 30)
+    round_.full_clean()
+
+
+@pytest.mark.parametrize("precision", ["week", "month", "season", "year"])
+def test_coarse_deadline_date_needs_an_end_date(precision):
+    deadline = models.Deadline(
+        slug="coarse", title="Coarse", kind="other", date=datetime.date(2025, 6, 1)
+    )
+    deadline.date_precision = precision
+    with pytest.raises(ValidationError) as error:
+        deadline.full_clean()
+    assert list(error.value.message_dict) == ["end_date"]
+    deadline.end_date = datetime.date(2025, 6, 30)
+    deadline.full_clean()
+
+
+def test_day_precision_needs_no_end_date(talks):
+    models.Round(negotiation=talks, sequence=1, slug="day", title="Day").full_clean()
+    models.Deadline(slug="d", title="D", kind="other", date=datetime.date(2025, 6, 1)).full_clean()
+
+
+def test_coarse_dates_without_end_are_refused_by_the_database(talks):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.round(talks, 1, date_precision="month", end_date=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        models.Deadline.objects.create(
+            slug="coarse",
+            title="Coarse",
+            kind="other",
+            date=datetime.date(2025, 6, 1),
+            date_precision="season",
+        )

@@ -48,7 +48,12 @@ class PartyAlias(Alias):
         ordering = ["name"]
         verbose_name_plural = "party aliases"
         constraints = [
-            models.UniqueConstraint("party", Lower("name"), name="unique_party_alias"),
+            models.UniqueConstraint(
+                "party",
+                Lower("name"),
+                name="unique_party_alias",
+                violation_error_message="This party already has this alias.",
+            ),
         ]
 
     def natural_key(self):
@@ -95,7 +100,10 @@ class OrganizationAlias(Alias):
         verbose_name_plural = "organization aliases"
         constraints = [
             models.UniqueConstraint(
-                "organization", Lower("name"), name="unique_organization_alias"
+                "organization",
+                Lower("name"),
+                name="unique_organization_alias",
+                violation_error_message="This organization already has this alias.",
             ),
         ]
 
@@ -140,7 +148,12 @@ class PersonAlias(Alias):
         ordering = ["name"]
         verbose_name_plural = "person aliases"
         constraints = [
-            models.UniqueConstraint("person", Lower("name"), name="unique_person_alias"),
+            models.UniqueConstraint(
+                "person",
+                Lower("name"),
+                name="unique_person_alias",
+                violation_error_message="This person already has this alias.",
+            ),
         ]
 
     def natural_key(self):

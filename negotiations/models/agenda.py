@@ -47,6 +47,44 @@ class AgendaAreaAlias(Alias):
 
     natural_key.dependencies = ["negotiations.agendaarea"]
 
+    def clean(self):
+        """An alias names one area only: not another area's name, slug or alias.
+
+        resolve_agenda_area() matches a stripped label case-insensitively (iexact) against
+        slugs, names and aliases, so the same comparison is refused here: otherwise the
+        label would resolve to whichever area has the lowest id.
+        """
+        text = (self.name or "").strip()
+        if not text or not self.area_id:
+            return
+        other_area = (
+            AgendaArea.objects.exclude(pk=self.area_id)
+            .filter(models.Q(name__iexact=text) | models.Q(slug__iexact=text))
+            .first()
+        )
+        if other_area is not None:
+            raise ValidationError(
+                {
+                    "name": f"\u201c{text}\u201d is the name or slug of another agenda area, "
+                    f"{other_area.name}: an alias must name one area only."
+                }
+            )
+        other_alias = (
+            type(self)
+            .objects.filter(name__iexact=text)
+            .exclude(area_id=self.area_id)
+            .exclude(pk=self.pk)
+            .select_related("area")
+            .first()
+        )
+        if other_alias is not None:
+            raise ValidationError(
+                {
+                    "name": f"\u201c{text}\u201d is already an alias of another agenda area, "
+                    f"{other_alias.area.name}: an alias must name one area only."
+                }
+            )
+
 
 class AgendaItem(SluggedModel):
     """One entry of a round's agenda, with the label exactly as the source reported it.
@@ -120,8 +158,28 @@ class AgendaItemArea(TimeStampedModel):
     natural_key.dependencies = ["negotiations.agendaitem", "negotiations.agendaarea"]
 
     def clean(self):
-        if self.item_id and self.round_id and self.round_id != self.item.round_id:
+        if not self.item_id:
+            return
+        if self.round_id and self.round_id != self.item.round_id:
             raise ValidationError({"item": "The agenda item belongs to another round."})
+        # round is not editable, so a form never validates unique_area_per_round: copy the
+        # item's round (as save() does) and explain a clash before the database refuses it.
+        self.round_id = self.item.round_id
+        if self.area_id:
+            clash = (
+                type(self)
+                .objects.filter(round_id=self.round_id, area_id=self.area_id)
+                .exclude(pk=self.pk)
+                .select_related("area", "item")
+                .first()
+            )
+            if clash is not None:
+                raise ValidationError(
+                    {
+                        "area": f"{clash.area.name} is already on this round's agenda as "
+                        f"\u201c{clash.item.label}\u201d."
+                    }
+                )
 
 
 class AgendaChangeAnnotation(TimeStampedModel):

@@ -118,3 +118,28 @@ def validate_date_range(instance, start: str = "start_date", end: str = "end_dat
         raise ValidationError(
             {end: f"The end date ({end_value}) cannot be before the start date ({start_value})."}
         )
+
+
+COARSE_DATE_NEEDS_END = (
+    "A date known only to the {precision} needs an end date: the last day of the window "
+    "it falls in (the start date is the first)."
+)
+
+
+def coarse_date_has_end(name: str, end: str = "end_date"):
+    """Database-level rule: a date coarser than a day is stored as a window, with its end."""
+    return models.CheckConstraint(
+        condition=models.Q(date_precision="day") | models.Q(**{f"{end}__isnull": False}),
+        name=name,
+        violation_error_message="A date coarser than a day needs an end date.",
+    )
+
+
+def validate_coarse_date(instance, end: str = "end_date"):
+    """Editor-facing twin of coarse_date_has_end: names the field that is missing."""
+    from django.core.exceptions import ValidationError
+
+    precision = instance.date_precision
+    if precision and precision != "day" and getattr(instance, end) is None:
+        label = instance.get_date_precision_display().lower()
+        raise ValidationError({end: COARSE_DATE_NEEDS_END.format(precision=label)})

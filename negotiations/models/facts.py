@@ -1,5 +1,7 @@
 """What is at stake and what was said: deadlines, measures and the parties' positions."""
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -15,7 +17,9 @@ from negotiations.models.agenda import AgendaArea
 from negotiations.models.base import (
     SluggedModel,
     cited_by,
+    coarse_date_has_end,
     end_not_before_start,
+    validate_coarse_date,
     validate_date_range,
 )
 from negotiations.models.talks import Negotiation, Round
@@ -94,14 +98,24 @@ class Deadline(SluggedModel):
 
     class Meta:
         ordering = ["date", "title"]
-        constraints = [end_not_before_start("deadline_end_not_before_start", start="date")]
+        constraints = [
+            end_not_before_start("deadline_end_not_before_start", start="date"),
+            coarse_date_has_end("deadline_coarse_date_has_end"),
+        ]
         indexes = [models.Index(fields=["date", "id"], name="deadline_date_id_idx")]
 
     def __str__(self):
         return f"{self.title} ({self.date})"
 
     def clean(self):
-        validate_date_range(self, start="date")
+        errors = {}
+        for validate in (partial(validate_date_range, start="date"), validate_coarse_date):
+            try:
+                validate(self)
+            except ValidationError as error:
+                errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Position(SluggedModel):

@@ -17,7 +17,9 @@ from negotiations.models.base import (
     TimeStampedModel,
     child_manager,
     cited_by,
+    coarse_date_has_end,
     end_not_before_start,
+    validate_coarse_date,
     validate_date_range,
 )
 
@@ -159,6 +161,7 @@ class Round(SluggedModel):
                 name="round_end_needs_start",
                 violation_error_message="A round with an end date needs a start date.",
             ),
+            coarse_date_has_end("round_coarse_date_has_end"),
         ]
         indexes = [
             # The API's default order, and ?ordering=start_date (missing dates last).
@@ -175,10 +178,11 @@ class Round(SluggedModel):
         errors = {}
         if self.end_date and not self.start_date:
             errors["start_date"] = "A round with an end date needs a start date."
-        try:
-            validate_date_range(self)
-        except ValidationError as error:
-            errors.update(error.message_dict)
+        for validate in (validate_date_range, validate_coarse_date):
+            try:
+                validate(self)
+            except ValidationError as error:
+                errors.update(error.message_dict)
         taken = (
             type(self)
             .objects.filter(negotiation_id=self.negotiation_id, sequence=self.sequence)
