@@ -149,3 +149,16 @@ def test_read_only_and_unknown_fields_are_ignored(editor):
     assert response.status_code == 200
     assert "is_admin" not in response.json()
     assert not response.json()["created"].startswith("2000")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["'; DROP TABLE negotiations_source; --", "<script>alert(1)</script> & <b>bold</b>"],
+)
+def test_sql_and_html_in_text_fields_are_stored_verbatim(editor, api, text):
+    created = editor.post("/api/v1/sources/", {"title": text, "notes": text}, format="json")
+    assert created.status_code == 201, created.content
+    assert created["Content-Type"] == "application/json"
+    fetched = api.get(f"/api/v1/sources/{created.json()['slug']}/").json()
+    assert fetched["title"] == fetched["notes"] == text
+    assert api.get("/api/v1/sources/", {"search": text[:40]}).json()["count"] == 1
