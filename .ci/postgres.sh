@@ -2,8 +2,15 @@
 # cluster in a temporary folder and starts it on a free loopback port; stop_postgres ends it.
 # Exports PG_URL (a DATABASE_URL), PG_PORT, PG_VERSION.
 
+# PostgreSQL 15 (what Debian 12's postgresql package installs, and the docker compose image)
+# when present; PG_MAJOR picks another; otherwise the newest installed.
 _pg_bindir() {
-  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+  local wanted="/usr/lib/postgresql/${PG_MAJOR:-15}/bin"
+  if [ -x "$wanted/initdb" ]; then
+    echo "$wanted"
+  else
+    ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+  fi
 }
 
 _as_postgres() {
@@ -24,6 +31,9 @@ start_postgres() {
   local bindir
   bindir=$(_pg_bindir)
   PG_VERSION=$("$bindir/postgres" --version | awk '{print $3}')
+  if [ "${PG_VERSION%%.*}" != "${PG_MAJOR:-15}" ]; then
+    echo "Note: PostgreSQL $PG_VERSION, not ${PG_MAJOR:-15} (this release's postgresql package)" >&2
+  fi
   PG_DIR=$(mktemp -d /tmp/tracker-pg.XXXXXX)
   PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; fi

@@ -161,12 +161,15 @@ class PartyFilterSet(TrackedFilterSet):
 
 class OrganizationFilterSet(TrackedFilterSet):
     party = slug_filter("party", models.Party, "Organizations of this party")
+    parent = slug_filter(
+        "parent", models.Organization, "Units of this organization (its direct children)"
+    )
     kind = choice_filter(OrganizationKind.choices)
     search = TextFilter(method="search_names", help_text="Name, acronym or any alias.")
 
     class Meta:
         model = models.Organization
-        fields = ["party", "kind"]
+        fields = ["party", "parent", "kind"]
 
     def search_names(self, queryset, name, value):
         return queryset.filter(

@@ -32,6 +32,7 @@ FILTERS = [
     ("parties", "kind", models.Party, "kind", (models.Party, "kind")),
     ("organizations", "party", models.Organization, "party__slug", (models.Party, "slug")),
     ("organizations", "kind", models.Organization, "kind", (models.Organization, "kind")),
+    ("organizations", "parent", models.Organization, "parent__slug", (models.Organization, "slug")),
     ("people", "party", models.Person, "party__slug", (models.Party, "slug")),
     (
         "people",
