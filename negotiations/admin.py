@@ -114,12 +114,37 @@ class CitedInline(admin.TabularInline):
     extra = 0
 
 
+class AliasFormSet(forms.BaseInlineFormSet):
+    """Aliases are unique per owner, whatever the case: the database enforces it, and this
+    says so in the form when one submission holds the same new spelling twice (which no
+    per-form check can see)."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            name = (form.cleaned_data.get("name") or "").strip().casefold()
+            if name in seen:
+                form.add_error("name", "This alias is entered twice.")
+                raise ValidationError(
+                    "The same alias is entered twice: an alias names one record once."
+                )
+            if name:
+                seen.add(name)
+
+
+class AliasInline(CitedInline):
+    formset = AliasFormSet
+    fields = ["name", "kind", "note", "citations"]
+
+
 # --- Parties, organizations, people -------------------------------------------------------
 
 
-class PartyAliasInline(CitedInline):
+class PartyAliasInline(AliasInline):
     model = models.PartyAlias
-    fields = ["name", "kind", "note", "citations"]
 
 
 @admin.register(models.Party)
@@ -132,9 +157,8 @@ class PartyAdmin(TrackedAdmin):
     inlines = [PartyAliasInline]
 
 
-class OrganizationAliasInline(CitedInline):
+class OrganizationAliasInline(AliasInline):
     model = models.OrganizationAlias
-    fields = ["name", "kind", "note", "citations"]
 
 
 @admin.register(models.Organization)
@@ -149,9 +173,8 @@ class OrganizationAdmin(TrackedAdmin):
     inlines = [OrganizationAliasInline]
 
 
-class PersonAliasInline(CitedInline):
+class PersonAliasInline(AliasInline):
     model = models.PersonAlias
-    fields = ["name", "kind", "note", "citations"]
 
 
 class RoleInline(CitedInline):
@@ -486,9 +509,8 @@ class ParticipantAdmin(CitedAdmin):
 # --- Agenda ---------------------------------------------------------------------------------
 
 
-class AgendaAreaAliasInline(CitedInline):
+class AgendaAreaAliasInline(AliasInline):
     model = models.AgendaAreaAlias
-    fields = ["name", "kind", "note", "citations"]
 
 
 @admin.register(models.AgendaArea)
