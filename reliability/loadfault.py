@@ -9,7 +9,10 @@ What it checks (exit status 1 if any check fails):
 * the service recovers by itself once PostgreSQL is back (recovery time measured);
 * every acknowledged write (201/200) is in the database afterwards with the value written;
   every acknowledged round edit is in the round's audit history; created objects reconcile
-  with acknowledged creates; no lost update (If-Match: a 412 is a lost race, not an error).
+  with acknowledged creates; no lost update (If-Match: a 412 is a lost race, not an error):
+  each round holds its last acknowledged edit, or one whose outcome is unknown (5xx or no
+  answer) sent after that edit was, never an older value; a round without acknowledged
+  edits holds its value from before the load or one of its unknown-outcome edits.
 
 Results go to reliability/REPORT.md (Markdown) and a summary to stdout.
 """
@@ -222,14 +225,36 @@ class Record:
 
 
 @dataclass
+class Edit:
+    """One PATCH of a round's summary (times in seconds since the load began)."""
+
+    round: str
+    summary: str
+    sent: float  # before the PATCH went out: after the GET that gave its If-Match answered
+    answered: float  # the answer arrived (or the client gave up)
+    commit: int | None = None  # acknowledged: the round's token in the 200's ETag
+
+
+def commit_token(etag: str | None) -> int | None:
+    """The record's own token in an ETag: its ``updated`` in microseconds, in hex
+    (negotiations.domain.versioning.object_token). Round edits hold the row lock and must
+    match the token before them (If-Match), so their tokens order them as they committed."""
+    try:
+        return int(etag.strip().removeprefix("W/").strip('"').split(".")[0], 16)
+    except (AttributeError, ValueError):
+        return None
+
+
+@dataclass
 class Ledger:
     """Every write the server acknowledged, and writes whose outcome is unknown."""
 
     created: dict[str, list[tuple[str, str]]] = field(
         default_factory=lambda: collections.defaultdict(list)
     )  # resource -> [(slug, value)]
-    edits: list[tuple[str, str, float]] = field(default_factory=list)  # (round, summary, time)
-    unknown: collections.Counter = field(default_factory=collections.Counter)
+    edits: list[Edit] = field(default_factory=list)  # acknowledged round edits (200)
+    unknown_edits: list[Edit] = field(default_factory=list)  # round edits, 5xx or no answer
+    unknown: collections.Counter = field(default_factory=collections.Counter)  # kind -> count
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -244,6 +269,7 @@ class Load:
         self.records: list[Record] = []
         self.records_lock = threading.Lock()
         self.ledger = Ledger()
+        self.initial: dict[str, str] = {}  # round -> its summary before the load
         self.t0 = 0.0
         self.auth = {"Authorization": f"Token {token}"}
 
@@ -338,6 +364,7 @@ class Load:
         if fresh is None or fresh.status != 200:
             return
         summary = f"loadfault {self.run_id} edit {client}-{serial}"
+        sent = self.now()
         answer = self.call(
             client,
             "PATCH round (If-Match)",
@@ -346,11 +373,14 @@ class Load:
             {"summary": summary},
             {**self.auth, "If-Match": fresh.headers["etag"]},
         )
+        edit = Edit(slug, summary, sent, self.now())
         if answer is not None and answer.status == 200:
+            edit.commit = commit_token(answer.headers.get("etag"))
             with self.ledger.lock:
-                self.ledger.edits.append((slug, summary, self.now()))
+                self.ledger.edits.append(edit)
         elif answer is None or answer.status >= 500:
-            with self.ledger.lock:
+            with self.ledger.lock:  # the edit may or may not have been made
+                self.ledger.unknown_edits.append(edit)
                 self.ledger.unknown["round edits"] += 1
 
     def client(self, index: int) -> None:
@@ -413,30 +443,55 @@ def verify(load: Load, env) -> dict:
                 result["missing"].append(f"{resource}/{slug}")
             elif answer.json()[key] != value:
                 result["wrong"].append(f"{resource}/{slug}")
-    by_round = collections.defaultdict(list)
-    for slug, summary, at in ledger.edits:
-        by_round[slug].append((at, summary))
-    result["rounds_final"] = {}
-    for slug, edits in by_round.items():
-        history = request(port, "GET", f"/api/v1/rounds/{slug}/history/").json()
-        written = {
-            change["new"]
-            for entry in history
-            for change in entry["changes"]
-            if change["field"] == "summary"
-        }
-        for _, summary in edits:
-            result["checked"] += 1
-            if summary not in written:
-                result["history_missing"].append(f"rounds/{slug}: {summary}")
-        # The round now holds the value of its last acknowledged edit... unless an edit whose
-        # answer was lost (unknown) came after it; then at least an edit of this run.
+    result.update(lost_updates=[], rounds=collections.Counter())
+    acknowledged = collections.defaultdict(list)
+    for edit in ledger.edits:
+        acknowledged[edit.round].append(edit)
+    unknown = collections.defaultdict(list)
+    for edit in ledger.unknown_edits:
+        unknown[edit.round].append(edit)
+    for slug in sorted({*load.initial, *acknowledged, *unknown}):
+        edits, maybe = acknowledged[slug], unknown[slug]
+        if edits:
+            history = request(port, "GET", f"/api/v1/rounds/{slug}/history/").json()
+            written = {
+                change["new"]
+                for entry in history
+                for change in entry["changes"]
+                if change["field"] == "summary"
+            }
+            for edit in edits:
+                result["checked"] += 1
+                if edit.summary not in written:
+                    result["history_missing"].append(f"rounds/{slug}: {edit.summary}")
+        # Per round, no lost update. Its last acknowledged edit (in commit order: the tokens
+        # of the 200s' ETags; acknowledgement order if one is missing) must be what it holds,
+        # unless an edit with an unknown outcome came after it. Such an edit can only have
+        # matched If-Match if its GET answered after that edit committed, so it was sent
+        # after that edit was sent: an unknown edit sent earlier, or an older acknowledged
+        # value, is a lost update. Without acknowledged edits: the value from before the
+        # load, or one of the round's unknown-outcome edits.
         final = request(port, "GET", f"/api/v1/rounds/{slug}/").json()["summary"]
-        last = max(edits)[1]
-        ok = final == last or (ledger.unknown["round edits"] and final.startswith("loadfault"))
-        result["rounds_final"][slug] = ok
-        if not ok:
-            result["wrong"].append(f"rounds/{slug}: {final!r} != last acknowledged {last!r}")
+        if edits:
+            if all(edit.commit is not None for edit in edits):
+                last = max(edits, key=lambda edit: (edit.commit, edit.answered))
+            else:
+                last = max(edits, key=lambda edit: edit.answered)
+            later = {edit.summary for edit in maybe if edit.sent > last.sent}
+            known, expected = last.summary, f"last acknowledged {last.summary!r}"
+        else:
+            later = {edit.summary for edit in maybe}
+            known = load.initial.get(slug)
+            expected = f"value before the load {known!r}"
+        result["rounds"]["checked"] += 1
+        result["rounds"]["with unknown-outcome edits"] += bool(maybe)
+        if final == known:
+            continue
+        if final in later:
+            result["rounds"]["ending on an unknown-outcome edit"] += 1
+        else:
+            unknown_note = f" or one of {len(later)} later unknown-outcome edits" if later else ""
+            result["lost_updates"].append(f"rounds/{slug}: {final!r}, not {expected}{unknown_note}")
     snippet = COUNT_SNIPPET.format(run_id=load.run_id)
     output = manage(env, "shell", "-v", "0", "-c", snippet, capture=True)
     counts = json.loads(output.splitlines()[-1])
@@ -490,7 +545,7 @@ def analyse(load: Load, events: dict, restart: bool) -> dict:
 
 
 def checks(analysis, verification, restart, load) -> list[tuple[str, bool, str]]:
-    counts = verification["counts"]
+    counts, rounds = verification["counts"], verification["rounds"]
     result = [
         (
             "No 5xx except 503 while PostgreSQL was down",
@@ -512,6 +567,14 @@ def checks(analysis, verification, restart, load) -> list[tuple[str, bool, str]]
             "Every acknowledged round edit is in the audit history",
             not verification["history_missing"],
             f"{len(verification['history_missing'])} missing",
+        ),
+        (
+            "No lost update: each round holds its last acknowledged edit "
+            "(or an unknown-outcome edit sent after it)",
+            not verification["lost_updates"] and bool(rounds["checked"]),
+            f"{rounds['checked']} rounds checked, {rounds['with unknown-outcome edits']} with "
+            f"unknown-outcome edits, {rounds['ending on an unknown-outcome edit']} ending on "
+            f"one, {len(verification['lost_updates'])} lost updates",
         ),
     ]
     for resource, (acknowledged, unknown, found) in counts.items():
@@ -596,6 +659,10 @@ def write_report(path, args, load, events, analysis, verification, results, elap
         len(verification["missing"])
         + len(verification["wrong"])
         + len(verification["history_missing"])
+        + len(verification["lost_updates"])
+    )
+    unknown = ", ".join(
+        f"{ledger.unknown[kind]} {kind}" for kind in ("sources", "positions", "round edits")
     )
     lines += [
         f"| Writes acknowledged | {acknowledged} "
@@ -603,7 +670,8 @@ def write_report(path, args, load, events, analysis, verification, results, elap
         f"{len(ledger.edits)} round edits) |",
         f"| Writes verified | {verification['checked']} |",
         f"| Writes lost | {lost} |",
-        f"| Writes with unknown outcome (503 or no answer) | {sum(ledger.unknown.values())} |",
+        f"| Writes with unknown outcome (5xx or no answer) | {sum(ledger.unknown.values())} "
+        f"({unknown}) |",
         "",
         "## Checks",
         "",
@@ -613,6 +681,15 @@ def write_report(path, args, load, events, analysis, verification, results, elap
     lines += [
         f"| {name} | {'pass' if ok else '**FAIL**'} | {detail} |" for name, ok, detail in results
     ]
+    problems = [
+        *(f"missing: {item}" for item in verification["missing"]),
+        *(f"wrong value: {item}" for item in verification["wrong"]),
+        *(f"not in the history: {item}" for item in verification["history_missing"]),
+        *(f"lost update: {item}" for item in verification["lost_updates"]),
+    ]
+    if problems:
+        lines += ["", "## Lost writes (first 20)", ""]
+        lines += [f"* {item}" for item in problems[:20]]
     lines += ["", "## Requests by endpoint and status", ""]
     lines += ["| Endpoint | Status | Count |", "|---|---|---|"]
     for (kind, status), count in sorted(analysis["by_kind"].items()):
@@ -655,13 +732,16 @@ def main() -> int:
         port = free_port()
         server = start_gunicorn(env, port, work / "gunicorn.log")
         try:
-            rounds = [
-                r["slug"]
-                for r in request(port, "GET", "/api/v1/rounds/?fields=slug").json()["results"]
-            ]
+            initial = {
+                r["slug"]: r["summary"]
+                for r in request(port, "GET", "/api/v1/rounds/?fields=slug,summary").json()[
+                    "results"
+                ]
+            }
             aliases = ["Bescent", "Bessent", "Greer", "Ahn", "Choi", "Jamie"]
             run_id = secrets.token_hex(4)
-            load = Load(port, token, run_id, rounds, aliases, args.duration, args.clients)
+            load = Load(port, token, run_id, list(initial), aliases, args.duration, args.clients)
+            load.initial = initial
             events: dict = {}
             restarter = None
             if restart:
