@@ -3,6 +3,12 @@
 django-simple-history writes a historical row for every create, update and delete (API,
 admin and fixture loads alike, see negotiations.signals). These functions read it in a
 fixed number of queries and describe changes with slugs, as the API does.
+
+Records embedded in a resource (a round's agenda items and participants, a person's
+aliases and roles, the citations of any fact...) are not resources of their own: a change
+to one is a change to the resources that embed it, which are "touched" (their ``updated``
+moves and their history gets a row, see negotiations.domain.services.touch), so that
+``?updated_since=`` and the changes feed report them. EMBEDDED_IN says which.
 """
 
 import datetime
@@ -31,7 +37,81 @@ RESOURCES = {
     "citations": models.Citation,
     "conflicts": models.Disagreement,
 }
+RESOURCE_MODELS = frozenset(RESOURCES.values())
 SKIPPED_FIELDS = {"id", "created", "updated"}
+
+# Records embedded in the JSON (or the agenda story) of other records, by the foreign keys
+# to the records that embed them. Every value names a resource.
+EMBEDDED_IN: dict[type, tuple[str, ...]] = {
+    models.PartyAlias: ("party",),
+    models.OrganizationAlias: ("organization",),
+    models.PersonAlias: ("person",),
+    models.Role: ("person",),
+    models.NegotiationRelation: ("from_negotiation", "to_negotiation"),
+    models.Participant: ("round",),
+    models.AgendaAreaAlias: ("area",),
+    models.AgendaItem: ("round",),
+    models.AgendaItemArea: ("item", "round"),
+    models.AgendaChangeAnnotation: ("round",),
+    models.DisagreementClaim: ("disagreement",),
+}
+
+# A resource record, as (model, primary key).
+Key = tuple[type, int]
+
+
+def embedding_fields(model) -> list:
+    """The foreign keys of a model's records to the records that embed them."""
+    return [model._meta.get_field(name) for name in EMBEDDED_IN.get(model, ())]
+
+
+def embedding_records(model, foreign_keys: dict[str, int | None]) -> set[Key]:
+    """The records embedding a record of ``model`` whose foreign keys (attname -> id) are
+    these."""
+    return {
+        (field.related_model, foreign_keys[field.attname])
+        for field in embedding_fields(model)
+        if foreign_keys.get(field.attname) is not None
+    }
+
+
+def affected_records(model, pks) -> set[Key]:
+    """The resources whose JSON shows records of ``model``: the records themselves if they
+    are resources, and the records embedding them (one query if they are embedded)."""
+    pks = set(pks)
+    keys: set[Key] = set()
+    if not pks:
+        return keys
+    if model in RESOURCE_MODELS:
+        keys.update((model, pk) for pk in pks)
+    fields = embedding_fields(model)
+    if fields:
+        names = [field.attname for field in fields]
+        for row in model._default_manager.filter(pk__in=pks).order_by().values(*names):
+            keys |= embedding_records(model, row)
+    return keys
+
+
+def citing_records(citation_ids) -> set[Key]:
+    """The resources that show these citations: the facts citing them, or the records
+    embedding those facts. One query per kind of fact."""
+    citation_ids = list(citation_ids)
+    keys: set[Key] = set()
+    if not citation_ids:
+        return keys
+    for model in models.CITED_MODELS.values():
+        names = [field.attname for field in embedding_fields(model)]
+        rows = (
+            model._default_manager.filter(citations__in=citation_ids)
+            .order_by()
+            .values("pk", *names)
+            .distinct()
+        )
+        for row in rows:
+            if model in RESOURCE_MODELS:
+                keys.add((model, row["pk"]))
+            keys |= embedding_records(model, row)
+    return keys
 
 
 class FieldChange(TypedDict):

@@ -1,0 +1,390 @@
+"""A change to an embedded record is a change to the resources that embed it.
+
+A round embeds its agenda items and participants, a person its aliases and roles, every
+fact its citations (with their quotes): when one of those changes, the resources showing
+it get a new ``updated`` and a "~" row in their audit history, so dashboards syncing with
+``?updated_since=`` or the changes feed see them. A touch touches nothing else (no
+recursion), and records deleted together are not touched.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from negotiations import models
+from negotiations.domain.services import touch
+from negotiations.domain.versioning import current_data_version
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+JEJU = "jeju-ministerial-2025-05-16"
+ITEM = "jeju-ministerial-2025-05-16--digital-trade"
+JEJU_QUOTE = "joongang-2025-05-16--ahn-greer-met-in-jeju"  # cited by Jeju's participants
+JULY_QUOTE = "joongang-2025-05-16--2plus2-july-8"  # cited by two deadlines
+JULY_DEADLINES = {"tariff-pause-expiry-2025-07-08", "july-package-target-2025-07-08"}
+
+
+def changes(api, since) -> set[tuple[str, str, str]]:
+    body = api.get("/api/v1/changes/", {"since": since.isoformat(), "page_size": 500}).json()
+    assert body["next"] is None
+    return {(event["type"], event["slug"], event["action"]) for event in body["results"]}
+
+
+def updated_since(api, resource, since) -> set[str]:
+    response = api.get(f"/api/v1/{resource}/", {"updated_since": since.isoformat()})
+    assert response.status_code == 200, response.content
+    return {record["slug"] for record in response.json()["results"]}
+
+
+def history(record) -> list:
+    return list(record.history.order_by("-history_date", "-history_id"))
+
+
+def admin_delete(client, record):
+    opts = record._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[record.pk])
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == 302, response.content[:500]
+
+
+# --- The cases dashboards hit ---------------------------------------------------------------
+
+
+def test_renaming_an_agenda_item_updates_its_round(editor, api):
+    jeju = models.Round.objects.get(slug=JEJU)
+    rows = len(history(jeju))
+    since = timezone.now()
+
+    response = editor.patch(f"/api/v1/agenda-items/{ITEM}/", {"label": "digital"}, format="json")
+
+    assert response.status_code == 200, response.content
+    jeju.refresh_from_db()
+    assert jeju.updated > since
+    latest = history(jeju)
+    assert len(latest) == rows + 1, "one touch per change"
+    assert latest[0].history_type == "~"
+    assert latest[0].history_change_reason == f"Agenda item changed: {ITEM}"
+    assert latest[0].history_user.username == "api-editor"
+    assert {("rounds", JEJU, "updated"), ("agenda-items", ITEM, "updated")} <= changes(api, since)
+    assert JEJU in updated_since(api, "rounds", since)
+
+
+def test_round_history_entry_of_a_touch_changes_no_field(editor):
+    editor.patch(f"/api/v1/agenda-items/{ITEM}/", {"label": "digital"}, format="json")
+    newest = editor.get(f"/api/v1/rounds/{JEJU}/history/").json()[0]
+    assert newest["action"] == "updated"
+    assert newest["reason"] == f"Agenda item changed: {ITEM}"
+    assert newest["changes"] == []
+
+
+def test_deleting_a_participant_in_the_admin_updates_its_round(staff_client, api):
+    participant = models.Participant.objects.filter(round__slug=JEJU).first()
+    since = timezone.now()
+
+    admin_delete(staff_client, participant)
+
+    assert models.Round.objects.get(slug=JEJU).updated > since
+    assert ("rounds", JEJU, "updated") in changes(api, since)
+    assert JEJU in updated_since(api, "rounds", since)
+    latest = models.Round.objects.get(slug=JEJU).history.latest()
+    assert latest.history_change_reason == "Participant deleted"
+    assert latest.history_user.username == "editor"
+
+
+def test_deleting_a_person_alias_in_the_admin_updates_the_person(staff_client, api):
+    alias = models.PersonAlias.objects.get(name="Scott Becent")
+    since = timezone.now()
+
+    admin_delete(staff_client, alias)
+
+    person = models.Person.objects.get(slug="scott-bessent")
+    assert person.updated > since
+    assert "Scott Becent" not in [
+        a["name"] for a in api.get(f"/api/v1/people/{person.slug}/").json()["aliases"]
+    ]
+    assert ("people", "scott-bessent", "updated") in changes(api, since)
+    assert "scott-bessent" in updated_since(api, "people", since)
+
+
+def test_changing_a_quote_updates_the_facts_citing_it(editor, api):
+    since = timezone.now()
+
+    for slug in (JULY_QUOTE, JEJU_QUOTE):
+        response = editor.patch(f"/api/v1/citations/{slug}/", {"quote": "Edited."}, format="json")
+        assert response.status_code == 200, response.content
+
+    feed = changes(api, since)
+    for slug in JULY_DEADLINES:
+        assert ("deadlines", slug, "updated") in feed
+        assert models.Deadline.objects.get(slug=slug).updated > since
+    assert updated_since(api, "deadlines", since) >= JULY_DEADLINES
+    # A round shows its participants' citations.
+    assert ("rounds", JEJU, "updated") in feed
+    assert JEJU in updated_since(api, "rounds", since)
+    # Deadlines that do not cite it are left alone.
+    assert "korea-snap-election-2025-06-03" not in updated_since(api, "deadlines", since)
+    latest = models.Deadline.objects.get(slug="tariff-pause-expiry-2025-07-08").history.latest()
+    assert latest.history_change_reason == f"Citation changed: {JULY_QUOTE}"
+
+
+def test_deleting_a_citation_updates_the_facts_citing_it(editor, api):
+    since = timezone.now()
+    assert editor.delete(f"/api/v1/citations/{JULY_QUOTE}/").status_code == 204
+    feed = changes(api, since)
+    assert ("citations", JULY_QUOTE, "deleted") in feed
+    for slug in JULY_DEADLINES:
+        assert ("deadlines", slug, "updated") in feed
+
+
+def test_changing_only_a_citation_note_touches_nothing(editor, api):
+    since = timezone.now()
+    response = editor.patch(f"/api/v1/citations/{JULY_QUOTE}/", {"note": "A note."}, format="json")
+    assert response.status_code == 200
+    assert changes(api, since) == {("citations", JULY_QUOTE, "updated")}
+
+
+def test_changing_a_publisher_updates_its_citations_and_the_facts_citing_them(editor, api):
+    source = models.Citation.objects.get(slug=JULY_QUOTE).source
+    since = timezone.now()
+    response = editor.patch(
+        f"/api/v1/sources/{source.slug}/", {"publisher": "JoongAng Daily"}, format="json"
+    )
+    assert response.status_code == 200
+    feed = changes(api, since)
+    assert ("citations", JULY_QUOTE, "updated") in feed
+    assert ("deadlines", "tariff-pause-expiry-2025-07-08", "updated") in feed
+    assert ("rounds", JEJU, "updated") in feed
+
+
+# --- Every kind of embedded record ------------------------------------------------------------
+
+
+@pytest.fixture
+def talks():
+    return factories.negotiation()
+
+
+def embedded_records(talks):
+    """One builder per embedded model: (make a record, the resources that embed it)."""
+    round_ = factories.round(talks, 1, agenda={})
+    item = factories.agenda_item(round_, "energy", [])
+    person = models.Person.objects.create(slug=factories.unique("person"), name="A Person")
+    party = talks.parties.first()
+    organization = models.Organization.objects.create(
+        slug=factories.unique("org"), name="Ministry", party=party
+    )
+    area = factories.area()
+    other = factories.negotiation()
+    disagreement = models.Disagreement.objects.create(
+        slug=factories.unique("conflict"), title="Who said it", note="."
+    )
+    return {
+        "party alias": (lambda: party.aliases.create(name="Elsewhere"), [party]),
+        "organization alias": (
+            lambda: organization.aliases.create(name="The Ministry"),
+            [organization],
+        ),
+        "person alias": (lambda: person.aliases.create(name="A Persson"), [person]),
+        "role": (
+            lambda: models.Role.objects.create(
+                person=person, organization=organization, title="Minister"
+            ),
+            [person],
+        ),
+        "negotiation relation": (
+            lambda: models.NegotiationRelation.objects.create(
+                from_negotiation=talks, to_negotiation=other, kind="related_to"
+            ),
+            [talks, other],
+        ),
+        "participant": (
+            lambda: models.Participant.objects.create(
+                round=round_, party=party, name_as_reported="Someone"
+            ),
+            [round_],
+        ),
+        "agenda area alias": (lambda: area.aliases.create(name="energy policy"), [area]),
+        "agenda item": (lambda: factories.agenda_item(round_, "steel", []), [round_]),
+        "agenda item area": (
+            lambda: models.AgendaItemArea.objects.create(item=item, area=area),
+            [item, round_],
+        ),
+        "annotation": (
+            lambda: models.AgendaChangeAnnotation.objects.create(
+                round=round_, area=area, change="added", note="Why."
+            ),
+            [round_],
+        ),
+        "disagreement claim": (
+            lambda: disagreement.claims.create(label="A", claim="It was said."),
+            [disagreement],
+        ),
+    }
+
+
+KINDS = [
+    "party alias",
+    "organization alias",
+    "person alias",
+    "role",
+    "negotiation relation",
+    "participant",
+    "agenda area alias",
+    "agenda item",
+    "agenda item area",
+    "annotation",
+    "disagreement claim",
+]
+
+
+def moved(records, since) -> list:
+    """The records whose updated did not move since ``since``: none, if all were touched."""
+    return [r for r in records if type(r).objects.get(pk=r.pk).updated <= since]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_creating_changing_and_deleting_an_embedded_record_touches_its_resources(talks, kind):
+    make, embedding = embedded_records(talks)[kind]
+
+    since = timezone.now()
+    record = make()
+    assert moved(embedding, since) == [], "created"
+
+    since = timezone.now()
+    record.save()
+    assert moved(embedding, since) == [], "changed"
+
+    if hasattr(record, "citations"):
+        citation = factories.citation()
+        since = timezone.now()
+        record.citations.add(citation)
+        assert moved(embedding, since) == [], "cited"
+
+        since = timezone.now()
+        citation.quote = "Another quote."
+        citation.save()
+        assert moved(embedding, since) == [], "its citation's quote changed"
+
+    version = current_data_version()[0]
+    since = timezone.now()
+    record.delete()
+    assert moved(embedding, since) == [], "deleted"
+    assert current_data_version()[0] > version
+
+
+def test_a_record_moved_to_another_parent_touches_both(talks):
+    first, second = factories.round(talks, 1), factories.round(talks, 2)
+    participant = models.Participant.objects.create(
+        round=first, party=talks.parties.first(), name_as_reported="Someone"
+    )
+    since = timezone.now()
+    participant.round = second
+    participant.save()
+    assert moved([first, second], since) == []
+
+
+def test_a_facts_own_citation_list_moves_its_updated(talks):
+    deadline = models.Deadline.objects.create(
+        slug=factories.unique("deadline"), title="D", kind="other", date=datetime.date(2025, 7, 1)
+    )
+    rows = deadline.history.count()
+    since = timezone.now()
+    deadline.citations.add(factories.citation())
+    assert deadline.updated > since, "in memory too"
+    assert models.Deadline.objects.get(pk=deadline.pk).updated == deadline.updated
+    assert deadline.history.count() == rows + 1, "django-simple-history's row only"
+
+
+def test_linking_from_the_citation_side_touches_the_facts(talks):
+    round_ = factories.round(talks, 1, agenda={})
+    participant = models.Participant.objects.create(
+        round=round_, party=talks.parties.first(), name_as_reported="Someone"
+    )
+    citation = factories.citation()
+    since = timezone.now()
+    citation.participants.add(participant)
+    assert moved([round_], since) == []
+    since = timezone.now()
+    citation.participants.clear()
+    assert moved([round_], since) == []
+
+
+# --- What is not touched ------------------------------------------------------------------------
+
+
+def test_records_deleted_together_are_not_touched(talks):
+    other = factories.negotiation()
+    models.NegotiationRelation.objects.create(
+        from_negotiation=talks, to_negotiation=other, kind="related_to"
+    )
+    round_ = factories.round(talks, 1, agenda={"energy": factories.area()})
+    models.Participant.objects.create(
+        round=round_, party=talks.parties.first(), name_as_reported="Someone"
+    )
+    pk, rows = round_.pk, round_.history.count()
+
+    round_.delete()
+    assert models.Round.history.filter(id=pk).count() == rows + 1, "only its deletion"
+
+    since = timezone.now()
+    talks.delete()
+    assert moved([other], since) == [], "the other side of a relation shows it"
+
+
+def test_one_deletion_touches_each_resource_once(talks):
+    round_ = factories.round(talks, 1, agenda={"energy": factories.area()})
+    item = round_.agenda_items.get()
+    for name in ("One", "Two"):
+        models.Participant.objects.create(
+            round=round_, party=talks.parties.first(), name_as_reported=name
+        )
+    rows = round_.history.count()
+
+    item.delete()  # with its area link
+    assert round_.history.count() == rows + 1
+    assert round_.history.latest().history_change_reason == f"Agenda item deleted: {item.slug}"
+
+    models.Participant.objects.filter(round=round_).delete()
+    assert round_.history.count() == rows + 2
+
+
+def test_a_touch_does_not_recurse(talks):
+    round_ = factories.round(talks, 1, agenda={})
+    item = factories.agenda_item(round_, "energy", [])
+    round_rows, item_rows = round_.history.count(), item.history.count()
+    touch(item, reason="Test")
+    assert item.history.count() == item_rows + 1
+    assert round_.history.count() == round_rows, "touching an item does not touch its round"
+
+
+def test_bulk_writes_send_no_signal_and_touch_nothing(talks):
+    round_ = factories.round(talks, 1, agenda={})
+    rows = round_.history.count()
+    models.Participant.objects.bulk_create(
+        [models.Participant(round=round_, party=talks.parties.first(), name_as_reported="X")]
+    )
+    assert round_.history.count() == rows
+
+
+# --- ETags stay right ---------------------------------------------------------------------------
+
+
+def test_the_etag_of_a_write_that_changes_areas_and_citations_is_current(editor):
+    area = models.AgendaArea.objects.exclude(agenda_items__round__slug=JEJU).first()
+    citation = models.Citation.objects.order_by("pk").last()
+    response = editor.patch(
+        f"/api/v1/agenda-items/{ITEM}/",
+        {"areas": [area.slug], "citations": [citation.slug]},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    again = editor.patch(
+        f"/api/v1/agenda-items/{ITEM}/",
+        {"notes": "Then this."},
+        format="json",
+        HTTP_IF_MATCH=response["ETag"],
+    )
+    assert again.status_code == 200, "the ETag of the first write was stale"
