@@ -123,17 +123,43 @@ class TestCrossOriginDashboards:
     def allowed_origin(self, settings):
         settings.CORS_ALLOWED_ORIGINS = [self.ORIGIN]
 
-    def test_preflight_allows_conditional_headers(self, api):
+    @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
+    def test_preflight_allows_conditional_headers(self, api, method):
         response = api.options(
             self.JEJU,
             HTTP_ORIGIN=self.ORIGIN,
-            HTTP_ACCESS_CONTROL_REQUEST_METHOD="PATCH",
+            HTTP_ACCESS_CONTROL_REQUEST_METHOD=method,
             HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type, if-match",
         )
         assert response.status_code == 200
         assert response["Access-Control-Allow-Origin"] == self.ORIGIN
+        methods = {m.strip() for m in response["Access-Control-Allow-Methods"].split(",")}
+        assert method in methods
         allowed = {h.strip() for h in response["Access-Control-Allow-Headers"].split(",")}
         assert {"if-match", "if-none-match", "authorization", "content-type"} <= allowed
+
+    def test_a_cross_origin_put_with_a_stale_if_match_is_a_412(self, editor):
+        etag = editor.get(self.JEJU, HTTP_ORIGIN=self.ORIGIN)["ETag"]
+        assert editor.patch(self.JEJU, {"summary": "Editor A."}, format="json").status_code == 200
+        current = editor.get(self.JEJU)
+        body = current.json()
+        full = {
+            **{key: body[key] for key in ("sequence", "title", "level", "status", "start_date")},
+            "negotiation": body["negotiation"]["slug"],
+            "summary": "Editor B.",
+        }
+        stale = editor.put(
+            self.JEJU, full, format="json", HTTP_IF_MATCH=etag, HTTP_ORIGIN=self.ORIGIN
+        )
+        assert stale.status_code == 412
+        assert stale["Access-Control-Allow-Origin"] == self.ORIGIN
+        assert editor.get(self.JEJU).json()["summary"] == "Editor A."
+        # The same PUT with the current ETag goes through: the 412 was the stale tag's.
+        fresh = editor.put(
+            self.JEJU, full, format="json", HTTP_IF_MATCH=current["ETag"], HTTP_ORIGIN=self.ORIGIN
+        )
+        assert fresh.status_code == 200, fresh.content
+        assert editor.get(self.JEJU).json()["summary"] == "Editor B."
 
     def test_responses_expose_etag_retry_after_and_content_disposition(self, api):
         response = api.get(self.JEJU, HTTP_ORIGIN=self.ORIGIN)

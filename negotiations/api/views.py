@@ -10,7 +10,7 @@ from django.db.models import F, Prefetch
 from django.http import HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_etags
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -200,13 +200,19 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
             raise NotModified(tag)
 
     def check_if_match(self, request, instance):
-        header = request.headers.get("If-Match")
-        if not header or header.strip() == "*":
+        """If-Match per RFC 9110 13.1.1: "*" or any listed entity-tag that matches the
+        record's current one by strong comparison. A weak tag (W/"...") never matches, nor
+        does an unquoted value (not an entity-tag); either is a 412 like a stale tag."""
+        header = request.headers.get("If-Match", "").strip()
+        if not header:
+            return
+        tags = parse_etags(header)
+        if tags == ["*"]:
             return
         current = self.object_token(instance)
-        tokens = {
-            tag.strip().removeprefix("W/").strip('"').split(".")[0] for tag in header.split(",")
-        }
+        # A detail's ETag is "<object token>.<representation digest>"; a write answers with
+        # "<object token>" alone. Either carries the token If-Match compares.
+        tokens = {tag.strip('"').split(".")[0] for tag in tags if not tag.startswith("W/")}
         if current not in tokens:
             raise PreconditionFailed()
 

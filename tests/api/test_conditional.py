@@ -7,6 +7,10 @@ from negotiations import models
 pytestmark = pytest.mark.django_db
 
 JEJU = "/api/v1/rounds/jeju-ministerial-2025-05-16/"
+SOURCE_SLUG = "reuters-2025-04-24"
+SOURCE = f"/api/v1/sources/{SOURCE_SLUG}/"
+# A full source for PUT (every other field falls back to its default).
+SOURCE_BODY = {"title": "Korea, US agree to fast-track tariff talks", "publisher": "Reuters"}
 
 POLLED = [
     "/api/v1/rounds/?negotiation=kr-us-tariff-talks-2025",
@@ -105,3 +109,90 @@ class TestIfMatch:
             == 200
         )
         assert editor.patch(JEJU, {"summary": "B"}, format="json").status_code == 200
+
+    def test_wildcard_put_and_delete_proceed_on_an_existing_record(self, editor):
+        put = editor.put(SOURCE, SOURCE_BODY, format="json", HTTP_IF_MATCH="*")
+        assert put.status_code == 200, put.content
+        assert models.Source.objects.get(slug=SOURCE_SLUG).title == SOURCE_BODY["title"]
+        # A source no citation refers to, so that it can be deleted.
+        slug = editor.post("/api/v1/sources/", SOURCE_BODY, format="json").json()["slug"]
+        url = f"/api/v1/sources/{slug}/"
+        assert editor.delete(url, HTTP_IF_MATCH="*").status_code == 204
+        assert not models.Source.objects.filter(slug=slug).exists()
+        # "*" does not create: there is no record to match any more.
+        assert editor.put(url, SOURCE_BODY, format="json", HTTP_IF_MATCH="*").status_code == 404
+        assert not models.Source.objects.filter(slug=slug).exists()
+
+    def test_stale_put_is_a_412_and_nothing_changes(self, editor):
+        read = editor.get(SOURCE)
+        etag, title = read["ETag"], read.json()["title"]
+        assert title != SOURCE_BODY["title"]
+        assert editor.patch(SOURCE, {"notes": "Editor A."}, format="json").status_code == 200
+        stale = editor.put(
+            SOURCE, {**SOURCE_BODY, "notes": "Editor B."}, format="json", HTTP_IF_MATCH=etag
+        )
+        assert stale.status_code == 412
+        assert "changed since you read it" in stale.json()["detail"]
+        source = models.Source.objects.get(slug=SOURCE_SLUG)
+        assert (source.title, source.notes) == (title, "Editor A.")
+
+    def test_current_put_is_applied(self, editor):
+        etag = editor.get(SOURCE)["ETag"]
+        response = editor.put(SOURCE, SOURCE_BODY, format="json", HTTP_IF_MATCH=etag)
+        assert response.status_code == 200, response.content
+        assert models.Source.objects.get(slug=SOURCE_SLUG).title == SOURCE_BODY["title"]
+        # The write's own ETag is current for the next PUT.
+        again = editor.put(SOURCE, SOURCE_BODY, format="json", HTTP_IF_MATCH=response["ETag"])
+        assert again.status_code == 200
+
+    @pytest.mark.parametrize("method", ["put", "patch", "delete"])
+    def test_a_weak_etag_never_matches(self, editor, method):
+        """If-Match uses strong comparison (RFC 9110 13.1.1): W/ of the current tag is a 412."""
+        before = editor.get(SOURCE)
+        weak = f"W/{before['ETag']}"
+        body = {"put": SOURCE_BODY, "patch": {"notes": "Weak."}, "delete": None}[method]
+        kwargs = {"format": "json"} if body is not None else {}
+        response = getattr(editor, method)(SOURCE, body, HTTP_IF_MATCH=weak, **kwargs)
+        assert response.status_code == 412
+        after = editor.get(SOURCE)
+        assert after.status_code == 200
+        assert after.json() == before.json()
+
+    def test_a_weak_write_etag_never_matches(self, editor):
+        written = editor.patch(SOURCE, {"notes": "One."}, format="json")["ETag"]
+        response = editor.patch(
+            SOURCE, {"notes": "Two."}, format="json", HTTP_IF_MATCH=f"W/{written}"
+        )
+        assert response.status_code == 412
+        assert (
+            editor.patch(
+                SOURCE, {"notes": "Two."}, format="json", HTTP_IF_MATCH=written
+            ).status_code
+            == 200
+        )
+
+    def test_an_unquoted_token_is_not_an_entity_tag(self, editor):
+        etag = editor.get(SOURCE)["ETag"]
+        for value in (etag.strip('"'), etag.strip('"').split(".")[0]):
+            response = editor.patch(SOURCE, {"notes": "x"}, format="json", HTTP_IF_MATCH=value)
+            assert response.status_code == 412
+
+    @pytest.mark.parametrize(
+        "header, status",
+        [
+            ('"a", {current}', 200),
+            ('{current}, "a"', 200),
+            ('"a",{current} , "b"', 200),
+            ('"a", "b"', 412),
+            ('"a", W/{current}', 412),
+            ('W/{current}, "a"', 412),
+        ],
+    )
+    def test_a_list_matches_if_any_strong_tag_matches(self, editor, header, status):
+        current = editor.get(SOURCE)["ETag"]
+        value = header.format(current=current)
+        put = editor.put(SOURCE, SOURCE_BODY, format="json", HTTP_IF_MATCH=value)
+        assert put.status_code == status
+        assert (models.Source.objects.get(slug=SOURCE_SLUG).title == SOURCE_BODY["title"]) is (
+            status == 200
+        )

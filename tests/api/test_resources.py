@@ -142,25 +142,83 @@ def test_unknown_slug_is_404(api, path):
     assert "detail" in response.json()
 
 
+def attempt_every_write(client, path) -> dict[str, int]:
+    """POST, PUT, PATCH and DELETE on a resource (valid bodies); their status codes."""
+    _, _, payload, change = RESOURCES[path]
+    detail = f"/api/v1/{path}/{seed_slug(path)}/"
+    return {
+        "POST": client.post(f"/api/v1/{path}/", payload, format="json").status_code,
+        "PUT": client.put(detail, payload, format="json").status_code,
+        "PATCH": client.patch(detail, change, format="json").status_code,
+        "DELETE": client.delete(detail).status_code,
+    }
+
+
+def snapshot(model):
+    return sorted(model.objects.values_list("pk", "slug", "updated"))
+
+
 @pytest.mark.parametrize("path", RESOURCES)
 def test_anonymous_cannot_write(api, path):
-    _, model, payload, _ = RESOURCES[path]
-    before = model.objects.count()
-    assert api.post(f"/api/v1/{path}/", payload, format="json").status_code == 401
-    assert api.patch(f"/api/v1/{path}/{seed_slug(path)}/", {}, format="json").status_code == 401
-    assert api.delete(f"/api/v1/{path}/{seed_slug(path)}/").status_code == 401
-    assert model.objects.count() == before
+    _, model, *_ = RESOURCES[path]
+    before = snapshot(model)
+    statuses = attempt_every_write(api, path)
+    assert statuses == dict.fromkeys(("POST", "PUT", "PATCH", "DELETE"), 401)
+    assert snapshot(model) == before
 
 
 @pytest.mark.parametrize("path", RESOURCES)
 def test_user_without_permission_cannot_write(reader, path):
-    _, model, payload, _ = RESOURCES[path]
-    before = model.objects.count()
+    _, model, *_ = RESOURCES[path]
+    before = snapshot(model)
     assert reader.get(f"/api/v1/{path}/").status_code == 200
-    assert reader.post(f"/api/v1/{path}/", payload, format="json").status_code == 403
-    assert reader.patch(f"/api/v1/{path}/{seed_slug(path)}/", {}, format="json").status_code == 403
-    assert reader.delete(f"/api/v1/{path}/{seed_slug(path)}/").status_code == 403
-    assert model.objects.count() == before
+    assert reader.get(f"/api/v1/{path}/{seed_slug(path)}/").status_code == 200
+    statuses = attempt_every_write(reader, path)
+    assert statuses == dict.fromkeys(("POST", "PUT", "PATCH", "DELETE"), 403)
+    assert snapshot(model) == before
+
+
+@pytest.fixture
+def source_changer(django_user_model):
+    """Authenticated by token, with only negotiations.change_source."""
+    from django.contrib.auth.models import Permission
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    user = django_user_model.objects.create_user(username="source-changer", password="x" * 16)
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="negotiations", codename="change_source")
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def test_a_change_permission_allows_only_updates_of_that_model(source_changer):
+    slug = seed_slug("sources")
+    detail = f"/api/v1/sources/{slug}/"
+    before = models.Source.objects.count()
+    patched = source_changer.patch(detail, {"notes": "Checked."}, format="json")
+    assert patched.status_code == 200, patched.content
+    put = source_changer.put(detail, {"title": "Retitled", "publisher": "Reuters"}, format="json")
+    assert put.status_code == 200, put.content
+    assert models.Source.objects.get(slug=slug).title == "Retitled"
+    assert source_changer.delete(detail).status_code == 403
+    assert (
+        source_changer.post("/api/v1/sources/", RESOURCES["sources"][2], format="json").status_code
+        == 403
+    )
+    assert models.Source.objects.count() == before
+    assert models.Source.objects.filter(slug=slug).exists()
+
+
+@pytest.mark.parametrize("path", [path for path in RESOURCES if path != "sources"])
+def test_a_change_permission_does_not_extend_to_other_models(source_changer, path):
+    _, model, *_ = RESOURCES[path]
+    before = snapshot(model)
+    statuses = attempt_every_write(source_changer, path)
+    assert statuses == dict.fromkeys(("POST", "PUT", "PATCH", "DELETE"), 403)
+    assert snapshot(model) == before
 
 
 @pytest.mark.parametrize("path", RESOURCES)
@@ -185,20 +243,74 @@ def test_editor_creates_updates_and_deletes(editor, path):
 
 @pytest.mark.parametrize("path", RESOURCES)
 def test_slug_cannot_change(editor, path):
+    _, model, payload, _ = RESOURCES[path]
     slug = seed_slug(path)
     response = editor.patch(f"/api/v1/{path}/{slug}/", {"slug": "something-else"}, format="json")
     assert response.status_code == 400
     assert "slug" in response.json()
+    # PUT too, with an otherwise valid full record.
+    response = editor.put(
+        f"/api/v1/{path}/{slug}/", {**payload, "slug": "something-else"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "slug" in response.json()
+    assert model.objects.filter(slug=slug).exists()
+    assert not model.objects.filter(slug="something-else").exists()
+
+
+# Fields a client may send but must not be able to set: timestamps and database ids.
+FORGED = {
+    "created": "2000-01-01T00:00:00Z",
+    "updated": "2000-01-01T00:00:00Z",
+    "id": 999_999,
+    "pk": 999_999,
+}
 
 
 @pytest.mark.parametrize("path", RESOURCES)
-def test_timestamps_are_read_only(editor, path):
+def test_timestamps_and_ids_are_read_only_on_patch(editor, path):
+    _, model, *_ = RESOURCES[path]
     slug = seed_slug(path)
-    response = editor.patch(
-        f"/api/v1/{path}/{slug}/", {"created": "2000-01-01T00:00:00Z"}, format="json"
+    before = model.objects.get(slug=slug)
+    response = editor.patch(f"/api/v1/{path}/{slug}/", FORGED, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert "id" not in body and "pk" not in body
+    assert not body["created"].startswith("2000") and not body["updated"].startswith("2000")
+    after = model.objects.get(slug=slug)
+    assert after.pk == before.pk
+    assert after.created == before.created
+    assert after.updated >= before.updated
+    assert not model.objects.filter(pk=999_999).exists()
+
+
+@pytest.mark.parametrize("path", RESOURCES)
+def test_timestamps_and_ids_are_read_only_on_create_and_put(editor, path):
+    _, model, payload, _ = RESOURCES[path]
+    other = model.objects.order_by("pk").first()  # an existing record a forged id could hit
+    other_state = (other.slug, other.updated)
+    created = editor.post(f"/api/v1/{path}/", {**payload, **FORGED, "id": other.pk}, format="json")
+    assert created.status_code == 201, created.content
+    slug = created.json()["slug"]
+    record = model.objects.get(slug=slug)
+    assert record.pk not in (other.pk, 999_999)
+    assert record.created.year != 2000 and record.updated.year != 2000
+    other.refresh_from_db()
+    assert (other.slug, other.updated) == other_state
+
+    put = editor.put(
+        f"/api/v1/{path}/{slug}/",
+        {**payload, **FORGED, "slug": slug, "id": other.pk},
+        format="json",
     )
-    assert response.status_code == 200
-    assert not response.json()["created"].startswith("2000")
+    assert put.status_code == 200, put.content
+    assert put.json()["slug"] == slug
+    after = model.objects.get(slug=slug)
+    assert after.pk == record.pk
+    assert after.created == record.created
+    assert after.updated >= record.updated and after.updated.year != 2000
+    other.refresh_from_db()
+    assert (other.slug, other.updated) == other_state
 
 
 def test_deleting_a_party_still_referenced_is_a_409(editor):
