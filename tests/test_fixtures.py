@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,26 @@ def test_second_technical_round_agenda_is_the_reported_six_key_areas():
     assert areas == set(
         models.AgendaItemArea.objects.filter(round=jeju).values_list("area__slug", flat=True)
     )
+
+
+def test_editor_text_names_publishers_not_seed_file_numbers():
+    """Notes and summaries say "JoongAng Daily (16 May)", never the internal "(000)"."""
+    seed_number = re.compile(r"\b00\d\b")
+    for model in APP_MODELS:
+        fields = [
+            field.name
+            for field in model._meta.concrete_fields
+            if field.get_internal_type() in ("CharField", "TextField")
+            and field.name not in ("quote", "seed_file", "slug")
+        ]
+        for row in model.objects.values(*fields):
+            for name, text in row.items():
+                if isinstance(text, str):
+                    assert not seed_number.search(text), (model._meta.label, name, text)
+
+
+def test_washington_2plus2_occasion_is_the_reported_imf_world_bank_meetings():
+    washington = models.Round.objects.get(slug="washington-2plus2-2025-04-24")
+    wording = "the meetings of the International Monetary Fund (IMF) and World Bank Group"
+    assert wording in washington.occasion
+    assert any(wording in citation.quote for citation in washington.citations.all())
