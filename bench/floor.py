@@ -406,7 +406,8 @@ def deadlines_list(conn, query: dict) -> bytes:
 
 PERSON_JSON = f"""json_build_object(
     'slug', p.slug, 'name', p.name, 'party', pa.slug,
-    'aliases', (SELECT coalesce(json_agg(json_build_object('name', al.name, 'kind', al.kind)
+    'aliases', (SELECT coalesce(json_agg(json_build_object('name', al.name, 'kind', al.kind,
+                'citations', {cites("personalias", "al.id")})
                 ORDER BY al.name, al.id), '[]'::json)
                 FROM negotiations_personalias al WHERE al.person_id = p.id),
     'roles', (SELECT coalesce(json_agg(json_build_object(

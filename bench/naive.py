@@ -168,9 +168,11 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
 
 class AliasSerializer(serializers.ModelSerializer):
+    citations = CitationSerializer(many=True)
+
     class Meta:
         model = PersonAlias
-        fields = ["name", "kind"]
+        fields = ["name", "kind", "citations"]
 
 
 class RoleSerializer(serializers.ModelSerializer):
