@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from negotiations import models
 from tests import factories
+from tests.test_models import DUPLICATE_ALIAS_CASES
 
 pytestmark = pytest.mark.django_db
 
@@ -205,22 +206,32 @@ def test_admin_requires_staff(client, django_user_model):
     assert "/admin/login/" in response["Location"]
 
 
-def test_add_round_with_coarse_date(staff_client):
+def new_round_form(staff_client, **fields) -> tuple[str, dict]:
+    """The admin's add-round URL and what a browser posts for a planned working-level round
+    of the Korea–US talks with an unreported agenda, with ``fields`` filled in."""
     talks = models.Negotiation.objects.get(slug="kr-us-tariff-talks-2025")
     url = admin_url(models.Round, "add")
     data = change_form_data(staff_client.get(url))
     data.update(
         negotiation=str(talks.pk),
+        level="working",
+        status="planned",
+        agenda_status="not_reported",
+        **fields,
+    )
+    return url, data
+
+
+def test_add_round_with_coarse_date(staff_client):
+    url, data = new_round_form(
+        staff_client,
         sequence="99",
         title="Third round of technical consultations",
         slug="technical-3",
-        level="working",
-        status="planned",
         start_date="2025-06-01",
         end_date="2025-06-30",
         date_precision="month",
         date_as_reported="in June",
-        agenda_status="not_reported",
     )
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context["errors"]
@@ -385,15 +396,7 @@ def test_round_inline_refuses_a_new_item_with_an_area_of_an_existing_item(staff_
     assert round_.agenda_items.count() == 1
 
 
-@pytest.mark.parametrize(
-    ("model", "owner", "message"),
-    [
-        (models.PartyAlias, "party", "This party already has this alias."),
-        (models.OrganizationAlias, "organization", "This organization already has this alias."),
-        (models.PersonAlias, "person", "This person already has this alias."),
-    ],
-    ids=["party", "organization", "person"],
-)
+@DUPLICATE_ALIAS_CASES
 def test_duplicate_alias_shows_a_readable_message(staff_client, model, owner, message):
     alias = model.objects.order_by("pk").first()
     assert alias is not None, f"the seed data has no {model._meta.verbose_name}"
@@ -412,19 +415,13 @@ def test_duplicate_alias_shows_a_readable_message(staff_client, model, owner, me
 
 
 def test_round_with_a_coarse_date_needs_an_end_date(staff_client):
-    talks = models.Negotiation.objects.get(slug="kr-us-tariff-talks-2025")
-    url = admin_url(models.Round, "add")
-    data = change_form_data(staff_client.get(url))
-    data.update(
-        negotiation=str(talks.pk),
+    url, data = new_round_form(
+        staff_client,
         sequence="98",
         title="A round some week",
         slug="some-week",
-        level="working",
-        status="planned",
         start_date="2025-06-02",
         date_precision="week",
-        agenda_status="not_reported",
     )
 
     response = staff_client.post(url, data)

@@ -177,7 +177,9 @@ def test_item_area_link_clean_accepts_itself_and_copies_the_round(talks):
     assert fresh.round_id == round_.pk
 
 
-@pytest.mark.parametrize(
+# Each kind of alias, its owner field and the message a duplicate gets (also used by the
+# admin tests).
+DUPLICATE_ALIAS_CASES = pytest.mark.parametrize(
     ("model", "owner", "message"),
     [
         (models.PartyAlias, "party", "This party already has this alias."),
@@ -186,6 +188,9 @@ def test_item_area_link_clean_accepts_itself_and_copies_the_round(talks):
     ],
     ids=["party", "organization", "person"],
 )
+
+
+@DUPLICATE_ALIAS_CASES
 def test_duplicate_alias_message_is_readable(model, owner, message):
     alias = model.objects.order_by("pk").first()
     duplicate = model(**{owner: getattr(alias, owner)}, name=alias.name.upper())
