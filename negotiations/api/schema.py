@@ -9,7 +9,7 @@ from django.http import QueryDict
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance
-from rest_framework import permissions, serializers
+from rest_framework import generics, permissions, serializers
 
 # Text fields refuse control characters other than tab and line breaks, and lone UTF-16
 # surrogates (see serializers.no_control_characters); the schema says so.
@@ -73,6 +73,8 @@ IF_NONE_MATCH = {
     "schema": {"type": "string"},
     "description": "An ETag from an earlier answer: 304 with no body if nothing changed.",
 }
+
+BLANK_STRING = {"type": "string", "maxLength": 0}
 
 FIELDS = {
     "in": "query",
@@ -165,7 +167,10 @@ class TrackerAutoSchema(AutoSchema):
         read from the filters themselves): `?as_of=` is today, `?search=` no search."""
         names = set(getattr(self.view, "empty_means_default", ()))
         filterset_class = getattr(self.view, "filterset_class", None)
-        if self._is_list_view() and filterset_class is not None:
+        # The calendar feed is a list whose response is not a JSON array: drf-spectacular
+        # does not see it as one, so it is named here.
+        is_list = self._is_list_view() or isinstance(self.view, generics.ListAPIView)
+        if filterset_class is not None and is_list:
             names.add("ordering")
             form = filterset_class(queryset=self.view.queryset.none()).form
             for name, field in form.fields.items():
@@ -242,6 +247,11 @@ class TrackerAutoSchema(AutoSchema):
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
+        for field_schema in schema.get("properties", {}).values():
+            if BLANK_STRING in field_schema.get("oneOf", ()):
+                # drf-spectacular offers "" beside a patterned text as `oneOf`, but "" also
+                # matches the pattern, and `oneOf` refuses a value matching both: `anyOf`.
+                field_schema["anyOf"] = field_schema.pop("oneOf")
         if (
             direction == "request"
             and self.method in ("PUT", "PATCH")

@@ -48,3 +48,24 @@ def test_calendar_feed_documents_the_deadline_filters(schema):
 )
 def test_parameters_say_what_they_mean(schema, path, name):
     assert parameters(schema, path)[name].get("description")
+
+
+def test_blank_text_is_valid_under_the_schema(schema):
+    # "" must match exactly one branch of a oneOf; a patterned text accepts "" too, so the
+    # "or blank" alternative has to be anyOf (Schemathesis found a PUT with notes="").
+    blank = {"type": "string", "maxLength": 0}
+    offending = [
+        f"{name}.{field}"
+        for name, component in schema["components"]["schemas"].items()
+        for field, field_schema in component.get("properties", {}).items()
+        if blank in field_schema.get("oneOf", ())
+    ]
+    assert offending == []
+    notes = schema["components"]["schemas"]["PersonRequest"]["properties"]["notes"]
+    assert blank in notes["anyOf"]
+
+
+def test_calendar_feed_says_which_filters_may_be_empty(schema):
+    # ?updated_since= (empty) means "not given" on the feed as on the lists.
+    assert parameters(schema, "/api/v1/deadlines.ics")["updated_since"]["allowEmptyValue"]
+    assert parameters(schema, "/api/v1/deadlines/")["updated_since"]["allowEmptyValue"]
