@@ -17,7 +17,11 @@ from simple_history.models import is_historic
 from negotiations import models
 from negotiations.domain.agenda import round_agenda_changes
 from negotiations.domain.citations import facts_citing
-from negotiations.domain.services import set_agenda_item_areas, set_round_agenda_areas
+from negotiations.domain.services import (
+    one_write,
+    set_agenda_item_areas,
+    set_round_agenda_areas,
+)
 from negotiations.domain.versioning import object_token
 
 
@@ -89,11 +93,29 @@ class TrackedAdmin(SimpleHistoryAdmin):
 
     form = ConcurrentModelForm
 
+    # Every form of the admin writes like the API does (services.one_write): one transaction
+    # in which ConcurrentModelForm.clean() locks the row until the save commits, the records
+    # embedding what changed are touched once each at its end, and a deadlock with a
+    # concurrent write is run again rather than shown as an error.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return one_write(
+            lambda: super(TrackedAdmin, self).changeform_view(
+                request, object_id, form_url, extra_context
+            )
+        )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return one_write(
+            lambda: super(TrackedAdmin, self).delete_view(request, object_id, extra_context)
+        )
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Like the change view, the revert view checks and saves in one transaction, so
-        # the row ConcurrentModelForm.clean() locks stays locked until the save commits.
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().history_form_view(request, object_id, version_id, extra_context)
+        return one_write(
+            lambda: super(TrackedAdmin, self).history_form_view(
+                request, object_id, version_id, extra_context
+            )
+        )
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -125,7 +147,7 @@ class AliasFormSet(forms.BaseInlineFormSet):
         for form in self.forms:
             if not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
-            name = (form.cleaned_data.get("name") or "").strip().casefold()
+            name = (form.cleaned_data.get("name") or "").lower()  # as the constraint's Lower()
             if name in seen:
                 form.add_error("name", "This alias is entered twice.")
                 raise ValidationError(
@@ -300,7 +322,8 @@ class AgendaItemForm(ConcurrentModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        round_ = cleaned.get("round")
+        # On the change page the round is read-only, so it is not in the cleaned data.
+        round_ = cleaned.get("round") or (self.instance.round if self.instance.pk else None)
         if self.saves_own_areas and round_ and cleaned.get("canonical_areas"):
             clashes = (
                 models.AgendaItemArea.objects.filter(

@@ -1,6 +1,7 @@
 """FilterSets shared by the API and the dashboard: every query parameter is declared here."""
 
 import datetime
+import re
 
 import django_filters as filters
 from django import forms
@@ -69,10 +70,20 @@ class InRangeIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = InRangeIsoDateTimeField
 
 
+class AsciiIntegerField(forms.IntegerField):
+    """Digits 0-9 only: Django's IntegerField also takes "1.0" and full-width or other
+    scripts' digits, which the schema's integer does not describe."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not re.fullmatch(r"-?[0-9]+", str(value).strip()):
+            raise forms.ValidationError("Enter a whole number (digits 0-9).", code="invalid")
+        return super().to_python(value)
+
+
 class IntegerFilter(filters.NumberFilter):
     """A whole number: 1.5 is a 400 rather than silently truncated to 1."""
 
-    field_class = forms.IntegerField
+    field_class = AsciiIntegerField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -153,7 +153,13 @@ CORS_URLS_REGEX = r"^/api/.*$"
 # A dashboard on another origin can read ETags and send them back (If-Match: 412 on a stale
 # edit; If-None-Match: 304), read Retry-After on a 429 or 503, and name an export's file.
 CORS_ALLOW_HEADERS = (*default_headers, "if-match", "if-none-match")
-CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Content-Disposition"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Retry-After",
+    "Content-Disposition",
+    "X-Total-Count",
+    "Link",
+]
 
 # Proxies in front of the app that append the client's address to X-Forwarded-For. With 0
 # (the default) the header is ignored and clients are told apart by the connection's address,

@@ -11,6 +11,8 @@ from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from negotiations.domain.services import is_transient
+
 logger = logging.getLogger(__name__)
 
 
@@ -47,11 +49,6 @@ class ServiceUnavailable(exceptions.APIException):
 
 # PostgreSQL's deadlock_detected and serialization_failure: the transaction lost a race
 # with another one and was rolled back; running it again is the remedy.
-TRANSIENT_SQLSTATES = {"40P01", "40001"}
-
-
-def is_transient(error) -> bool:
-    return getattr(error.__cause__, "sqlstate", None) in TRANSIENT_SQLSTATES
 
 
 # What says the database cannot answer now, rather than that it refused this one query.

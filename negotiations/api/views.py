@@ -1,11 +1,10 @@
 """API views: declarative viewsets over the serializers, filtersets and domain functions."""
 
 import datetime
-import time
 from urllib.parse import urlencode
 
 from django import forms
-from django.db import OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Prefetch
 from django.http import HttpResponseNotModified
 from django.utils import timezone
@@ -24,11 +23,12 @@ from rest_framework.response import Response
 from negotiations import filtersets, models
 from negotiations.api import readers
 from negotiations.api import serializers as api
-from negotiations.api.exceptions import NotModified, PreconditionFailed, is_transient
+from negotiations.api.exceptions import NotModified, PreconditionFailed
 from negotiations.api.filters import StrictOrderingFilter, filter_param_names
 from negotiations.api.renderers import CSVRenderer, ICalendarRenderer, ORJSONRenderer
 from negotiations.api.schema import SLUG_PATTERN, TrackerAutoSchema
 from negotiations.domain import agenda, audit
+from negotiations.domain.services import flush_touches, one_write
 from negotiations.domain.versioning import current_data_version, etag_for, object_token
 
 JSON_ONLY = [ORJSONRenderer, renderers.BrowsableAPIRenderer]
@@ -38,21 +38,6 @@ CITATIONS = Prefetch("citations", queryset=models.Citation.objects.select_relate
 def cited(path: str) -> Prefetch:
     """Prefetch the citations (with their sources) of the facts at a relation path."""
     return Prefetch(f"{path}__citations", queryset=models.Citation.objects.select_related("source"))
-
-
-def retry_transient(write, attempts: int = 3):
-    """Run a write in one transaction; run it again if the database aborted it as a deadlock
-    or a serialization failure (transient by definition: the other transaction went through).
-    """
-    for attempt in range(1, attempts + 1):
-        try:
-            with transaction.atomic():
-                return write()
-        except OperationalError as error:
-            if attempt == attempts or not is_transient(error):
-                raise
-            time.sleep(0.02 * attempt)
-    raise AssertionError("unreachable")
 
 
 def parse_as_of(request) -> datetime.date:
@@ -85,7 +70,8 @@ class StrictFormatMixin:
         return super().perform_content_negotiation(request, force)
 
     def finalize_response(self, request, response, *args, **kwargs):
-        if response.status_code >= 400 and isinstance(
+        # Errors and OPTIONS metadata are JSON: only records are CSV or a calendar.
+        if (response.status_code >= 400 or request.method == "OPTIONS") and isinstance(
             getattr(request, "accepted_renderer", None), CSVRenderer | ICalendarRenderer
         ):
             request.accepted_renderer = ORJSONRenderer()
@@ -233,16 +219,16 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
             return instance
         return super().get_object()
 
-    # --- Writes: one transaction each, retried if PostgreSQL aborts it as a deadlock ----------
+    # --- Writes: one transaction each (services.one_write), retried on a deadlock -------------
 
     def create(self, request, *args, **kwargs):
-        return retry_transient(lambda: super(RecordViewSet, self).create(request, *args, **kwargs))
+        return one_write(lambda: super(RecordViewSet, self).create(request, *args, **kwargs))
 
     def update(self, request, *args, **kwargs):
-        return retry_transient(lambda: super(RecordViewSet, self).update(request, *args, **kwargs))
+        return one_write(lambda: super(RecordViewSet, self).update(request, *args, **kwargs))
 
     def destroy(self, request, *args, **kwargs):
-        return retry_transient(lambda: super(RecordViewSet, self).destroy(request, *args, **kwargs))
+        return one_write(lambda: super(RecordViewSet, self).destroy(request, *args, **kwargs))
 
     def finalize_response(self, request, response, *args, **kwargs):
         if response.status_code == 200 and getattr(self, "not_modified_if_ok", False):
@@ -350,12 +336,22 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
     def perform_create(self, serializer):
         with transaction.atomic():
             serializer.save()
+            self.apply_touches(serializer.instance)
 
     def perform_update(self, serializer):
         with transaction.atomic():
             serializer.save()
+            self.apply_touches(serializer.instance)
         self.response_etag = f'"{self.object_token(serializer.instance)}"'
         self.response_last_modified = None
+
+    @staticmethod
+    def apply_touches(instance):
+        """Touch the records that embed what this write changed before answering: the
+        record itself may be one of them (its areas or citations changed), and the answer
+        carries its `updated` and ETag."""
+        flush_touches()
+        instance.refresh_from_db(fields=["updated"])
 
     def perform_destroy(self, instance):
         with transaction.atomic():

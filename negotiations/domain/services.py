@@ -1,12 +1,13 @@
 """Writes that keep the record consistent, shared by the API and the admin."""
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Model, Q
 
 from negotiations.domain.audit import Key
@@ -58,6 +59,30 @@ def touch_keys(keys: Iterable[Key] | Mapping[Key, list[Model]], *, reason: str) 
     _touch_now({key: (reason, list(instances)) for key, instances in copies.items()})
 
 
+# PostgreSQL aborts one of two transactions that wait on each other (40P01) or that would
+# not serialize (40001): the other one went through, so the write can simply run again.
+TRANSIENT_SQLSTATES = {"40P01", "40001"}
+
+
+def is_transient(error) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) in TRANSIENT_SQLSTATES
+
+
+def one_write(write, attempts: int = 3):
+    """Run a write (an API request's or an admin form's) in one transaction, touching the
+    records that embed what it changed once each, at its end; run it again if the database
+    aborted it as a deadlock or a serialization failure."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction.atomic(), deferred_touches():
+                return write()
+        except OperationalError as error:
+            if attempt == attempts or not is_transient(error):
+                raise
+            time.sleep(0.02 * attempt)
+    raise AssertionError("unreachable")
+
+
 @contextmanager
 def deferred_touches() -> Iterator[None]:
     """Make the touches asked for within the block at its end, once per record (with the
@@ -72,6 +97,15 @@ def deferred_touches() -> Iterator[None]:
     finally:
         _deferred.reset(token)
     _touch_now(pending)
+
+
+def flush_touches() -> None:
+    """Make the touches deferred so far now (a write about to answer with the records it
+    changed: their ``updated`` and ETag must already include the touches)."""
+    pending = _deferred.get()
+    if pending:
+        _touch_now(dict(pending))
+        pending.clear()
 
 
 def _touch_now(pending: Mapping[Key, tuple[str, list[Model]]]) -> None:

@@ -126,20 +126,24 @@ COARSE_DATE_NEEDS_END = (
 )
 
 
-def coarse_date_has_end(name: str, end: str = "end_date"):
-    """Database-level rule: a date coarser than a day is stored as a window, with its end."""
+def coarse_date_has_end(name: str, start: str = "start_date", end: str = "end_date"):
+    """Database-level rule: a known date coarser than a day is stored as a window, with its
+    end (a date not known at all has nothing to end)."""
     return models.CheckConstraint(
-        condition=models.Q(date_precision="day") | models.Q(**{f"{end}__isnull": False}),
+        condition=models.Q(date_precision="day")
+        | models.Q(**{f"{end}__isnull": False})
+        | models.Q(**{f"{start}__isnull": True}),
         name=name,
         violation_error_message="A date coarser than a day needs an end date.",
     )
 
 
-def validate_coarse_date(instance, end: str = "end_date"):
+def validate_coarse_date(instance, start: str = "start_date", end: str = "end_date"):
     """Editor-facing twin of coarse_date_has_end: names the field that is missing."""
     from django.core.exceptions import ValidationError
 
     precision = instance.date_precision
-    if precision and precision != "day" and getattr(instance, end) is None:
+    known = getattr(instance, start) is not None
+    if known and precision and precision != "day" and getattr(instance, end) is None:
         label = instance.get_date_precision_display().lower()
         raise ValidationError({end: COARSE_DATE_NEEDS_END.format(precision=label)})

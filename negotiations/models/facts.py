@@ -100,7 +100,7 @@ class Deadline(SluggedModel):
         ordering = ["date", "title"]
         constraints = [
             end_not_before_start("deadline_end_not_before_start", start="date"),
-            coarse_date_has_end("deadline_coarse_date_has_end"),
+            coarse_date_has_end("deadline_coarse_date_has_end", start="date"),
         ]
         indexes = [models.Index(fields=["date", "id"], name="deadline_date_id_idx")]
 
@@ -109,7 +109,10 @@ class Deadline(SluggedModel):
 
     def clean(self):
         errors = {}
-        for validate in (partial(validate_date_range, start="date"), validate_coarse_date):
+        for validate in (
+            partial(validate_date_range, start="date"),
+            partial(validate_coarse_date, start="date"),
+        ):
             try:
                 validate(self)
             except ValidationError as error:
