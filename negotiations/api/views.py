@@ -293,10 +293,14 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
     def audit_entries(self, request, slug):
         model = self.queryset.model
         pk = model.objects.filter(slug=slug).values_list("pk", flat=True).first()
-        if pk is None:  # a deleted record keeps its history
-            pk = model.history.filter(slug=slug).values_list("id", flat=True).first()
         if pk is None:
-            raise NotFound(f"No {model._meta.verbose_name} has ever had this slug.")
+            # Once deleted, a record's URL and everything under it is gone (404). Its
+            # deletion, with who and when, is in the changes feed; its whole trail stays in
+            # the audit tables, from which the admin's revert view can restore it.
+            raise NotFound(
+                f"No {model._meta.verbose_name} with this slug. A deleted record's deletion "
+                "is listed by /api/v1/changes/."
+            )
         entries = audit.object_history(model, pk)
         if not request.user.is_authenticated:
             entries = [{**entry, "user": None} for entry in entries]
@@ -305,7 +309,7 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
     @extend_schema(
         summary="Audit history of this record",
         description="Every change, newest first: who (for authenticated clients), when, what "
-        "changed. Also answers for a deleted record's slug.",
+        "changed. A deleted record is a 404 here; the changes feed lists its deletion.",
         responses=api.HistoryEntrySerializer(many=True),
     )
     @action(

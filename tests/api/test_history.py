@@ -62,12 +62,18 @@ def test_history_shows_citation_changes_as_slugs(editor):
     )
 
 
-def test_deleted_record_keeps_its_history(editor):
+def test_a_deleted_record_is_gone_from_its_url_and_listed_in_the_changes_feed(editor):
     slug = "us-requests-separate-currency-talks-2025-04-24"
+    since = timezone.now()
     assert editor.delete(f"/api/v1/positions/{slug}/").status_code == 204
-    entries = editor.get(f"/api/v1/positions/{slug}/history/").json()
-    assert entries[0]["action"] == "deleted"
-    assert editor.get(f"/api/v1/positions/{slug}/").status_code == 404
+    for path in ("", "history/", "audit-history/"):
+        assert editor.get(f"/api/v1/positions/{slug}/{path}").status_code == 404
+    events = editor.get("/api/v1/changes/", {"since": since.isoformat()}).json()["results"]
+    deletion = next(e for e in events if e["slug"] == slug and e["action"] == "deleted")
+    assert deletion["type"] == "positions"
+    assert deletion["user"] == "api-editor"
+    # The whole trail stays in the audit tables (the admin shows it).
+    assert models.Position.history.filter(slug=slug).count() >= 2
 
 
 def test_changes_feed_lists_creations_updates_and_deletions(editor, api):
