@@ -732,6 +732,8 @@ class DisagreementViewSet(RecordViewSet):
 )
 class ChangesView(StrictFormatMixin, generics.GenericAPIView):
     renderer_classes = JSON_ONLY
+    # ?after= and ?page_size= (empty) are "not given": the first page, 100 events.
+    empty_means_default = {"after", "page_size"}
     pagination_class = None
     filter_backends = []
     permission_classes = [permissions.AllowAny]  # read-only: it only answers GET

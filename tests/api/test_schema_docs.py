@@ -69,3 +69,11 @@ def test_calendar_feed_says_which_filters_may_be_empty(schema):
     # ?updated_since= (empty) means "not given" on the feed as on the lists.
     assert parameters(schema, "/api/v1/deadlines.ics")["updated_since"]["allowEmptyValue"]
     assert parameters(schema, "/api/v1/deadlines/")["updated_since"]["allowEmptyValue"]
+
+
+def test_changes_feed_parameters_that_may_be_empty(schema, api):
+    documented = parameters(schema, "/api/v1/changes/")
+    assert documented["after"]["allowEmptyValue"]
+    assert documented["page_size"]["allowEmptyValue"]
+    response = api.get("/api/v1/changes/", {"since": "2025-01-01T00:00:00Z", "after": ""})
+    assert response.status_code == 200
