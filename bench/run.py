@@ -564,19 +564,11 @@ def prepare_database(base_url: str, size: str, seed: int, use_cache: bool) -> di
     started = time.perf_counter()
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env=env)
     migrate_s = time.perf_counter() - started
-    started = time.perf_counter()
-    output = run(
-        [PYTHON, "manage.py", "generate_synthetic", "--size", size, "--seed", str(seed)],
-        env=env,
-        capture_output=True,
-        text=True,
-    ).stdout
-    generate_s = time.perf_counter() - started
-    rows = re.search(r"^([\d,]+) rows in", output, re.M)
+    generate_s, rows = generate(size, seed, env)
     info = {
         "migrate_s": migrate_s,
         "generate_s": generate_s,
-        "rows": int(rows.group(1).replace(",", "")) if rows else None,
+        "rows": rows,
         "method": "copy",
         "measured": datetime.date.today().isoformat(),
         "from_cache": False,
@@ -599,16 +591,22 @@ def sqlite_load(size: str, seed: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, **BENCH_ENV, "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3"}
         run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env=env)
-        started = time.perf_counter()
-        output = run(
-            [PYTHON, "manage.py", "generate_synthetic", "--size", size, "--seed", str(seed)],
-            env=env,
-            capture_output=True,
-            text=True,
-        ).stdout
-        elapsed = time.perf_counter() - started
+        elapsed, rows = generate(size, seed, env)
+    return {"generate_s": elapsed, "rows": rows}
+
+
+def generate(size: str, seed: int, env: dict) -> tuple[float, int | None]:
+    """Run generate_synthetic; its time in seconds and the rows it says it wrote."""
+    started = time.perf_counter()
+    output = run(
+        [PYTHON, "manage.py", "generate_synthetic", "--size", size, "--seed", str(seed)],
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout
+    elapsed = time.perf_counter() - started
     rows = re.search(r"^([\d,]+) rows in", output, re.M)
-    return {"generate_s": elapsed, "rows": int(rows.group(1).replace(",", "")) if rows else None}
+    return elapsed, int(rows.group(1).replace(",", "")) if rows else None
 
 
 def free_port() -> int:
