@@ -8,14 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import models as db_models
 from django.db import router, transaction
 from django.db.models.functions import ExtractYear
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
 from negotiations import models
-from negotiations.domain.agenda import round_agenda_changes
+from negotiations.dashboard.selectors import round_changes_panel
 from negotiations.domain.citations import facts_citing
 from negotiations.domain.services import (
     one_write,
@@ -397,68 +397,23 @@ class AgendaItemInline(admin.StackedInline):
 
 class ParticipantInline(CitedInline):
     model = models.Participant
-    fields = ["person", "party", "organization", "name_as_reported", "role", "citations"]
+    fields = [
+        "person",
+        "party",
+        "organization",
+        "organization_inferred",
+        "name_as_reported",
+        "role",
+        "citations",
+    ]
     autocomplete_fields = ["person", "party", "organization", "citations"]
 
 
 class AnnotationInline(CitedInline):
     model = models.AgendaChangeAnnotation
-    fields = ["area", "change", "note", "citations"]
+    fields = ["area", "change", "basis", "note", "citations"]
     autocomplete_fields = ["area", "citations"]
     verbose_name = "agenda change annotation"
-
-
-def render_agenda_changes(changes) -> str:
-    """The agenda-change panel: the domain answer as readable HTML."""
-
-    def areas(entries, side):
-        if not entries:
-            return mark_safe("<em>none</em>")
-        return format_html_join(
-            ", ",
-            "<strong>{}</strong> ({})",
-            (
-                (
-                    entry["name"],
-                    " \u2192 ".join(
-                        f"\u201c{entry[s]['label']}\u201d" for s in side if entry[s] is not None
-                    ),
-                )
-                for entry in entries
-            ),
-        )
-
-    if not changes["comparable"] and not changes["added"]:
-        return format_html("<p>{}</p>", changes["reason"])
-    compared = changes["compared_to"]
-    skipped = format_html_join(
-        "",
-        "<li>Skipped {} ({})</li>",
-        ((item["round"]["title"], item["reason"].replace("_", " ")) for item in changes["skipped"]),
-    )
-    header = (
-        format_html(
-            "Compared with <strong>{}</strong> ({}).", compared["title"], compared["start_date"]
-        )
-        if compared
-        else format_html("{}", changes["reason"])
-    )
-    notes = format_html_join(
-        "",
-        "<li>{}: {}</li>",
-        ((note["area"], note["note"]) for note in changes["annotations"]),
-    )
-    return format_html(
-        '<div class="agenda-changes"><p>{}</p><ul>{}</ul>'
-        '<p class="agenda-added">Added: {}</p><p class="agenda-dropped">Dropped: {}</p>'
-        '<p class="agenda-retained">Retained: {}</p><ul>{}</ul></div>',
-        header,
-        skipped,
-        areas(changes["added"], ["after"]),
-        areas(changes["dropped"], ["before"]),
-        areas(changes["retained"], ["before", "after"]),
-        notes,
-    )
 
 
 @admin.register(models.Round)
@@ -473,8 +428,16 @@ class RoundAdmin(CitedAdmin):
         "date_precision",
         "city",
         "agenda_status",
+        "agenda_basis",
     ]
-    list_filter = ["negotiation", "level", "status", YearListFilter, "agenda_status"]
+    list_filter = [
+        "negotiation",
+        "level",
+        "status",
+        YearListFilter,
+        "agenda_status",
+        "agenda_basis",
+    ]
     list_select_related = ["negotiation"]
     search_fields = [
         "title",
@@ -509,15 +472,32 @@ class RoundAdmin(CitedAdmin):
             },
         ),
         ("Where", {"fields": [("city", "region", "country"), "venue", "occasion"]}),
-        ("What", {"fields": ["summary", "outcomes", "agenda_status", "agenda_changes"]}),
+        (
+            "What",
+            {
+                "fields": [
+                    "summary",
+                    "outcomes",
+                    ("agenda_status", "agenda_basis"),
+                    "agenda_changes",
+                ]
+            },
+        ),
         ("Provenance", {"fields": ["citations", "created", "updated"]}),
     ]
 
-    @admin.display(description="Agenda changes against the previous round with a known agenda")
+    class Media:
+        css = {"all": ["agenda/agenda.css"]}
+
+    @admin.display(description="Agenda changes against the round it is compared with")
     def agenda_changes(self, round_):
         if not round_.pk:
             return "Save the round to see how its agenda changed."
-        return render_agenda_changes(round_agenda_changes(round_))
+        panel = round_changes_panel(round_)
+        return render_to_string(
+            "agenda/changes_panel.html",
+            {"ch": panel, "prefix": "admin-changes", "in_admin": True},
+        )
 
 
 @admin.register(models.Participant)
@@ -594,8 +574,8 @@ class AgendaItemAreaAdmin(TrackedAdmin):
 
 @admin.register(models.AgendaChangeAnnotation)
 class AgendaChangeAnnotationAdmin(CitedAdmin):
-    list_display = ["round", "area", "change"]
-    list_filter = ["change", "area"]
+    list_display = ["round", "area", "change", "basis"]
+    list_filter = ["change", "basis", "area"]
     list_select_related = ["round", "area"]
     search_fields = ["note", "round__title", "area__name"]
     autocomplete_fields = ["round", "area", "citations"]
@@ -627,9 +607,9 @@ class MeasureAdmin(CitedAdmin):
 
 @admin.register(models.Position)
 class PositionAdmin(CitedAdmin):
-    list_display = ["slug", "party", "kind", "speaker_name_as_reported", "round", "area"]
-    list_filter = ["party", "kind", "area", "negotiation"]
-    list_select_related = ["party", "round", "area"]
+    list_display = ["slug", "party", "kind", "speaker_name_as_reported", "round", "areas_list"]
+    list_filter = ["party", "kind", "areas", "negotiation"]
+    list_select_related = ["party", "round"]
     search_fields = [
         "slug",
         "summary",
@@ -643,9 +623,16 @@ class PositionAdmin(CitedAdmin):
         "organization",
         "negotiation",
         "round",
-        "area",
+        "areas",
         "citations",
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("areas")
+
+    @admin.display(description="Areas")
+    def areas_list(self, position):
+        return ", ".join(area.name for area in position.areas.all())
 
 
 # --- Sources, citations, disagreements ---------------------------------------------------------
@@ -659,10 +646,10 @@ class CitationInline(admin.TabularInline):
 
 @admin.register(models.Source)
 class SourceAdmin(TrackedAdmin):
-    list_display = ["title", "publisher", "published_at", "seed_file", "slug"]
-    list_filter = ["publisher"]
+    list_display = ["title", "publisher", "published_on", "published_on_inferred", "slug"]
+    list_filter = ["publisher", "published_on_inferred"]
     search_fields = ["title", "publisher", "authors", "slug", "seed_file"]
-    date_hierarchy = "published_at"
+    date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["cited_by", "created", "updated"]
     inlines = [CitationInline]
@@ -709,8 +696,8 @@ class DisagreementClaimInline(CitedInline):
 
 @admin.register(models.Disagreement)
 class DisagreementAdmin(TrackedAdmin):
-    list_display = ["title", "status", "round", "area"]
-    list_filter = ["status", "negotiation"]
+    list_display = ["title", "topic", "status", "round", "area"]
+    list_filter = ["status", "topic", "negotiation"]
     list_select_related = ["round", "area"]
     search_fields = ["title", "slug", "note"]
     autocomplete_fields = ["negotiation", "round", "area"]

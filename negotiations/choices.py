@@ -71,10 +71,28 @@ class AgendaStatus(models.TextChoices):
     NOT_REPORTED = "not_reported", "Not reported (unknown)"
 
 
+class AgendaBasis(models.TextChoices):
+    """What kind of list a round's reported agenda is, as the sources describe it.
+
+    Two agreed scopes compared say how the parties' plans for later talks changed, not what
+    either meeting discussed."""
+
+    DISCUSSED = "discussed", "Discussed at the round"
+    AGREED_SCOPE = "agreed_scope", "Scope agreed at the round for later talks"
+    ANNOUNCED = "announced", "Announced before the round"
+
+
 class AgendaChange(models.TextChoices):
     ADDED = "added", "Added"
     DROPPED = "dropped", "Dropped"
     RETAINED = "retained", "Retained"
+
+
+class AnnotationBasis(models.TextChoices):
+    """Whether an editors' annotation reports what a source says or is the editors' reading."""
+
+    STATED = "stated", "Stated: a cited source reports this change in so many words"
+    EDITORS_READING = "editors_reading", "The editors' reading: context no source links to it"
 
 
 class DeadlineKind(models.TextChoices):
@@ -85,6 +103,7 @@ class DeadlineKind(models.TextChoices):
 
 
 class MeasureKind(models.TextChoices):
+    TARIFF = "tariff", "Tariff (kind not reported)"
     RECIPROCAL_TARIFF = "reciprocal_tariff", "Reciprocal tariff"
     SECTORAL_TARIFF = "sectoral_tariff", "Sectoral (item-specific) tariff"
     TARIFF_PAUSE = "tariff_pause", "Tariff pause"
@@ -106,6 +125,17 @@ class PositionKind(models.TextChoices):
     OFFER = "offer", "Offered"
     REJECTION = "rejection", "Rejected"
     STATEMENT = "statement", "Stated"
+
+
+class DisagreementTopic(models.TextChoices):
+    """What a disagreement is about. One about a round's agenda with no area is about the
+    list as a whole: every comparison with that round is as disputed as the list."""
+
+    AGENDA = "agenda", "What was on a round's agenda"
+    PARTICIPANTS = "participants", "Who took part"
+    DATE_PLACE = "date_place", "When or where"
+    MEASURE = "measure", "A measure at stake"
+    OTHER = "other", "Other"
 
 
 class DisagreementStatus(models.TextChoices):

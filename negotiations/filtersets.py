@@ -14,9 +14,11 @@ from drf_spectacular.utils import extend_schema_field
 
 from negotiations import models
 from negotiations.choices import (
+    AgendaBasis,
     AgendaStatus,
     DeadlineKind,
     DisagreementStatus,
+    DisagreementTopic,
     MeasureKind,
     MeasureStatus,
     NegotiationStatus,
@@ -25,6 +27,12 @@ from negotiations.choices import (
     PositionKind,
     RoundLevel,
     RoundStatus,
+)
+from negotiations.domain.known import (
+    agenda_status_as_known,
+    known,
+    known_records,
+    status_as_known,
 )
 
 
@@ -156,6 +164,23 @@ class TrackedFilterSet(filters.FilterSet):
     )
 
 
+class KnownAsOfFilterSet(TrackedFilterSet):
+    """A list of facts as the sources published by a day told it (negotiations.domain.known)."""
+
+    known_as_of = filters.DateFilter(
+        method="filter_known_as_of",
+        help_text="What was known on this day (YYYY-MM-DD): only records cited by a source "
+        "published by then, with those citations only. Undated sources are left out.",
+    )
+
+    def filter_known_as_of(self, queryset, name, value):
+        return known_records(queryset, value)
+
+    @property
+    def known_day(self) -> datetime.date | None:
+        return self.form.cleaned_data.get("known_as_of")
+
+
 class PartyFilterSet(TrackedFilterSet):
     kind = choice_filter(PartyKind.choices)
     search = TextFilter(method="search_names", help_text="Name, code or any alias.")
@@ -233,7 +258,9 @@ class NegotiationFilterSet(TrackedFilterSet):
         fields = ["party", "status"]
 
 
-class RoundFilterSet(TrackedFilterSet):
+class RoundFilterSet(KnownAsOfFilterSet):
+    """Status, agenda and participant filters read the rounds as known on ``known_as_of``."""
+
     negotiation = slug_filter("negotiation", models.Negotiation, "Rounds of this negotiation")
     party = linked_filter(
         models.Party,
@@ -244,8 +271,17 @@ class RoundFilterSet(TrackedFilterSet):
         column="negotiation_id",
     )
     level = choice_filter(RoundLevel.choices)
-    status = choice_filter(RoundStatus.choices)
-    agenda_status = filters.ChoiceFilter(choices=AgendaStatus.choices)
+    status = filters.MultipleChoiceFilter(
+        choices=RoundStatus.choices, method="filter_status", help_text="Held, planned..."
+    )
+    agenda_status = filters.ChoiceFilter(
+        choices=AgendaStatus.choices, method="filter_agenda_status"
+    )
+    agenda_basis = filters.MultipleChoiceFilter(
+        choices=AgendaBasis.choices,
+        method="filter_agenda_basis",
+        help_text="What kind of list the reported agenda is.",
+    )
     start_date_after = filters.DateFilter(
         field_name="start_date", lookup_expr="gte", help_text="Starting on or after (YYYY-MM-DD)."
     )
@@ -256,21 +292,67 @@ class RoundFilterSet(TrackedFilterSet):
     country = TextFilter(
         field_name="country", lookup_expr="iexact", help_text="ISO 3166 alpha-2 code."
     )
-    participant = linked_filter(
-        models.Person, "Rounds this person took part in", models.Participant, "round_id", "person"
+    participant = SlugFilter(
+        method="filter_participant",
+        to_field_name="slug",
+        queryset=models.Person.objects.all(),
+        help_text="Rounds this person took part in: a slug; repeat the parameter for several.",
     )
-    area = linked_filter(
-        models.AgendaArea,
-        "Rounds whose reported agenda included this area",
-        models.AgendaItemArea,
-        "round_id",
-        "area",
+    area = SlugFilter(
+        method="filter_area",
+        to_field_name="slug",
+        queryset=models.AgendaArea.objects.all(),
+        help_text="Rounds whose reported agenda included this area: a slug; repeat the "
+        "parameter for several.",
     )
     search = TextFilter(method="search_text", help_text="Title, place or occasion.")
 
     class Meta:
         model = models.Round
-        fields = ["negotiation", "level", "status", "agenda_status"]
+        fields = ["negotiation", "level", "status", "agenda_status", "agenda_basis"]
+
+    def filter_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        if self.known_day is None:
+            return queryset.filter(status__in=value)
+        return queryset.alias(status_as_known=status_as_known(self.known_day)).filter(
+            status_as_known__in=value
+        )
+
+    def filter_agenda_status(self, queryset, name, value):
+        if self.known_day is None:
+            return queryset.filter(agenda_status=value)
+        return queryset.alias(agenda_status_as_known=agenda_status_as_known(self.known_day)).filter(
+            agenda_status_as_known=value
+        )
+
+    def filter_agenda_basis(self, queryset, name, value):
+        if not value:
+            return queryset
+        if self.known_day is None:
+            return queryset.filter(agenda_basis__in=value)
+        # As known on a day: a reported agenda of a round still to come was an announced one.
+        reported = queryset.alias(
+            agenda_status_as_known=agenda_status_as_known(self.known_day)
+        ).filter(agenda_status_as_known=AgendaStatus.REPORTED)
+        upcoming = Q(start_date__gt=self.known_day)
+        condition = ~upcoming & Q(agenda_basis__in=value)
+        if AgendaBasis.ANNOUNCED in value:
+            condition |= upcoming
+        return reported.filter(condition)
+
+    def filter_participant(self, queryset, name, value):
+        if not value:
+            return queryset
+        participants = known(models.Participant.objects.filter(person__in=value), self.known_day)
+        return queryset.filter(pk__in=participants.values("round_id"))
+
+    def filter_area(self, queryset, name, value):
+        if not value:
+            return queryset
+        items = known(models.AgendaItem.objects.filter(area_links__area__in=value), self.known_day)
+        return queryset.filter(pk__in=items.values("round_id"))
 
     def search_text(self, queryset, name, value):
         return queryset.filter(
@@ -306,7 +388,7 @@ class AgendaItemFilterSet(TrackedFilterSet):
         fields = ["round", "negotiation", "area"]
 
 
-class DeadlineFilterSet(TrackedFilterSet):
+class DeadlineFilterSet(KnownAsOfFilterSet):
     """Deadline filters relative to a chosen day, ``as_of`` (default: today)."""
 
     negotiation = slug_filter("negotiation", models.Negotiation, "Deadlines of this negotiation")
@@ -314,7 +396,7 @@ class DeadlineFilterSet(TrackedFilterSet):
     as_of = filters.DateFilter(
         method="filter_nothing",
         help_text="The day that days_remaining, status, upcoming and within_days count from "
-        "(YYYY-MM-DD, default today).",
+        "(YYYY-MM-DD; default known_as_of if given, else today).",
     )
     upcoming = StrictBooleanFilter(
         method="filter_upcoming",
@@ -334,7 +416,7 @@ class DeadlineFilterSet(TrackedFilterSet):
 
     @property
     def as_of_date(self) -> datetime.date:
-        return self.form.cleaned_data.get("as_of") or timezone.localdate()
+        return self.form.cleaned_data.get("as_of") or self.known_day or timezone.localdate()
 
     def filter_nothing(self, queryset, name, value):
         return queryset
@@ -356,7 +438,7 @@ class DeadlineFilterSet(TrackedFilterSet):
         return self.not_passed(queryset).filter(date__lte=horizon)
 
 
-class MeasureFilterSet(TrackedFilterSet):
+class MeasureFilterSet(KnownAsOfFilterSet):
     negotiation = slug_filter(
         "negotiation", models.Negotiation, "Measures at stake in this negotiation"
     )
@@ -370,10 +452,16 @@ class MeasureFilterSet(TrackedFilterSet):
         fields = ["negotiation", "imposing_party", "target_party", "kind", "status"]
 
 
-class PositionFilterSet(TrackedFilterSet):
+class PositionFilterSet(KnownAsOfFilterSet):
     party = slug_filter("party", models.Party, "Positions of this party")
     kind = choice_filter(PositionKind.choices)
-    area = slug_filter("area", models.AgendaArea, "Positions on this agenda area")
+    area = linked_filter(
+        models.AgendaArea,
+        "Positions on this agenda area",
+        models.Position.areas.through,
+        "position_id",
+        "agendaarea",
+    )
     round = slug_filter("round", models.Round, "Positions taken at this round")
     negotiation = slug_filter("negotiation", models.Negotiation, "Positions in this negotiation")
     speaker = slug_filter("speaker", models.Person, "Positions stated by this person")
@@ -408,8 +496,9 @@ class CitationFilterSet(TrackedFilterSet):
         fields = ["source"]
 
 
-class DisagreementFilterSet(TrackedFilterSet):
+class DisagreementFilterSet(KnownAsOfFilterSet):
     status = filters.ChoiceFilter(choices=DisagreementStatus.choices)
+    topic = choice_filter(DisagreementTopic.choices)
     negotiation = slug_filter(
         "negotiation", models.Negotiation, "Disagreements in this negotiation"
     )
@@ -418,4 +507,4 @@ class DisagreementFilterSet(TrackedFilterSet):
 
     class Meta:
         model = models.Disagreement
-        fields = ["status", "negotiation", "round", "area"]
+        fields = ["status", "topic", "negotiation", "round", "area"]

@@ -36,11 +36,13 @@ from django.db.models import Max
 
 from negotiations import models as m
 from negotiations.choices import (
+    AgendaBasis,
     AgendaChange,
     AgendaStatus,
     AliasKind,
     DatePrecision,
     DeadlineKind,
+    DisagreementTopic,
     MeasureKind,
     MeasureStatus,
     NegotiationRelationKind,
@@ -249,7 +251,11 @@ WRITE_ORDER = [
     m.Deadline,
     cited_through(m.Deadline),
     m.Position,
+    m.Position.areas.through,
     cited_through(m.Position),
+    m.Disagreement,
+    m.DisagreementClaim,
+    cited_through(m.DisagreementClaim),
 ]
 
 
@@ -504,6 +510,7 @@ class Generator:
                 publisher=publisher,
                 authors="Staff",
                 published_at=published,
+                published_on=published.date(),
                 updated_at=None,
                 date_note="",
                 url=f"https://example.org/{slug}",
@@ -726,6 +733,15 @@ class Generator:
                 day = day.replace(day=1)
                 end, as_reported = day.replace(day=28), f"in {day:%B}"
         slug = f"{stem}-r{sequence:02d}"
+        # Decisions added later draw from their own stream, so that the rounds and agendas
+        # of every size stay what they were.
+        later = random.Random(f"{self.seed}:{slug}")
+        if not reported:
+            basis = ""
+        elif status == RoundStatus.HELD:
+            basis = later.choice([AgendaBasis.DISCUSSED] * 3 + [AgendaBasis.AGREED_SCOPE])
+        else:
+            basis = AgendaBasis.ANNOUNCED
         round_id = self.add(
             m.Round,
             slug=slug,
@@ -747,6 +763,7 @@ class Generator:
             summary=f"Round {sequence} of the talks.",
             outcomes="" if planned else "The sides agreed to meet again.",
             agenda_status=AgendaStatus.REPORTED if reported else AgendaStatus.NOT_REPORTED,
+            agenda_basis=basis,
             **self.stamp(),
         )
         round_quotes = [
@@ -874,11 +891,40 @@ class Generator:
                     organization_id=speaker["org"],
                     negotiation_id=negotiation_id,
                     round_id=round_id,
-                    area_id=self.area_ids[area_index],
                     stated_on=day,
                     **self.stamp(),
                 )
+                self.add(
+                    m.Position.areas.through,
+                    position_id=position_id,
+                    agendaarea_id=self.area_ids[area_index],
+                )
                 self.cite(m.Position, position_id, some_quotes(1, 2))
+        if later.random() < 0.05:
+            # Sources that disagree about this agenda: as a whole, or about one area.
+            area = later.choice([None, *current])
+            disagreement_id = self.add(
+                m.Disagreement,
+                slug=f"{slug}-d",
+                title=f"What was on the agenda of round {sequence}?",
+                note="Two reports list the agenda differently.",
+                status="open",
+                resolution="",
+                topic=DisagreementTopic.AGENDA,
+                negotiation_id=negotiation_id,
+                round_id=round_id,
+                area_id=self.area_ids[area] if area is not None else None,
+                **self.stamp(),
+            )
+            for label in "AB":
+                claim_id = self.add(
+                    m.DisagreementClaim,
+                    disagreement_id=disagreement_id,
+                    label=label,
+                    claim=f"Version {label} of the agenda.",
+                    **self.stamp(),
+                )
+                self.cite(m.DisagreementClaim, claim_id, later.sample(round_quotes, 1))
         return True
 
 
@@ -918,7 +964,10 @@ def clear() -> dict[str, int]:
         m.AgendaChangeAnnotation.objects.filter(round__in=rounds),
         m.AgendaItem.objects.filter(**syn),
         m.Participant.objects.filter(round__in=rounds),
+        m.Position.areas.through.objects.filter(position__slug__startswith=PREFIX),
         m.Position.objects.filter(**syn),
+        m.DisagreementClaim.objects.filter(disagreement__slug__startswith=PREFIX),
+        m.Disagreement.objects.filter(**syn),
         m.Deadline.objects.filter(**syn),
         m.Measure.objects.filter(**syn),
         m.Round.objects.filter(**syn),

@@ -4,7 +4,7 @@ import datetime
 import itertools
 
 from negotiations import models
-from negotiations.choices import AgendaStatus, RoundStatus
+from negotiations.choices import AgendaBasis, AgendaStatus, RoundStatus
 
 _counter = itertools.count(1)
 
@@ -48,6 +48,7 @@ def round(negotiation, sequence: int, **fields) -> models.Round:
         "status": RoundStatus.HELD,
         "start_date": datetime.date(2025, 1, 1) + datetime.timedelta(days=7 * sequence),
         "agenda_status": AgendaStatus.REPORTED if agenda is not None else AgendaStatus.NOT_REPORTED,
+        "agenda_basis": AgendaBasis.DISCUSSED if agenda is not None else "",
     }
     created = models.Round.objects.create(
         negotiation=negotiation, sequence=sequence, slug=slug, **{**defaults, **fields}

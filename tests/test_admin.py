@@ -81,11 +81,29 @@ def test_jeju_agenda_panel_shows_currency_policy_dropped(staff_client):
     response = staff_client.get(admin_url(models.Round, "change", jeju.pk))
     html = response.content.decode()
 
-    dropped = html.split('class="agenda-dropped"')[1].split("</p>")[0]
+    def section(kind):
+        return html.split(f"change-list--{kind}")[1].split("</section>")[0]
+
+    dropped = section("dropped")
     assert "Currency policy" in dropped
     assert "Investment cooperation" in dropped
-    assert "Digital trade" in html.split('class="agenda-added"')[1].split("</p>")[0]
-    assert "Skipped First round of technical consultations" in html
+    assert "Digital trade" in section("added")
+    assert "Skipped <strong>First round of technical consultations</strong>" in html
+
+
+def test_jeju_agenda_panel_shows_the_drop_as_disputed_and_its_basis(staff_client):
+    """The admin shows the dashboard's presentation: the disputed 24 April list marks
+    every Jeju entry, and only the currency drop is stated by a source."""
+    jeju = models.Round.objects.get(slug="jeju-ministerial-2025-05-16")
+    html = staff_client.get(admin_url(models.Round, "change", jeju.pk)).content.decode()
+
+    currency = html.split('data-area="currency-policy"')[1].split("</li>")[0]
+    assert "Stated by a source" in currency
+    assert "Disputed" in currency
+    assert "Which four areas were agreed on 24 April 2025" in currency
+    investment = html.split('data-area="investment-cooperation"')[1].split("</li>")[0]
+    assert "Inferred from the two lists" in investment and "Disputed" in investment
+    assert "agenda/agenda.css" in html  # the marker's styles (claims on hover and focus)
 
 
 def test_source_admin_lists_everything_that_cites_it(staff_client):

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from negotiations import models
 from negotiations.domain.services import (
-    resolve_agenda_area,
+    resolve_agenda_areas,
     set_agenda_item_areas,
     set_round_agenda_areas,
 )
@@ -107,18 +107,27 @@ def test_agenda_item_cannot_move_to_another_round(talks):
     assert "round" in error.value.message_dict
 
 
-def test_area_alias_names_one_area_only():
-    fx, other = factories.area(), factories.area()
+def test_an_area_has_an_alias_once_whatever_the_case():
+    fx = factories.area()
     fx.aliases.create(name="Exchange-rate policy")
     with pytest.raises(IntegrityError), transaction.atomic():
-        other.aliases.create(name="exchange-rate POLICY")
+        fx.aliases.create(name="exchange-rate POLICY")
 
 
 def test_resolve_area_by_alias_any_case():
     currency = models.AgendaArea.objects.get(slug="currency-policy")
-    assert resolve_agenda_area("Monetary Policy") == currency
-    assert resolve_agenda_area("currency-policy") == currency
-    assert resolve_agenda_area("no such area") is None
+    assert resolve_agenda_areas("Monetary Policy") == [currency]
+    assert resolve_agenda_areas("currency-policy") == [currency]
+    assert resolve_agenda_areas("no such area") == []
+
+
+def test_a_label_shared_by_two_areas_resolves_to_both():
+    """'major and non-tariff measures' (the garbled 'tariff and non-tariff measures' of the
+    undated article) is an alias of both areas it covers."""
+    assert [area.slug for area in resolve_agenda_areas("Major and non-tariff measures")] == [
+        "non-tariff-measures",
+        "tariffs",
+    ]
 
 
 def test_role_end_before_start_is_refused():
@@ -199,16 +208,25 @@ def test_duplicate_alias_message_is_readable(model, owner, message):
     assert error.value.messages == [message]
 
 
-@pytest.mark.parametrize("taken", ["name", "slug", "alias"])
-def test_area_alias_cannot_name_another_area(taken):
-    fx = factories.area(name="Exchange rates", slug="exchange-rates")
-    fx.aliases.create(name="Currency matters")
+@pytest.mark.parametrize("taken", ["name", "slug"])
+def test_area_alias_cannot_be_another_areas_name_or_slug(taken):
+    factories.area(name="Exchange rates", slug="exchange-rates")
     other = factories.area()
-    text = {"name": "EXCHANGE RATES", "slug": "Exchange-Rates", "alias": "currency MATTERS"}[taken]
+    text = {"name": "EXCHANGE RATES", "slug": "Exchange-Rates"}[taken]
     alias = models.AgendaAreaAlias(area=other, name=text)
     with pytest.raises(ValidationError) as error:
         alias.full_clean()
-    assert "Exchange rates: an alias must name one area only" in error.value.message_dict["name"][0]
+    assert "of another agenda area, Exchange rates" in error.value.message_dict["name"][0]
+
+
+def test_area_alias_may_be_shared_by_the_areas_a_label_covers():
+    fx = factories.area(name="Exchange rates", slug="exchange-rates")
+    fx.aliases.create(name="Currency matters")
+    other = factories.area()
+    alias = models.AgendaAreaAlias(area=other, name="currency MATTERS")
+    alias.full_clean()
+    alias.save()
+    assert set(resolve_agenda_areas("Currency matters")) == {fx, other}
 
 
 def test_area_alias_may_repeat_its_own_areas_name():
@@ -217,7 +235,7 @@ def test_area_alias_may_repeat_its_own_areas_name():
     alias.full_clean()
     alias.save()
     alias.full_clean()  # and editing it later does not clash with itself
-    assert resolve_agenda_area("LEVIES") == levies
+    assert resolve_agenda_areas("LEVIES") == [levies]
 
 
 @pytest.mark.parametrize("precision", ["week", "month", "season", "year"])

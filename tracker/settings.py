@@ -217,7 +217,16 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "AgendaChangeEnum": "negotiations.choices.AgendaChange",
-        "AgendaEventEnum": ["added", "dropped"],
+        "AgendaEventEnum": ["first_reported", "added", "dropped"],
+        "CellChangeEnum": "negotiations.domain.agenda.CELL_CHANGES",
+        "ChangeBasisEnum": "negotiations.domain.agenda.CHANGE_BASES",
+        "AnnotationBasisEnum": "negotiations.choices.AnnotationBasis",
+        "SkipReasonEnum": "negotiations.domain.agenda.SKIP_REASONS",
+        "DatePrecisionEnum": "negotiations.choices.DatePrecision",
+        "RoundStatusEnum": "negotiations.choices.RoundStatus",
+        "DisagreementStatusEnum": "negotiations.choices.DisagreementStatus",
+        "NegotiationStatusEnum": "negotiations.choices.NegotiationStatus",
+        "MeasureStatusEnum": "negotiations.choices.MeasureStatus",
         "DeadlineStatusEnum": "negotiations.domain.deadlines.STATUSES",
     },
 }

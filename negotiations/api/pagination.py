@@ -109,3 +109,12 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 "schema": {"type": "string"},
             },
         ]
+
+
+class AreaHistoryPagination(PageNumberPagination):
+    """An area's history pages through the negotiations it appeared in: each brings all
+    its rounds, so pages are smaller than a list's."""
+
+    page_size = 20
+    max_page_size = 100
+    page_size_query_description = f"Negotiations per page, from 1 to {max_page_size} (default 20)."

@@ -19,6 +19,7 @@ from negotiations import models
 from negotiations.choices import AgendaStatus
 from negotiations.domain.citations import citations_for, citations_of
 from negotiations.domain.deadlines import deadline_status
+from negotiations.domain.known import as_known_on, known
 
 
 def iso_datetime(value: datetime.datetime | None) -> str | None:
@@ -67,18 +68,21 @@ ROUND_COLUMNS = (
     "summary",
     "outcomes",
     "agenda_status",
+    "agenda_basis",
     "created",
     "updated",
 )
 
 
-def round_agendas(ids: Sequence[int]) -> tuple[dict[int, list[dict]], list[int]]:
+def round_agendas(
+    ids: Sequence[int], known_as_of: datetime.date | None = None
+) -> tuple[dict[int, list[dict]], list[int]]:
     """Agenda items of rounds with their areas, in one query (one row per item and area);
     also returns the item ids, whose citations the caller loads with the others."""
     agendas: dict[int, list[dict]] = defaultdict(list)
     items: dict[int, dict] = {}
     for row in (
-        models.AgendaItem.objects.filter(round_id__in=ids)
+        known(models.AgendaItem.objects.filter(round_id__in=ids), known_as_of)
         .order_by("order", "pk", "area_links__area__name", "area_links__area_id")
         .values(
             "id",
@@ -109,12 +113,14 @@ def round_agendas(ids: Sequence[int]) -> tuple[dict[int, list[dict]], list[int]]
     return agendas, items
 
 
-def round_participants(ids: Sequence[int]) -> tuple[dict[int, list[dict]], dict[int, dict]]:
+def round_participants(
+    ids: Sequence[int], known_as_of: datetime.date | None = None
+) -> tuple[dict[int, list[dict]], dict[int, dict]]:
     """Participants of rounds; also returns them by id, for their citations."""
     participants: dict[int, list[dict]] = defaultdict(list)
     by_id: dict[int, dict] = {}
     for row in (
-        models.Participant.objects.filter(round_id__in=ids)
+        known(models.Participant.objects.filter(round_id__in=ids), known_as_of)
         .order_by("party__code", "name_as_reported", "pk")
         .values(
             "id",
@@ -124,6 +130,7 @@ def round_participants(ids: Sequence[int]) -> tuple[dict[int, list[dict]], dict[
             "name_as_reported",
             "party__slug",
             "organization__slug",
+            "organization_inferred",
             "role",
         )
     ):
@@ -136,6 +143,7 @@ def round_participants(ids: Sequence[int]) -> tuple[dict[int, list[dict]], dict[
             "name_as_reported": row["name_as_reported"],
             "party": row["party__slug"],
             "organization": row["organization__slug"],
+            "organization_inferred": row["organization_inferred"],
             "role": row["role"],
             "citations": [],
         }
@@ -143,18 +151,27 @@ def round_participants(ids: Sequence[int]) -> tuple[dict[int, list[dict]], dict[
     return participants, by_id
 
 
-def read_rounds(rows: Sequence[dict], fields: set[str] | None = None) -> list[dict]:
-    """Rounds from ``.values(*read_rounds.columns)`` rows, shaped like RoundSerializer."""
+def read_rounds(
+    rows: Sequence[dict],
+    fields: set[str] | None = None,
+    known_as_of: datetime.date | None = None,
+) -> list[dict]:
+    """Rounds from ``.values(*read_rounds.columns)`` rows, shaped like RoundSerializer; as
+    known on a day if given (the rows then come from known_rounds(), with agenda_known)."""
+    if known_as_of is not None:
+        rows = [as_known_on(dict(row), known_as_of) for row in rows]
     ids = [row["id"] for row in rows]
-    agendas, items = round_agendas(ids) if wants(fields, "agenda") else ({}, {})
-    participants, people = round_participants(ids) if wants(fields, "participants") else ({}, {})
+    wants_agenda, wants_people = wants(fields, "agenda"), wants(fields, "participants")
+    agendas, items = round_agendas(ids, known_as_of) if wants_agenda else ({}, {})
+    participants, people = round_participants(ids, known_as_of) if wants_people else ({}, {})
     # The citations of the rounds, their agenda items and their participants: one query.
     cited = citations_of(
         {
             models.Round: ids if wants(fields, "citations") else [],
             models.AgendaItem: items,
             models.Participant: people,
-        }
+        },
+        known_as_of,
     )
     for kind, records in ((models.AgendaItem, items), (models.Participant, people)):
         for pk, record in records.items():
@@ -184,6 +201,7 @@ def read_rounds(rows: Sequence[dict], fields: set[str] | None = None) -> list[di
             "summary": row["summary"],
             "outcomes": row["outcomes"],
             "agenda_status": row["agenda_status"],
+            "agenda_basis": row["agenda_basis"],
             "agenda": agendas.get(pk, []) if reported else None,
             "participants": participants.get(pk, []),
             "citations": citations.get(pk, []),
@@ -201,11 +219,16 @@ read_rounds.columns = ROUND_COLUMNS
 
 
 def read_deadlines(
-    rows: Sequence[dict], as_of: datetime.date, fields: set[str] | None = None
+    rows: Sequence[dict],
+    as_of: datetime.date,
+    fields: set[str] | None = None,
+    known_as_of: datetime.date | None = None,
 ) -> list[dict]:
     """Deadlines from ``.values(*read_deadlines.columns)`` rows, like DeadlineSerializer."""
     ids = [row["id"] for row in rows]
-    citations = citations_for(models.Deadline, ids) if wants(fields, "citations") else {}
+    citations = (
+        citations_for(models.Deadline, ids, known_as_of) if wants(fields, "citations") else {}
+    )
     records = []
     for row in rows:
         status = deadline_status(row["date"], row["end_date"], as_of)

@@ -17,9 +17,28 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from negotiations import models
-from negotiations.choices import AgendaChange, AgendaStatus
+from negotiations.choices import (
+    AgendaBasis,
+    AgendaChange,
+    AgendaStatus,
+    AnnotationBasis,
+    DatePrecision,
+    DisagreementStatus,
+    DisagreementTopic,
+    RoundLevel,
+    RoundStatus,
+)
+from negotiations.domain.agenda import (
+    ABSENT,
+    CELL_CHANGES,
+    CHANGE_BASES,
+    FIRST_REPORTED,
+    PRESENT,
+    SKIP_REASONS,
+    UNKNOWN,
+)
 from negotiations.domain.deadlines import STATUSES, deadline_status
-from negotiations.domain.services import resolve_agenda_area, set_agenda_item_areas
+from negotiations.domain.services import resolve_agenda_areas, set_agenda_item_areas
 
 # --- Refs: written as a slug, read as a small object ------------------------------------------
 
@@ -105,6 +124,18 @@ class TitledRefField(RefField):
 
     def represent(self, obj) -> dict:
         return {"slug": obj.slug, "title": obj.title}
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false, nothing else: a query parameter's "true"/"false" or a JSON boolean
+    (DRF's BooleanField also takes "yes", "on", 1...)."""
+
+    def to_internal_value(self, data):
+        if data in (True, "true"):
+            return True
+        if data in (False, "false"):
+            return False
+        self.fail("invalid", input=data)
 
 
 def citations_field():
@@ -414,7 +445,15 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = models.Participant
-        fields = ["person", "name_as_reported", "party", "organization", "role", "citations"]
+        fields = [
+            "person",
+            "name_as_reported",
+            "party",
+            "organization",
+            "organization_inferred",
+            "role",
+            "citations",
+        ]
         read_only_fields = fields
 
 
@@ -460,6 +499,7 @@ class RoundSerializer(RecordSerializer):
             "summary",
             "outcomes",
             "agenda_status",
+            "agenda_basis",
             "agenda",
             "participants",
             "citations",
@@ -524,12 +564,12 @@ class AgendaItemSerializer(RecordSerializer):
         attrs = super().validate(attrs)
         round_ = attrs.get("round") or self.instance.round
         if self.instance is None and "areas" not in attrs:
-            area = resolve_agenda_area(attrs["label"])
-            if area is None:
+            areas = resolve_agenda_areas(attrs["label"])
+            if not areas:
                 raise serializers.ValidationError(
                     {"areas": f"No agenda area is named “{attrs['label']}”; give the areas."}
                 )
-            attrs["areas"] = [area]
+            attrs["areas"] = areas
         if round_.agenda_status != AgendaStatus.REPORTED:
             raise serializers.ValidationError(
                 {"round": "This round's agenda is marked not reported; mark it reported first."}
@@ -640,7 +680,12 @@ class PositionSerializer(RecordSerializer):
     organization = slug_of(models.Organization, required=False, allow_null=True)
     negotiation = slug_of(models.Negotiation, required=False, allow_null=True)
     round = slug_of(models.Round, required=False, allow_null=True)
-    area = slug_of(models.AgendaArea, required=False, allow_null=True)
+    areas = slug_of(
+        models.AgendaArea,
+        many=True,
+        required=False,
+        help_text="The agenda areas the position is about (slugs).",
+    )
     citations = citations_field()
 
     class Meta(RecordSerializer.Meta):
@@ -655,7 +700,7 @@ class PositionSerializer(RecordSerializer):
             "organization",
             "negotiation",
             "round",
-            "area",
+            "areas",
             "stated_on",
             "citations",
             *timestamps(),
@@ -686,6 +731,10 @@ class SourceSerializer(RecordSerializer):
             "authors",
             "published_at",
             "updated_at",
+            "published_on",
+            "published_on_end",
+            "published_on_precision",
+            "published_on_inferred",
             "date_note",
             "url",
             "seed_file",
@@ -730,6 +779,7 @@ class DisagreementSerializer(RecordSerializer):
             "note",
             "status",
             "resolution",
+            "topic",
             "negotiation",
             "round",
             "area",
@@ -746,12 +796,18 @@ class RoundRefSerializer(serializers.Serializer):
     title = serializers.CharField()
     sequence = serializers.IntegerField()
     negotiation = serializers.SlugField()
-    level = serializers.CharField()
-    status = serializers.CharField()
+    level = serializers.ChoiceField(choices=RoundLevel.choices)
+    status = serializers.ChoiceField(choices=RoundStatus.choices)
     start_date = serializers.DateField(allow_null=True)
     end_date = serializers.DateField(allow_null=True)
-    date_precision = serializers.CharField()
-    agenda_status = serializers.CharField()
+    date_precision = serializers.ChoiceField(choices=DatePrecision.choices)
+    agenda_status = serializers.ChoiceField(choices=AgendaStatus.choices)
+    agenda_basis = serializers.ChoiceField(
+        choices=AgendaBasis.choices,
+        allow_blank=True,
+        help_text="What kind of list the agenda is: discussed at the round, scope agreed there "
+        "for later talks, or announced before it; empty when the agenda was not reported.",
+    )
 
 
 class ReportedItemSerializer(serializers.Serializer):
@@ -760,58 +816,142 @@ class ReportedItemSerializer(serializers.Serializer):
     citations = CitationRefSerializer(many=True)
 
 
+class DisputeClaimSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    claim = serializers.CharField()
+    citations = CitationRefSerializer(many=True)
+
+
+class DisputeSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="The disagreement (conflicts/{slug}/).")
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=DisagreementStatus.choices)
+    topic = serializers.ChoiceField(choices=DisagreementTopic.choices)
+    round = serializers.SlugField(help_text="The round it is about.")
+    area = serializers.SlugField(
+        allow_null=True, help_text="The area it is about; null: the round's agenda as a whole."
+    )
+    claims = DisputeClaimSerializer(many=True, help_text="Every version, with its citations.")
+
+
+DISPUTES_HELP = (
+    "Disagreements between sources about either compared round that concern this area, or "
+    "that round's agenda as a whole."
+)
+
+
+class FirstReportedAreaSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="Canonical agenda area.")
+    name = serializers.CharField()
+    after = ReportedItemSerializer(help_text="As reported in round.")
+    disputes = DisputeSerializer(many=True, help_text=DISPUTES_HELP)
+
+
 class AreaChangeSerializer(serializers.Serializer):
     slug = serializers.SlugField(help_text="Canonical agenda area.")
     name = serializers.CharField()
     before = ReportedItemSerializer(allow_null=True, help_text="As reported in compared_to.")
     after = ReportedItemSerializer(allow_null=True, help_text="As reported in round.")
+    basis = serializers.ChoiceField(
+        choices=CHANGE_BASES,
+        help_text="stated: an editors' annotation cites a source that reports this change in "
+        "so many words; inferred: it only follows from comparing the two lists.",
+    )
+    disputes = DisputeSerializer(many=True, help_text=DISPUTES_HELP)
 
 
 class SkippedRoundSerializer(serializers.Serializer):
     round = RoundRefSerializer()
-    reason = serializers.ChoiceField(choices=["agenda_not_reported", "cancelled"])
+    reason = serializers.ChoiceField(
+        choices=SKIP_REASONS,
+        help_text="agenda_not_reported or cancelled: never a basis; planned or postponed: not "
+        "held, so not what a held round is compared with (unless include_planned=true).",
+    )
 
 
 class AnnotationSerializer(serializers.Serializer):
     area = serializers.SlugField()
-    change = serializers.CharField()
+    change = serializers.ChoiceField(choices=AgendaChange.choices)
+    basis = serializers.ChoiceField(
+        choices=AnnotationBasis.choices,
+        help_text="stated: its citations report the change in so many words; editors_reading: "
+        "context or a cause that no source links to the change.",
+    )
     note = serializers.CharField()
     citations = CitationRefSerializer(many=True)
+
+
+class KnownAsOfSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="Only sources published by this day were used.")
+    sources_published = serializers.IntegerField(help_text="Sources published by that day.")
+    sources_undated = serializers.IntegerField(
+        help_text="Sources with no publication date, printed or inferred: left out."
+    )
+
+
+KNOWN_AS_OF_FIELD_HELP = "Present with ?known_as_of=: the day and the sources it could use."
+
+
+def known_as_of_field():
+    return KnownAsOfSerializer(required=False, help_text=KNOWN_AS_OF_FIELD_HELP)
 
 
 class AgendaChangesSerializer(serializers.Serializer):
     round = RoundRefSerializer()
     compared_to = RoundRefSerializer(
         allow_null=True,
-        help_text="The latest earlier round of the negotiation whose agenda is reported.",
+        help_text="The round compared with: for a held round, the latest earlier held round "
+        "whose agenda is reported; otherwise the latest earlier one of any status.",
     )
     comparable = serializers.BooleanField(help_text="Whether both agendas are known.")
     reason = serializers.CharField(help_text="Why the answer is partial, if it is.")
     skipped = SkippedRoundSerializer(
         many=True, help_text="Rounds passed over to find compared_to, latest first."
     )
+    first_reported = FirstReportedAreaSerializer(
+        many=True,
+        help_text="The areas of the first reported agenda, which has nothing to compare with "
+        "(added, dropped and retained are then empty).",
+    )
     added = AreaChangeSerializer(many=True)
     dropped = AreaChangeSerializer(many=True)
     retained = AreaChangeSerializer(many=True)
-    annotations = AnnotationSerializer(many=True, help_text="Editors' explanations, cited.")
+    annotations = AnnotationSerializer(many=True, help_text="Editors' notes, cited.")
+    contested = serializers.BooleanField(help_text="Whether any entry has disputes.")
+    known_as_of = known_as_of_field()
 
 
 class NegotiationAgendaChangesSerializer(serializers.Serializer):
     negotiation = TitledRefSerializer()
     changes = AgendaChangesSerializer(many=True)
+    contested = serializers.BooleanField(help_text="Whether any round's answer is contested.")
+    known_as_of = known_as_of_field()
 
 
 class MatrixCellSerializer(serializers.Serializer):
     round = serializers.SlugField()
-    state = serializers.ChoiceField(choices=["present", "absent", "unknown"])
+    state = serializers.ChoiceField(choices=[PRESENT, ABSENT, UNKNOWN])
     change = serializers.ChoiceField(
-        choices=AgendaChange.choices,
+        choices=CELL_CHANGES,
         allow_null=True,
-        help_text="The change this cell marks against the previous known agenda.",
+        help_text="The change this cell marks against the round it is compared with; "
+        "first_reported for the negotiation's first reported agenda.",
+    )
+    basis = serializers.ChoiceField(
+        choices=CHANGE_BASES,
+        allow_null=True,
+        help_text="For added, dropped and retained cells: stated or inferred.",
     )
     label = serializers.CharField(allow_null=True)
     item = serializers.SlugField(allow_null=True)
-    citations = CitationRefSerializer(many=True)
+    citations = CitationRefSerializer(many=True, help_text="Of the item reporting the area.")
+    before = ReportedItemSerializer(
+        allow_null=True, help_text="For a dropped cell: the area as the compared round reported it."
+    )
+    annotations = AnnotationSerializer(
+        many=True, help_text="Editors' notes on this change (a dropped cell: what reports it)."
+    )
+    disputes = DisputeSerializer(many=True)
 
 
 class MatrixAreaSerializer(serializers.Serializer):
@@ -824,6 +964,8 @@ class AgendaMatrixSerializer(serializers.Serializer):
     negotiation = serializers.SlugField()
     rounds = RoundRefSerializer(many=True)
     areas = MatrixAreaSerializer(many=True)
+    contested = serializers.BooleanField(help_text="Whether any cell has disputes.")
+    known_as_of = known_as_of_field()
 
 
 class HistoryRoundSerializer(MatrixCellSerializer):
@@ -832,7 +974,7 @@ class HistoryRoundSerializer(MatrixCellSerializer):
 
 class HistoryEventSerializer(serializers.Serializer):
     round = serializers.SlugField()
-    change = serializers.ChoiceField(choices=["added", "dropped"])
+    change = serializers.ChoiceField(choices=[FIRST_REPORTED, "added", "dropped"])
 
 
 class HistoryNegotiationSerializer(serializers.Serializer):
@@ -843,7 +985,12 @@ class HistoryNegotiationSerializer(serializers.Serializer):
 
 class AreaHistorySerializer(serializers.Serializer):
     area = NamedRefSerializer()
+    count = serializers.IntegerField(help_text="Negotiations in which the area appeared.")
+    next = serializers.URLField(allow_null=True, help_text="The next page of negotiations.")
+    previous = serializers.URLField(allow_null=True)
     negotiations = HistoryNegotiationSerializer(many=True)
+    contested = serializers.BooleanField(help_text="Whether any cell on this page has disputes.")
+    known_as_of = known_as_of_field()
 
 
 # --- Audit history -------------------------------------------------------------------------------

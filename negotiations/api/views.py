@@ -1,6 +1,7 @@
 """API views: declarative viewsets over the serializers, filtersets and domain functions."""
 
 import datetime
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django import forms
@@ -25,13 +26,20 @@ from negotiations.api import readers
 from negotiations.api import serializers as api
 from negotiations.api.exceptions import NotModified, PreconditionFailed
 from negotiations.api.filters import StrictOrderingFilter, filter_param_names
+from negotiations.api.pagination import AreaHistoryPagination
 from negotiations.api.renderers import CSVRenderer, ICalendarRenderer, ORJSONRenderer
 from negotiations.api.schema import SLUG_PATTERN, TrackerAutoSchema
-from negotiations.domain import agenda, audit
+from negotiations.domain import agenda, audit, known
 from negotiations.domain.services import flush_touches, one_write
 from negotiations.domain.versioning import current_data_version, etag_for, object_token
 
 JSON_ONLY = [ORJSONRenderer, renderers.BrowsableAPIRenderer]
+KNOWN_AS_OF_PARAMETER = OpenApiParameter(
+    "known_as_of",
+    OpenApiTypes.DATE,
+    description="What was known on this day (YYYY-MM-DD): a 404 if no source published by "
+    "then reports the record; otherwise it is shown with those sources' citations only.",
+)
 CITATIONS = Prefetch("citations", queryset=models.Citation.objects.select_related("source"))
 
 
@@ -40,14 +48,29 @@ def cited(path: str) -> Prefetch:
     return Prefetch(f"{path}__citations", queryset=models.Citation.objects.select_related("source"))
 
 
-def parse_as_of(request) -> datetime.date:
-    raw = request.query_params.get("as_of")
+def parse_date(request, name: str) -> datetime.date | None:
+    """A YYYY-MM-DD query parameter, None if absent or empty; a 400 naming it otherwise."""
+    raw = request.query_params.get(name)
     if not raw:
-        return timezone.localdate()
+        return None
     try:
         return forms.DateField().clean(raw)
     except forms.ValidationError as error:
-        raise ValidationError({"as_of": error.messages}) from error
+        raise ValidationError({name: error.messages}) from error
+
+
+def parse_as_of(request) -> datetime.date:
+    """The day deadlines count from: as_of, else known_as_of, else today."""
+    return (
+        parse_date(request, "as_of") or parse_date(request, "known_as_of") or timezone.localdate()
+    )
+
+
+def parse_query(serializer_class, request) -> dict:
+    """The validated query parameters of a computed endpoint (a 400 naming each bad one)."""
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data
 
 
 class StrictFormatMixin:
@@ -100,6 +123,11 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
     # A fast reader (negotiations.api.readers) for list and detail, or None for the
     # serializer. A reader turns the .values(*reader.columns) rows of a page into records.
     reader = None
+    # The query parameters of each computed endpoint (@action), as a serializer that
+    # validates them and documents them in the schema.
+    action_params: dict[str, type[serializers.Serializer]] = {}
+    # What was known on a day (?known_as_of=, KnownAsOfMixin); None: everything known now.
+    known_as_of = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -126,19 +154,28 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
     def read(self, rows) -> list[dict]:
         return self.reader(rows, getattr(self, "sparse_fields", None))
 
+    def reader_columns(self) -> tuple[str, ...]:
+        return self.reader.columns
+
     def list(self, request, *args, **kwargs):
         if self.reader is None:
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset.values(*self.reader.columns))
+        page = self.paginate_queryset(queryset.values(*self.reader_columns()))
         return self.get_paginated_response(self.read(list(page)))
 
     def retrieve(self, request, *args, **kwargs):
         lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
-        columns = self.reader.columns if self.reader else ("id", "updated")
-        rows = list(self.lean_queryset.filter(**lookup).values(*columns)[:1])
+        columns = self.reader_columns() if self.reader else ("id", "updated")
+        found = known.known_records(self.lean_queryset.filter(**lookup), self.known_as_of)
+        rows = list(found.values(*columns)[:1])
         if not rows:
-            raise NotFound(f"No {self.queryset.model._meta.verbose_name} matches the given query.")
+            name = self.queryset.model._meta.verbose_name
+            if self.known_as_of is not None and self.lean_queryset.filter(**lookup).exists():
+                raise NotFound(
+                    f"No source published by {self.known_as_of.isoformat()} reports this {name}."
+                )
+            raise NotFound(f"No {name} matches the given query.")
         self.check_not_modified(request, self.object_token(rows[0]["updated"]))
         if self.reader is None:
             return super().retrieve(request, *args, **kwargs)
@@ -250,8 +287,20 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
         elif self.action == "retrieve":
             allowed |= self.detail_params
         else:
-            allowed = {"format", *getattr(getattr(self, self.action, None), "query_params", ())}
+            allowed = {"format", *self.action_query_params()}
         return allowed
+
+    def action_query_params(self) -> set[str]:
+        params = self.action_params.get(self.action)
+        names = set(params().fields) if params is not None else set()
+        pagination = getattr(getattr(self, self.action, None), "kwargs", {}).get("pagination_class")
+        if pagination is not None:
+            names |= {pagination.page_query_param, pagination.page_size_query_param}
+        return names
+
+    def action_query(self) -> dict:
+        """The validated query parameters of the computed endpoint being answered."""
+        return parse_query(self.action_params[self.action], self.request)
 
     def filter_param_names(self) -> set[str]:
         return filter_param_names(self.filterset_class, self.queryset)
@@ -362,6 +411,95 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
             instance.delete()
 
 
+class KnownAsOfMixin:
+    """``?known_as_of=YYYY-MM-DD`` on a resource's list and detail: the records as the
+    sources published by that day told them (negotiations.domain.known). The list filter is
+    declared in the FilterSet (KnownAsOfFilterSet); answers gain a ``known_as_of`` object."""
+
+    detail_params = {"known_as_of"}
+
+    @cached_property
+    def known_as_of(self) -> datetime.date | None:
+        if self.action not in ("list", "retrieve"):
+            return None
+        return parse_date(self.request, "known_as_of")
+
+    def known_prefetches(self, day: datetime.date) -> list[Prefetch]:
+        """The prefetches that show only the citations published by ``day``."""
+        return [Prefetch("citations", queryset=known_citations(day))]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.known_as_of is None or self.reader is not None:
+            return queryset  # readers load their own citations
+        # The known prefetches replace those of the same relations (Django refuses two
+        # querysets for one lookup).
+        prefetches = self.known_prefetches(self.known_as_of)
+        replaced = {prefetch.prefetch_to for prefetch in prefetches}
+        kept = [
+            lookup
+            for lookup in queryset._prefetch_related_lookups
+            if getattr(lookup, "prefetch_to", lookup) not in replaced
+        ]
+        return queryset.prefetch_related(None).prefetch_related(*kept, *prefetches)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if (
+            self.known_as_of is not None
+            and response.status_code == 200
+            and isinstance(getattr(response, "data", None), dict)
+        ):
+            response.data["known_as_of"] = known.summary(self.known_as_of)
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+def known_citations(day: datetime.date):
+    return models.Citation.objects.select_related("source").filter(
+        known.published_by(day, "source__")
+    )
+
+
+def with_known_as_of(data: dict, day: datetime.date | None) -> dict:
+    """A computed answer, with the known_as_of object when it is as known on a day."""
+    if day is not None:
+        data["known_as_of"] = known.summary(day)
+    return data
+
+
+def known_as_of_param() -> serializers.DateField:
+    return serializers.DateField(
+        required=False,
+        help_text="What was known on this day (YYYY-MM-DD): only rounds, agenda items, "
+        "annotations and disputes cited by sources published by then. A round dated after "
+        "it is shown as planned. Undated sources are left out and counted.",
+    )
+
+
+class AgendaQuerySerializer(serializers.Serializer):
+    """The query parameters of every agenda comparison."""
+
+    known_as_of = known_as_of_param()
+    include_planned = api.StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="Also compare a held round with planned or postponed rounds (by default it "
+        "is compared with the latest earlier held round, and they are skipped).",
+    )
+
+
+def agenda_answer(compute, query: dict):
+    """Run a comparison with the request's parameters; a round unknown on the day is a 404."""
+    try:
+        return compute(
+            known_as_of=query.get("known_as_of"), include_planned=query["include_planned"]
+        )
+    except agenda.RoundNotKnown as error:
+        raise NotFound(
+            f"No source published by {query['known_as_of'].isoformat()} reports the round "
+            f"{error.args[0]}."
+        ) from error
+
+
 class PartyViewSet(RecordViewSet):
     """Negotiating sides (countries, blocs) with their aliases."""
 
@@ -426,32 +564,48 @@ class NegotiationViewSet(RecordViewSet):
     serializer_class = api.NegotiationSerializer
     filterset_class = filtersets.NegotiationFilterSet
     ordering_fields = ["title", "status", "created", "updated"]
+    action_params = {
+        "agenda_changes": AgendaQuerySerializer,
+        "agenda_matrix": AgendaQuerySerializer,
+    }
 
     @extend_schema(
         summary="Every round's agenda changes, in sequence",
         description="For each round of the negotiation, what was added, dropped and retained "
-        "against the latest earlier round whose agenda is reported (see the round endpoint).",
+        "against the round it is compared with, on what evidence, and where the sources "
+        "disagree (see the round endpoint for the rules).",
+        parameters=[AgendaQuerySerializer],
         responses=api.NegotiationAgendaChangesSerializer,
     )
     @action(detail=True, url_path="agenda-changes", renderer_classes=JSON_ONLY)
     def agenda_changes(self, request, slug=None):
-        negotiation = self.get_object()
-        return Response(
-            {
-                "negotiation": {"slug": negotiation.slug, "title": negotiation.title},
-                "changes": agenda.negotiation_agenda_changes(negotiation),
-            }
+        negotiation, query = self.get_object(), self.action_query()
+        changes = agenda_answer(
+            lambda **options: agenda.negotiation_agenda_changes(negotiation, **options), query
         )
+        answer = {
+            "negotiation": {"slug": negotiation.slug, "title": negotiation.title},
+            "changes": changes,
+            "contested": any(change["contested"] for change in changes),
+        }
+        return Response(with_known_as_of(answer, query.get("known_as_of")))
 
     @extend_schema(
         summary="Agenda areas × rounds, for a heat map",
         description="Each cell is present, absent or unknown (the round's agenda was not "
-        "reported) and marks the change against the previous known agenda.",
+        "reported) and marks the change against the round it is compared with "
+        "(first_reported for the first reported agenda), with its basis, the editors' "
+        "annotations and the disputes.",
+        parameters=[AgendaQuerySerializer],
         responses=api.AgendaMatrixSerializer,
     )
     @action(detail=True, url_path="agenda-matrix", renderer_classes=JSON_ONLY)
     def agenda_matrix(self, request, slug=None):
-        return Response(agenda.agenda_matrix(self.get_object()))
+        negotiation, query = self.get_object(), self.action_query()
+        matrix = agenda_answer(
+            lambda **options: agenda.agenda_matrix(negotiation, **options), query
+        )
+        return Response(with_known_as_of(matrix, query.get("known_as_of")))
 
 
 ROUND_QUERYSET = models.Round.objects.select_related("negotiation").prefetch_related(
@@ -468,12 +622,13 @@ ROUND_QUERYSET = models.Round.objects.select_related("negotiation").prefetch_rel
 
 
 class CompareQuerySerializer(serializers.Serializer):
-    """The two rounds of /rounds/compare/: ?from=<slug>&to=<slug>."""
+    """The two rounds of /rounds/compare/: ?from=<slug>&to=<slug>[&known_as_of=]."""
 
     def get_fields(self):
         return {
             "from": api.slug_of(models.Round, help_text="The earlier round (slug)."),
             "to": api.slug_of(models.Round, help_text="The later round (slug)."),
+            "known_as_of": known_as_of_param(),
         }
 
 
@@ -483,7 +638,7 @@ class CompareQuerySerializer(serializers.Serializer):
         "and agenda; citations are embedded in lists and details alike."
     )
 )
-class RoundViewSet(RecordViewSet):
+class RoundViewSet(KnownAsOfMixin, RecordViewSet):
     """Rounds of negotiation: when, where, at what level, with whom, on which agenda."""
 
     queryset = ROUND_QUERYSET.order_by(F("start_date").asc(nulls_last=True), "pk")
@@ -491,18 +646,40 @@ class RoundViewSet(RecordViewSet):
     reader = staticmethod(readers.read_rounds)
     filterset_class = filtersets.RoundFilterSet
     ordering_fields = ["start_date", "sequence", "title", "level", "status", "created", "updated"]
+    action_params = {"agenda_changes": AgendaQuerySerializer, "compare": CompareQuerySerializer}
+
+    def reader_columns(self):
+        # As known on a day, a round's agenda is reported only if one of its items was.
+        extra = ("agenda_known",) if self.known_as_of is not None else ()
+        return (*self.reader.columns, *extra)
+
+    def read(self, rows):
+        return self.reader(rows, getattr(self, "sparse_fields", None), self.known_as_of)
+
+    @extend_schema(parameters=[KNOWN_AS_OF_PARAMETER])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
-        summary="What this round's agenda added, dropped and retained",
-        description="Compared with the latest earlier round of the same negotiation whose "
-        "agenda is reported. Rounds with an unknown agenda (and cancelled ones) are skipped "
-        "and listed in `skipped`, never treated as empty. If this round's own agenda is "
-        "unknown, `comparable` is false and the lists are empty.",
+        summary="What this round's agenda added, dropped and retained, on what evidence",
+        description="A held round is compared with the latest earlier held round of the "
+        "same negotiation whose agenda is reported; planned and postponed rounds are skipped "
+        "(unless include_planned=true). Any other round is compared with the latest earlier "
+        "round of any status. Rounds with an unknown agenda and cancelled ones are skipped "
+        "and listed in `skipped`, never treated as empty. The first reported agenda is "
+        "`first_reported`. Each entry says its basis (stated or inferred) and the disputes "
+        "about it. If this round's own agenda is unknown, `comparable` is false and the lists "
+        "are empty.",
+        parameters=[AgendaQuerySerializer],
         responses=api.AgendaChangesSerializer,
     )
     @action(detail=True, url_path="agenda-changes", renderer_classes=JSON_ONLY)
     def agenda_changes(self, request, slug=None):
-        return Response(agenda.round_agenda_changes(self.get_object()))
+        round_, query = self.get_object(), self.action_query()
+        changes = agenda_answer(
+            lambda **options: agenda.round_agenda_changes(round_, **options), query
+        )
+        return Response(with_known_as_of(changes, query.get("known_as_of")))
 
     @extend_schema(
         summary="Compare the agendas of any two rounds",
@@ -523,19 +700,22 @@ class RoundViewSet(RecordViewSet):
                 pattern=SLUG_PATTERN,
                 description="Slug of the later round.",
             ),
+            KNOWN_AS_OF_PARAMETER,
         ],
         responses=api.AgendaChangesSerializer,
         filters=False,
     )
     @action(detail=False, url_path="compare", renderer_classes=JSON_ONLY)
     def compare(self, request):
-        query = CompareQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return Response(
-            agenda.compare_rounds(query.validated_data["from"], query.validated_data["to"])
-        )
-
-    compare.query_params = ("from", "to")
+        query = self.action_query()
+        day = query.get("known_as_of")
+        try:
+            changes = agenda.compare_rounds(query["from"], query["to"], known_as_of=day)
+        except agenda.RoundNotKnown as error:
+            raise NotFound(
+                f"No source published by {day.isoformat()} reports the round {error.args[0]}."
+            ) from error
+        return Response(with_known_as_of(changes, day))
 
 
 class AgendaAreaViewSet(RecordViewSet):
@@ -548,22 +728,44 @@ class AgendaAreaViewSet(RecordViewSet):
     filterset_class = filtersets.AgendaAreaFilterSet
     ordering_fields = ["name", "created", "updated"]
 
+    action_params = {"history": AgendaQuerySerializer}
+
     @extend_schema(
         summary="Where this area was on, off or unknown, round by round",
-        description="Every round of every negotiation in which the area ever appeared, with "
-        "its state and the add/drop events.",
+        description="Every round of the negotiations in which the area ever appeared (a page "
+        "of negotiations, by title), with its state, the change each round marks, its "
+        "evidence and disputes, and the events (first reported, added, dropped).",
+        parameters=[AgendaQuerySerializer],
         responses=api.AreaHistorySerializer,
     )
     @action(
         detail=True,
         url_path="history",
         renderer_classes=JSON_ONLY,
-        pagination_class=None,
+        pagination_class=AreaHistoryPagination,
         filter_backends=[],
     )
     def history(self, request, slug=None):
         # The agenda story of the area; its audit history is at audit-history/.
-        return Response(agenda.area_history(self.get_object()))
+        area, query = self.get_object(), self.action_query()
+        day = query.get("known_as_of")
+        paginator = self.paginator
+        page = paginator.paginate_queryset(agenda.area_negotiations(area, day), request, self)
+        story = agenda.area_history(
+            area,
+            [negotiation.pk for negotiation in page],
+            known_as_of=day,
+            include_planned=query["include_planned"],
+        )
+        answer = {
+            "area": story["area"],
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "negotiations": story["negotiations"],
+            "contested": story["contested"],
+        }
+        return Response(with_known_as_of(answer, day))
 
 
 class AgendaItemViewSet(RecordViewSet):
@@ -579,7 +781,7 @@ class AgendaItemViewSet(RecordViewSet):
     ordering_fields = ["order", "label", "created", "updated"]
 
 
-class DeadlineViewSet(RecordViewSet):
+class DeadlineViewSet(KnownAsOfMixin, RecordViewSet):
     """Deadlines with days remaining and status relative to `as_of` (default today)."""
 
     queryset = (
@@ -591,11 +793,16 @@ class DeadlineViewSet(RecordViewSet):
     reader = staticmethod(readers.read_deadlines)
     filterset_class = filtersets.DeadlineFilterSet
     ordering_fields = ["date", "title", "kind", "created", "updated"]
-    detail_params = {"as_of"}
+    detail_params = {"as_of", "known_as_of"}
     empty_means_default = {"as_of"}  # ?as_of= counts from today (documented in the schema)
 
     def read(self, rows):
-        return self.reader(rows, parse_as_of(self.request), getattr(self, "sparse_fields", None))
+        return self.reader(
+            rows,
+            parse_as_of(self.request),
+            getattr(self, "sparse_fields", None),
+            self.known_as_of,
+        )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -605,8 +812,12 @@ class DeadlineViewSet(RecordViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "as_of", OpenApiTypes.DATE, description="Count days remaining from this day."
-            )
+                "as_of",
+                OpenApiTypes.DATE,
+                description="Count days remaining from this day (default: known_as_of if "
+                "given, else today).",
+            ),
+            KNOWN_AS_OF_PARAMETER,
         ]
     )
     def retrieve(self, request, *args, **kwargs):
@@ -661,7 +872,7 @@ class DeadlineCalendarView(generics.ListAPIView):
         return response
 
 
-class MeasureViewSet(RecordViewSet):
+class MeasureViewSet(KnownAsOfMixin, RecordViewSet):
     """Tariffs and other measures at stake: rate, scope, status and dates."""
 
     queryset = (
@@ -673,20 +884,28 @@ class MeasureViewSet(RecordViewSet):
     filterset_class = filtersets.MeasureFilterSet
     ordering_fields = ["title", "rate_percent", "announced_on", "status", "created", "updated"]
 
+    @extend_schema(parameters=[KNOWN_AS_OF_PARAMETER])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
-class PositionViewSet(RecordViewSet):
+
+class PositionViewSet(KnownAsOfMixin, RecordViewSet):
     """What each side requested, offered, rejected or stated — who said it, citing what."""
 
     queryset = (
         models.Position.objects.select_related(
-            "party", "speaker", "organization", "negotiation", "round", "area"
+            "party", "speaker", "organization", "negotiation", "round"
         )
-        .prefetch_related(CITATIONS)
+        .prefetch_related("areas", CITATIONS)
         .order_by(F("stated_on").asc(nulls_last=True), "slug", "pk")
     )
     serializer_class = api.PositionSerializer
     filterset_class = filtersets.PositionFilterSet
     ordering_fields = ["stated_on", "kind", "created", "updated"]
+
+    @extend_schema(parameters=[KNOWN_AS_OF_PARAMETER])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
 
 class SourceViewSet(RecordViewSet):
@@ -709,7 +928,7 @@ class CitationViewSet(RecordViewSet):
     ordering_fields = ["slug", "created", "updated"]
 
 
-class DisagreementViewSet(RecordViewSet):
+class DisagreementViewSet(KnownAsOfMixin, RecordViewSet):
     """Where sources contradict each other: every version, with its citations."""
 
     queryset = (
@@ -720,6 +939,18 @@ class DisagreementViewSet(RecordViewSet):
     serializer_class = api.DisagreementSerializer
     filterset_class = filtersets.DisagreementFilterSet
     ordering_fields = ["title", "status", "created", "updated"]
+
+    def known_prefetches(self, day):
+        # Only the versions published by then, with only those citations.
+        claims = known.known(models.DisagreementClaim.objects.all(), day)
+        return [
+            Prefetch("claims", queryset=claims),
+            Prefetch("claims__citations", queryset=known_citations(day)),
+        ]
+
+    @extend_schema(parameters=[KNOWN_AS_OF_PARAMETER])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
 
 @extend_schema(

@@ -6,11 +6,12 @@ the templates. Query budget, independent of the number of rounds, items or citat
 
 * 1  negotiations for the picker, with their round counts
 * 1  rounds of the selected negotiation (places, dates as reported, ids for admin links)
-* 5  agenda_matrix()             (rounds, agenda links, citation links, citations, areas)
-* 5  negotiation_agenda_changes() (rounds, agenda links, annotations, citation links, citations)
+* 7  agenda_story(): every round's changes and the matrix (rounds, agenda links,
+     annotations, dispute claims, citation links, citations, areas)
 * 1  deadlines
 * 1  sources behind the page
 * 4  disagreements, their claims, the claims' citation links and citations
+* 1  with known_as_of: how many sources the day could and could not use
 """
 
 import datetime
@@ -22,8 +23,10 @@ from django.urls import reverse
 
 from negotiations import models
 from negotiations.choices import (
+    AgendaBasis,
     AgendaChange,
     AgendaStatus,
+    AnnotationBasis,
     DeadlineKind,
     DisagreementStatus,
     NegotiationStatus,
@@ -38,16 +41,23 @@ from negotiations.dashboard.timeline import (
 )
 from negotiations.domain.agenda import (
     ABSENT,
+    FIRST_REPORTED,
+    INFERRED,
     PRESENT,
     SKIP_CANCELLED,
+    SKIP_PLANNED,
+    SKIP_POSTPONED,
     SKIP_UNKNOWN,
+    STATED,
     UNKNOWN,
-    agenda_matrix,
-    is_first_reported,
-    negotiation_agenda_changes,
+    agenda_story,
+    round_agenda_changes,
+    round_rows,
 )
 from negotiations.domain.citations import citations_for
 from negotiations.domain.deadlines import DUE_TODAY, PASSED, deadline_status
+from negotiations.domain.known import known, known_records, published_by
+from negotiations.domain.known import summary as known_summary
 
 DEFAULT_NEGOTIATION = "kr-us-tariff-talks-2025"
 
@@ -68,11 +78,14 @@ ROUND_VALUES = (
     "city",
     "country",
     "agenda_status",
+    "agenda_basis",
 )
 
-SKIP_REASONS = {
+SKIP_TEXTS = {
     SKIP_UNKNOWN: "its agenda was not reported",
     SKIP_CANCELLED: "it was cancelled",
+    SKIP_PLANNED: "it was planned, not held: a held round is compared with held rounds",
+    SKIP_POSTPONED: "it was postponed, not held: a held round is compared with held rounds",
 }
 
 STATE_TEXT = {
@@ -82,9 +95,10 @@ STATE_TEXT = {
 }
 
 CHANGE_TEXT = {
+    FIRST_REPORTED: ("", ""),
     AgendaChange.ADDED: ("+", "Added"),
     AgendaChange.DROPPED: ("−", "Dropped"),
-    AgendaChange.RETAINED: ("", "Kept"),
+    AgendaChange.RETAINED: ("", ""),
 }
 
 # Every path from a citation to a fact of one negotiation: the sources behind the page.
@@ -148,12 +162,11 @@ def round_place(row: dict) -> str:
     return ", ".join(part for part in (row["city"], row["country"]) if part)
 
 
-def load_rounds(negotiation: models.Negotiation) -> list[dict]:
-    rows = list(
-        models.Round.objects.filter(negotiation=negotiation)
-        .order_by("sequence")
-        .values(*ROUND_VALUES)
-    )
+def load_rounds(
+    negotiation: models.Negotiation, known_as_of: datetime.date | None = None
+) -> list[dict]:
+    rounds = models.Round.objects.filter(negotiation=negotiation).order_by("sequence")
+    rows = round_rows(rounds, known_as_of, *ROUND_VALUES)
     for row in rows:
         place = round_place(row)
         row.update(
@@ -188,9 +201,11 @@ def days_unit(days: int, status: str) -> str:
     return f"day{plural} ago" if status == PASSED else f"day{plural} to go"
 
 
-def load_deadlines(negotiation: models.Negotiation, as_of: datetime.date) -> list[dict]:
+def load_deadlines(
+    negotiation: models.Negotiation, as_of: datetime.date, known_as_of: datetime.date | None
+) -> list[dict]:
     rows = list(
-        models.Deadline.objects.filter(negotiation=negotiation)
+        known(models.Deadline.objects.filter(negotiation=negotiation), known_as_of)
         .order_by("date", "pk")
         .values(
             "id",
@@ -223,9 +238,37 @@ def load_deadlines(negotiation: models.Negotiation, as_of: datetime.date) -> lis
 
 # --- The agenda ----------------------------------------------------------------------------
 
+BASIS_TEXT = {
+    STATED: "Stated by a source",
+    INFERRED: "Inferred from the two lists",
+}
+ANNOTATION_BASIS_TEXT = {
+    AnnotationBasis.STATED: "Reported",
+    AnnotationBasis.EDITORS_READING: "Editors\u2019 reading",
+}
+AGENDA_BASIS_TEXT = {
+    AgendaBasis.DISCUSSED: "discussed at the round",
+    AgendaBasis.AGREED_SCOPE: "scope agreed for later talks",
+    AgendaBasis.ANNOUNCED: "announced before the round",
+}
+
 
 def quote_line(citation: dict) -> str:
-    return f"“{citation['quote']}” ({citation.get('by') or citation['source']})"
+    return f"\u201c{citation['quote']}\u201d ({citation.get('by') or citation['source']})"
+
+
+def dispute_lines(disputes: list[dict]) -> list[str]:
+    lines = []
+    for dispute in disputes:
+        lines.append(f"Disputed: {dispute['title']}")
+        for claim in dispute["claims"]:
+            sources = ", ".join(
+                dict.fromkeys(c.get("by") or c["source"] for c in claim["citations"])
+            )
+            lines.append(
+                f"  {claim['label']}. {claim['claim']}" + (f" ({sources})" if sources else "")
+            )
+    return lines
 
 
 def cell_description(area: str, column: dict, cell: dict) -> str:
@@ -235,46 +278,60 @@ def cell_description(area: str, column: dict, cell: dict) -> str:
         return f"{where}: unknown, no source reported this round's agenda."
     lines = []
     if cell["state"] == PRESENT:
-        lines.append(f"{where}: on the agenda, reported as “{cell['label']}”.")
+        lines.append(f"{where}: on the agenda, reported as \u201c{cell['label']}\u201d.")
     else:
         lines.append(f"{where}: not on the agenda.")
-    if cell["baseline"]:
+    if cell["change"] == FIRST_REPORTED:
         lines.append(FIRST_REPORTED_TEXT)
     elif cell["change"] == AgendaChange.ADDED:
-        lines.append("Added against the previous known agenda.")
+        lines.append("Added against the round it is compared with.")
     elif cell["change"] == AgendaChange.DROPPED:
         before = cell["before"]
-        was = f" (reported there as “{before['label']}”)" if before else ""
-        lines.append(f"Dropped: it was on the previous known agenda{was}.")
-    if cell["annotation"]:
-        lines.append(f"Why: {cell['annotation']['note']}")
+        was = f" (reported there as \u201c{before['label']}\u201d)" if before else ""
+        lines.append(f"Dropped: it was on the agenda of the round it is compared with{was}.")
+    if cell["basis"]:
+        lines.append(f"{BASIS_TEXT[cell['basis']]}.")
+    for note in cell["annotations"]:
+        lines.append(f"{note['basis_text']}: {note['note']}")
     lines.extend(quote_line(citation) for citation in cell["quotes"])
     if cell["earlier_quotes"]:
         lines.append(f"{cell['earlier_text']}:")
         lines.extend(quote_line(citation) for citation in cell["earlier_quotes"])
+    lines.extend(dispute_lines(cell["disputes"]))
     return "\n".join(lines)
 
 
-def build_matrix(matrix: dict, rounds_by_slug: dict, changes_by_round: dict) -> dict:
-    """The domain's matrix, labelled for the page, each cell knowing what it dropped and why."""
+def present_annotations(notes: list[dict], area_names: dict[str, str]) -> list[dict]:
+    change_names = dict(AgendaChange.choices)
+    return [
+        {
+            **note,
+            "area_name": area_names.get(note["area"], note["area"]),
+            "change_name": change_names.get(note["change"], note["change"]),
+            "basis_text": ANNOTATION_BASIS_TEXT.get(note["basis"], note["basis"]),
+        }
+        for note in notes
+    ]
+
+
+def build_matrix(matrix: dict, rounds_by_slug: dict, compared_with: dict[str, str]) -> dict:
+    """The domain's matrix, labelled for the page: each cell with what it marks, on what
+    evidence, the quotes behind it and the disputes about it. ``compared_with``: each
+    round's slug -> the slug of the round it is compared with."""
     columns = [{**ref, **rounds_by_slug[ref["slug"]]} for ref in matrix["rounds"]]
+    area_names = {area["slug"]: area["name"] for area in matrix["areas"]}
     rows = []
     for area in matrix["areas"]:
         cells = []
         for column, cell in zip(columns, area["cells"], strict=True):
-            changes = changes_by_round.get(cell["round"])
-            annotation = changes["annotations_by_area"].get(area["slug"]) if changes else None
-            dropped = changes["dropped_by_area"].get(area["slug"]) if changes else None
-            before = dropped["before"] if dropped else None
-            # The first known agenda has nothing to compare with: its areas are not "added".
-            baseline = bool(changes) and is_first_reported(changes) and cell["state"] != UNKNOWN
-            shown_change = None if baseline else cell["change"]
-            if dropped:
-                # An absent cell has no quote of its own: first the editors' sources for
-                # the drop, then the earlier round's quote, which shows it was on the agenda.
-                quotes = annotation["citations"][:2] if annotation else []
-                earlier_quotes = before["citations"][:1] if before else []
-                earlier = rounds_by_slug[changes["compared_to"]["slug"]]
+            annotations = present_annotations(cell["annotations"], area_names)
+            if cell["change"] == AgendaChange.DROPPED:
+                # An absent cell has no quote of its own: first the sources that report the
+                # drop, then the compared round's quote, which shows it was on the agenda.
+                stated = [n for n in annotations if n["basis"] == AnnotationBasis.STATED]
+                quotes = [c for note in stated for c in note["citations"]][:2]
+                earlier_quotes = cell["before"]["citations"][:1] if cell["before"] else []
+                earlier = rounds_by_slug[compared_with[cell["round"]]]
                 earlier_text = (
                     f"Earlier, at {earlier['label']} ({earlier['date_text']}), "
                     "when it was on the agenda"
@@ -282,17 +339,15 @@ def build_matrix(matrix: dict, rounds_by_slug: dict, changes_by_round: dict) -> 
             else:
                 quotes, earlier_quotes, earlier_text = cell["citations"][:2], [], ""
             symbol, state_text = STATE_TEXT[cell["state"]]
-            change_symbol, change_text = CHANGE_TEXT.get(shown_change, ("", ""))
+            change_symbol, change_text = CHANGE_TEXT.get(cell["change"], ("", ""))
             enriched = {
                 **cell,
-                "change": shown_change,
-                "baseline": baseline,
+                "annotations": annotations,
                 "symbol": symbol,
                 "state_text": state_text,
                 "change_symbol": change_symbol,
-                "change_text": change_text if cell["change"] != AgendaChange.RETAINED else "",
-                "annotation": annotation,
-                "before": before,
+                "change_text": change_text,
+                "basis_text": BASIS_TEXT.get(cell["basis"], ""),
                 "quotes": quotes,
                 "earlier_quotes": earlier_quotes,
                 "earlier_text": earlier_text,
@@ -301,7 +356,7 @@ def build_matrix(matrix: dict, rounds_by_slug: dict, changes_by_round: dict) -> 
             enriched["description"] = cell_description(area["name"], column, enriched)
             cells.append(enriched)
         rows.append({"slug": area["slug"], "name": area["name"], "cells": cells})
-    return {"columns": columns, "rows": rows}
+    return {"columns": columns, "rows": rows, "contested": matrix["contested"]}
 
 
 def default_round(rounds: list[dict]) -> dict | None:
@@ -312,44 +367,42 @@ def default_round(rounds: list[dict]) -> dict | None:
     return known[-1] if known else (rounds[-1] if rounds else None)
 
 
-def build_changes(changes: dict, rounds_by_slug: dict, area_names: dict) -> dict:
-    """One round's agenda changes (the domain answer), with names and links for the page.
+def present_entry(entry: dict) -> dict:
+    return {**entry, "basis_text": BASIS_TEXT.get(entry.get("basis"), "")}
 
-    The first reported agenda is presented as such, like the matrix does: its areas are
-    listed in ``first_areas``, not as added (the API still reports them as added relative
-    to nothing)."""
+
+def present_changes(changes: dict, rounds_by_slug: dict, area_names: dict) -> dict:
+    """One round's agenda changes (the domain answer), with names and texts for people: the
+    dashboard's panel and the admin's round page show this same presentation."""
     compared = changes["compared_to"]
-    first_reported = is_first_reported(changes)
-    change_names = dict(AgendaChange.choices)
-    if first_reported:
-        change_names[AgendaChange.ADDED] = "First reported"
+    first_reported = bool(changes["first_reported"])
     return {
         **changes,
-        "first_reported": first_reported,
-        "first_areas": changes["added"] if first_reported else [],
-        "added": [] if first_reported else changes["added"],
+        "first_reported": [present_entry(entry) for entry in changes["first_reported"]],
+        "is_first_reported": first_reported,
+        "added": [present_entry(entry) for entry in changes["added"]],
+        "dropped": [present_entry(entry) for entry in changes["dropped"]],
+        "retained": [present_entry(entry) for entry in changes["retained"]],
         "reason": FIRST_REPORTED_TEXT if first_reported else changes["reason"],
-        "round": {**changes["round"], **rounds_by_slug[changes["round"]["slug"]]},
+        "round": {**changes["round"], **rounds_by_slug.get(changes["round"]["slug"], {})},
+        "agenda_basis_text": AGENDA_BASIS_TEXT.get(changes["round"]["agenda_basis"], ""),
         "compared_to": (
-            {**compared, **rounds_by_slug[compared["slug"]]}
-            if compared and compared["slug"] in rounds_by_slug
-            else compared
+            {
+                **compared,
+                **rounds_by_slug.get(compared["slug"], {}),
+                "agenda_basis_text": AGENDA_BASIS_TEXT.get(compared["agenda_basis"], ""),
+            }
+            if compared
+            else None
         ),
         "skipped": [
             {
                 "round": {**skip["round"], **rounds_by_slug.get(skip["round"]["slug"], {})},
-                "reason": SKIP_REASONS.get(skip["reason"], skip["reason"].replace("_", " ")),
+                "reason": SKIP_TEXTS.get(skip["reason"], skip["reason"].replace("_", " ")),
             }
             for skip in changes["skipped"]
         ],
-        "annotations": [
-            {
-                **note,
-                "area_name": area_names.get(note["area"], note["area"]),
-                "change_name": change_names.get(note["change"], note["change"]),
-            }
-            for note in changes["annotations"]
-        ],
+        "annotations": present_annotations(changes["annotations"], area_names),
         "api_url": reverse("api:round-agenda-changes", kwargs={"slug": changes["round"]["slug"]}),
     }
 
@@ -357,39 +410,61 @@ def build_changes(changes: dict, rounds_by_slug: dict, area_names: dict) -> dict
 # --- Sources and disagreements -------------------------------------------------------------
 
 
-def load_sources(negotiation: models.Negotiation) -> list[dict]:
-    """The documents cited by any fact of the negotiation, oldest first (one query)."""
+def load_sources(
+    negotiation: models.Negotiation, known_as_of: datetime.date | None = None
+) -> list[dict]:
+    """The documents cited by any fact of the negotiation, oldest first (one query); as
+    known on a day, those published by then."""
     cited = Q()
     for path in CITED_FACT_PATHS:
         cited |= Q(pk__in=models.Citation.objects.filter(**{path: negotiation}).values("source_id"))
+    if known_as_of is not None:
+        cited &= published_by(known_as_of)
     rows = list(
         models.Source.objects.filter(cited)
-        .order_by(F("published_at").asc(nulls_last=True), "slug")
-        .values("id", "slug", "title", "publisher", "published_at", "date_note", "url")
+        .order_by(F("published_on").asc(nulls_last=True), "slug")
+        .values(
+            "id",
+            "slug",
+            "title",
+            "publisher",
+            "published_on",
+            "published_on_end",
+            "published_on_inferred",
+            "date_note",
+            "url",
+        )
     )
     for row in rows:
         row.update(
-            published_on=row["published_at"].date() if row["published_at"] else None,
             api_url=api_url("source", row["slug"]),
             admin_url=admin_url("source", row["id"]),
         )
     return rows
 
 
-def load_disagreements(negotiation: models.Negotiation) -> list[dict]:
+def load_disagreements(
+    negotiation: models.Negotiation, known_as_of: datetime.date | None = None
+) -> list[dict]:
+    disagreements = models.Disagreement.objects.filter(
+        Q(negotiation=negotiation) | Q(round__negotiation=negotiation)
+    )
     rows = list(
-        models.Disagreement.objects.filter(
-            Q(negotiation=negotiation) | Q(round__negotiation=negotiation)
-        )
+        known_records(disagreements, known_as_of)
         .order_by("title", "pk")
         .values("id", "slug", "title", "note", "status", "resolution", "round__title", "area__name")
     )
     claims = list(
-        models.DisagreementClaim.objects.filter(disagreement_id__in=[row["id"] for row in rows])
+        known(
+            models.DisagreementClaim.objects.filter(
+                disagreement_id__in=[row["id"] for row in rows]
+            ),
+            known_as_of,
+        )
         .order_by("disagreement_id", "label")
         .values("id", "disagreement_id", "label", "claim")
     )
-    quotes = citations_for(models.DisagreementClaim, [claim["id"] for claim in claims])
+    quotes = citations_for(models.DisagreementClaim, [claim["id"] for claim in claims], known_as_of)
     by_disagreement = defaultdict(list)
     for claim in claims:
         by_disagreement[claim["disagreement_id"]].append(
@@ -434,35 +509,37 @@ class UnknownRound(ValueError):
 
 
 def dashboard_data(
-    negotiation: models.Negotiation, as_of: datetime.date, round_slug: str | None = None
+    negotiation: models.Negotiation,
+    as_of: datetime.date,
+    round_slug: str | None = None,
+    known_as_of: datetime.date | None = None,
 ) -> dict:
-    """Everything the page shows about one negotiation, relative to as_of.
+    """Everything the page shows about one negotiation, relative to as_of, and as the
+    sources published by known_as_of told it if given.
 
-    Raises UnknownRound if round_slug names no round of this negotiation.
+    Raises UnknownRound if round_slug names no round of this negotiation (known by then).
     """
-    rounds = load_rounds(negotiation)
+    rounds = load_rounds(negotiation, known_as_of)
     rounds_by_slug = {row["slug"]: row for row in rounds}
     if round_slug and round_slug not in rounds_by_slug:
         raise UnknownRound(round_slug)
 
-    matrix = agenda_matrix(negotiation)
-    all_changes = {}
-    for changes in negotiation_agenda_changes(negotiation):
-        changes["annotations_by_area"] = {note["area"]: note for note in changes["annotations"]}
-        changes["dropped_by_area"] = {entry["slug"]: entry for entry in changes["dropped"]}
-        all_changes[changes["round"]["slug"]] = changes
-    deadlines = load_deadlines(negotiation, as_of)
-    sources = load_sources(negotiation)
-    disagreements = load_disagreements(negotiation)
+    sequence, matrix = agenda_story(negotiation, known_as_of=known_as_of)
+    all_changes = {changes["round"]["slug"]: changes for changes in sequence}
+    deadlines = load_deadlines(negotiation, as_of, known_as_of)
+    sources = load_sources(negotiation, known_as_of)
+    disagreements = load_disagreements(negotiation, known_as_of)
     attribute_quotes(
         [matrix, all_changes, disagreements],
         {source["slug"]: source_name(source) for source in sources},
     )
 
     area_names = {area["slug"]: area["name"] for area in matrix["areas"]}
-    for changes in all_changes.values():
-        for key in ("added", "dropped", "retained"):
-            area_names.update((entry["slug"], entry["name"]) for entry in changes[key])
+    compared_with = {
+        slug: changes["compared_to"]["slug"]
+        for slug, changes in all_changes.items()
+        if changes["compared_to"]
+    }
     selected = rounds_by_slug[round_slug] if round_slug else default_round(rounds)
     return {
         "negotiation": {
@@ -479,19 +556,48 @@ def dashboard_data(
                 "api:negotiation-agenda-changes", kwargs={"slug": negotiation.slug}
             ),
         },
+        "known_as_of": known_summary(known_as_of) if known_as_of else None,
         "rounds": rounds,
         "held_count": sum(1 for row in rounds if row["status"] == RoundStatus.HELD),
         "planned_count": sum(1 for row in rounds if row["status"] == RoundStatus.PLANNED),
         "called_off_count": sum(1 for row in rounds if row["called_off"]),
         "deadlines": deadlines,
         "timeline": build_timeline(rounds, deadlines, as_of),
-        "matrix": build_matrix(matrix, rounds_by_slug, all_changes),
+        "matrix": build_matrix(matrix, rounds_by_slug, compared_with),
         "selected_round": selected,
         "changes": (
-            build_changes(all_changes[selected["slug"]], rounds_by_slug, area_names)
+            present_changes(all_changes[selected["slug"]], rounds_by_slug, area_names)
             if selected
             else None
         ),
         "sources": sources,
         "disagreements": disagreements,
     }
+
+
+def round_changes_panel(round_: models.Round) -> dict:
+    """One round's agenda changes, presented as the dashboard shows them (for the admin's
+    round page): the domain answer, the rounds' labels and the sources' names."""
+    changes = round_agenda_changes(round_)
+    rounds_by_slug = {row["slug"]: row for row in load_rounds(round_.negotiation)}
+    cited = set()
+    stack: list = [changes]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "quote" in item and isinstance(item.get("source"), str):
+                cited.add(item["source"])
+            stack.extend(value for value in item.values() if isinstance(value, dict | list))
+        elif isinstance(item, list):
+            stack.extend(item)
+    names = {
+        row["slug"]: source_name(row)
+        for row in models.Source.objects.filter(slug__in=cited).values("slug", "title", "publisher")
+    }
+    attribute_quotes(changes, names)
+    area_names = {
+        entry["slug"]: entry["name"]
+        for key in ("first_reported", "added", "dropped", "retained")
+        for entry in changes[key]
+    }
+    return present_changes(changes, rounds_by_slug, area_names)

@@ -47,6 +47,19 @@ SEASONS = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}
 CALLED_OFF = frozenset({RoundStatus.POSTPONED, RoundStatus.CANCELLED})
 
 
+def season_label(start: datetime.date, end: datetime.date | None) -> str | None:
+    """A season window's name: "summer", or "early summer" for the first part of it (the
+    words of "early summer" kept); None if the window is not within one season."""
+    season = SEASONS.get(start.month)
+    if season is None or start.day != 1:
+        return None
+    year, month = divmod(start.month + 2, 12)  # the season's last month
+    season_end = datetime.date(start.year + year, month + 1, 1) - ONE_DAY
+    if end is None or end == season_end:
+        return season
+    return f"early {season}" if end < season_end else None
+
+
 def date_label(start: datetime.date | None, end: datetime.date | None, precision: str) -> str:
     """A date as precisely as it is known: "16 May 2025", "week of 19 May 2025", "May 2025"."""
     if start is None:
@@ -56,7 +69,7 @@ def date_label(start: datetime.date | None, end: datetime.date | None, precision
     if precision == DatePrecision.MONTH:
         return f"{start:%B %Y}"
     if precision == DatePrecision.SEASON:
-        season = SEASONS.get(start.month)
+        season = season_label(start, end)
         return f"{season} {start.year}" if season else f"{start:%b}–{end or start:%b %Y}"
     if precision == DatePrecision.YEAR:
         return str(start.year)
@@ -74,7 +87,7 @@ def short_date_label(start: datetime.date, end: datetime.date | None, precision:
     if precision == DatePrecision.MONTH:
         return f"{start:%B}"
     if precision == DatePrecision.SEASON:
-        return SEASONS.get(start.month) or f"{start:%b}–{end or start:%b}"
+        return season_label(start, end) or f"{start:%b}–{end or start:%b}"
     if precision == DatePrecision.YEAR:
         return str(start.year)
     if end and end != start:

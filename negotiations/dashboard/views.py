@@ -1,5 +1,7 @@
 """The dashboard page: one negotiation at a glance, read-only, rendered on the server."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,8 +13,15 @@ UNKNOWN_ROUND = "This negotiation has no such round: showing the latest one inst
 
 
 class DashboardQuery(forms.Form):
-    """The page's GET parameters: the day deadlines are counted from, the round to explain."""
+    """The page's GET parameters: what was known when, the day deadlines are counted from,
+    the round to explain."""
 
+    known_as_of = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD, for example 2025-04-25."},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     as_of = forms.DateField(
         required=False,
         input_formats=["%Y-%m-%d"],
@@ -26,18 +35,22 @@ class DashboardQuery(forms.Form):
 
 @require_safe
 def dashboard(request, slug=None):
-    """/dashboard/ and /dashboard/<negotiation>/: ?as_of=YYYY-MM-DD&round=<round slug>.
+    """/dashboard/ and /dashboard/<negotiation>/:
+    ?known_as_of=YYYY-MM-DD&as_of=YYYY-MM-DD&round=<round slug>.
 
-    An unknown negotiation is a 404. A malformed as_of or an unknown round is a 400 that
-    still shows the page (counting from today, explaining the latest round) with the error
-    next to the form.
+    known_as_of shows the negotiation as the sources published by that day told it; as_of
+    (default known_as_of, else today) is the day deadlines count from. An unknown negotiation
+    is a 404. A malformed date or an unknown round is a 400 that still shows the page
+    (everything known, counting from today, explaining the latest round) with the error next
+    to the form.
     """
     today = timezone.localdate()
-    params = request.GET.dict()
-    params["as_of"] = params.get("as_of") or today.isoformat()
-    query = DashboardQuery(params)
+    query = DashboardQuery(request.GET.dict())
     query.is_valid()
-    as_of = query.cleaned_data.get("as_of") or today
+    known_as_of = query.cleaned_data.get("known_as_of")
+    as_of = query.cleaned_data.get("as_of") or known_as_of or today
+    if not query.data.get("as_of"):
+        query.data = {**query.data, "as_of": as_of.isoformat()}  # the form shows the day used
     round_slug = query.cleaned_data.get("round") or None
 
     choices = selectors.negotiation_choices()
@@ -45,13 +58,18 @@ def dashboard(request, slug=None):
     data = None
     if negotiation is not None:
         try:
-            data = selectors.dashboard_data(negotiation, as_of, round_slug)
+            data = selectors.dashboard_data(negotiation, as_of, round_slug, known_as_of)
         except selectors.UnknownRound:
             query.add_error("round", UNKNOWN_ROUND)
-            data = selectors.dashboard_data(negotiation, as_of)
+            data = selectors.dashboard_data(negotiation, as_of, known_as_of=known_as_of)
+    page_query = {"as_of": as_of.isoformat()}
+    if known_as_of:
+        page_query["known_as_of"] = known_as_of.isoformat()
     context = {
         "query": query,
         "as_of": as_of,
+        "known_as_of": known_as_of,
+        "page_query": urlencode(page_query),
         "today": today,
         "choices": choices,
         "current": negotiation,

@@ -1,40 +1,95 @@
-"""Agenda comparison: what was added, dropped or kept from one round to the next.
+"""Agenda comparison: what was added, dropped or kept from one round to the next, on what
+evidence, and where the sources disagree.
 
 The rules, in one place for the API, the admin and the dashboard:
 
 * Areas are compared by their canonical agenda area, never by the reported label, so a
   label that changes wording through an alias ("monetary policy" then "currency policy")
   is the same area, retained.
-* A round whose agenda no source reported has an *unknown* agenda, never an empty one: it
-  is not compared, and it is skipped (and named) when looking for the previous round.
-* Cancelled rounds never took place, so they are skipped as a basis for comparison too.
-* "Previous" means the latest round of the same negotiation with a lower sequence.
-* The first reported agenda has nothing to compare with. The API reports its areas as
-  added relative to nothing (``compared_to`` null, ``comparable`` false, every area in
-  ``added``; matrix cells and area histories mark them "added"). Readers meant for people
-  ask ``is_first_reported()`` and present them as the first reported agenda instead.
-* An editors' annotation is returned only when its area *and* change kind match the
-  comparison's result: an annotation explaining why an area was added is never shown next
-  to an answer where that area was retained, or where nothing could be compared.
+* Unknown is not empty: a round whose agenda no source reported is not compared, and it
+  is skipped (reason ``agenda_not_reported``) when looking for the round to compare with.
+  Cancelled rounds never took place: they are skipped too (``cancelled``).
+* Which earlier round of the same negotiation a round is compared with:
+
+  - a *held* round: the latest earlier *held* round whose agenda is reported. Planned and
+    postponed rounds in between are skipped (``planned``, ``postponed``): their agenda was
+    announced for a meeting that had not taken place. ``include_planned`` compares with
+    them too.
+  - any other round (planned, postponed or cancelled): the latest earlier round of any
+    status but cancelled whose agenda is reported.
+
+* The first reported agenda has nothing to compare with: its areas are
+  ``first_reported``, never "added".
+* Basis of each added, dropped or retained entry: ``stated`` when an editors' annotation
+  of basis "stated", with a citation, reports that very change (same area, same kind) in
+  so many words ("but with currency policy absent"); ``inferred`` when the change only
+  follows from comparing the two lists.
+* Disputes of each entry: the disagreements about either compared round that concern its
+  area, and those about either round's agenda as a whole (topic "agenda", no area), each
+  with every version and its citations. ``contested`` says whether any entry has one. A
+  matrix cell without a change lists only the disagreements about its own area at its own
+  round.
+* An editors' annotation is returned only when its area *and* kind of change match the
+  comparison's result.
+* What kind of list each agenda is (``agenda_basis`` of the rounds: discussed, scope
+  agreed for later talks, announced before the round) travels with every answer: two
+  agreed scopes compared say how the plans for later talks changed, not what either
+  meeting discussed.
+* With ``known_as_of``, everything is as the sources published by that day told it
+  (negotiations.domain.known).
 
 Every public function loads what it needs in a fixed number of queries, whatever the size
 of the negotiation, and returns JSON-ready dicts.
 """
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TypedDict
 
-from negotiations.choices import AgendaChange, AgendaStatus, RoundStatus
+from django.db.models import Q, QuerySet
+
+from negotiations.choices import (
+    AgendaChange,
+    AgendaStatus,
+    AnnotationBasis,
+    DisagreementTopic,
+    RoundStatus,
+)
 from negotiations.domain.citations import CitationData, citations_of
+from negotiations.domain.known import as_known_on, known, known_rounds
 from negotiations.models import (
     AgendaArea,
     AgendaChangeAnnotation,
     AgendaItem,
     AgendaItemArea,
+    DisagreementClaim,
     Negotiation,
     Round,
 )
+
+FIRST_REPORTED = "first_reported"
+CELL_CHANGES = (FIRST_REPORTED, *AgendaChange.values)
+STATED, INFERRED = "stated", "inferred"
+CHANGE_BASES = (STATED, INFERRED)
+
+SKIP_UNKNOWN = "agenda_not_reported"
+SKIP_CANCELLED = "cancelled"
+SKIP_PLANNED = "planned"
+SKIP_POSTPONED = "postponed"
+SKIP_REASONS = (SKIP_UNKNOWN, SKIP_CANCELLED, SKIP_PLANNED, SKIP_POSTPONED)
+
+REASON_OWN_UNKNOWN = "This round's agenda was not reported: its changes are unknown."
+REASON_FIRST_REPORTED = "No earlier round to compare with: this is the first reported agenda."
+REASON_BASIS_UNKNOWN = "The agenda of the round compared with was not reported: unknown."
+
+PRESENT, ABSENT, UNKNOWN = "present", "absent", "unknown"
+NOT_HELD = {RoundStatus.PLANNED: SKIP_PLANNED, RoundStatus.POSTPONED: SKIP_POSTPONED}
+
+
+class RoundNotKnown(LookupError):
+    """A round asked about is not known as of the day asked (no source had reported it)."""
 
 
 class RoundRef(TypedDict):
@@ -48,6 +103,7 @@ class RoundRef(TypedDict):
     end_date: str | None
     date_precision: str
     agenda_status: str
+    agenda_basis: str
 
 
 class ReportedItem(TypedDict):
@@ -56,11 +112,36 @@ class ReportedItem(TypedDict):
     citations: list[CitationData]
 
 
+class Claim(TypedDict):
+    label: str
+    claim: str
+    citations: list[CitationData]
+
+
+class Dispute(TypedDict):
+    slug: str
+    title: str
+    status: str
+    topic: str
+    round: str
+    area: str | None
+    claims: list[Claim]
+
+
+class FirstReportedArea(TypedDict):
+    slug: str
+    name: str
+    after: ReportedItem
+    disputes: list[Dispute]
+
+
 class AreaChange(TypedDict):
     slug: str
     name: str
     before: ReportedItem | None
     after: ReportedItem | None
+    basis: str
+    disputes: list[Dispute]
 
 
 class SkippedRound(TypedDict):
@@ -71,6 +152,7 @@ class SkippedRound(TypedDict):
 class Annotation(TypedDict):
     area: str
     change: str
+    basis: str
     note: str
     citations: list[CitationData]
 
@@ -81,10 +163,12 @@ class AgendaChanges(TypedDict):
     comparable: bool
     reason: str
     skipped: list[SkippedRound]
+    first_reported: list[FirstReportedArea]
     added: list[AreaChange]
     dropped: list[AreaChange]
     retained: list[AreaChange]
     annotations: list[Annotation]
+    contested: bool
 
 
 ROUND_FIELDS = (
@@ -100,14 +184,8 @@ ROUND_FIELDS = (
     "end_date",
     "date_precision",
     "agenda_status",
+    "agenda_basis",
 )
-
-SKIP_UNKNOWN = "agenda_not_reported"
-SKIP_CANCELLED = "cancelled"
-
-REASON_OWN_UNKNOWN = "This round's agenda was not reported: its changes are unknown."
-REASON_FIRST_REPORTED = "No earlier round with a reported agenda: every area is new."
-REASON_BASIS_UNKNOWN = "The agenda of the round compared with was not reported: unknown."
 
 
 def round_ref(row: dict) -> RoundRef:
@@ -122,28 +200,106 @@ def round_ref(row: dict) -> RoundRef:
         "end_date": row["end_date"].isoformat() if row["end_date"] else None,
         "date_precision": row["date_precision"],
         "agenda_status": row["agenda_status"],
+        "agenda_basis": row["agenda_basis"],
     }
 
 
-def skip_reason(row: dict) -> str | None:
-    """Why a round cannot serve as the basis of a comparison, or None if it can."""
-    if row["status"] == RoundStatus.CANCELLED:
+# --- Which round a round is compared with --------------------------------------------------
+
+
+def skip_reason(earlier: dict, row: dict, include_planned: bool = False) -> str | None:
+    """Why ``earlier`` cannot be what ``row`` is compared with, or None if it can."""
+    if earlier["status"] == RoundStatus.CANCELLED:
         return SKIP_CANCELLED
-    if row["agenda_status"] != AgendaStatus.REPORTED:
+    if earlier["agenda_status"] != AgendaStatus.REPORTED:
         return SKIP_UNKNOWN
+    if row["status"] == RoundStatus.HELD and not include_planned:
+        return NOT_HELD.get(earlier["status"])
     return None
 
 
-def load_agendas(
-    round_ids: Iterable[int], *, annotated_rounds: Iterable[int] = (), area_slug: str | None = None
-) -> tuple[dict[int, dict[str, dict]], dict[int, list[Annotation]]]:
-    """Reported agendas of rounds (round id -> area slug -> area and item data) and the
-    editors' annotations of some rounds (round id -> annotations).
+def comparison_bases(
+    ordered_rows: list[dict], include_planned: bool = False
+) -> list[tuple[dict | None, list[SkippedRound]]]:
+    """For each round in sequence: the round it is compared with (None if none) and the
+    rounds skipped on the way back to it, latest first, each with its reason."""
+    bases = []
+    for index, row in enumerate(ordered_rows):
+        basis, skipped = None, []
+        for earlier in reversed(ordered_rows[:index]):
+            reason = skip_reason(earlier, row, include_planned)
+            if reason is None:
+                basis = earlier
+                break
+            skipped.append({"round": round_ref(earlier), "reason": reason})
+        bases.append((basis, skipped))
+    return bases
 
-    Three queries whatever the number of rounds: the item-area links (only one area's if
-    ``area_slug`` is given), the annotations, and the citations of both.
-    """
-    links = AgendaItemArea.objects.filter(round_id__in=list(round_ids))
+
+# --- Loading rounds and the evidence about their agendas -----------------------------------
+
+
+def round_rows(rounds: QuerySet, known_as_of: datetime.date | None, *fields: str) -> list[dict]:
+    """The ``.values(*fields)`` rows of some rounds (one query), as known on a day if given:
+    rounds no source had reported by then are left out, the others adjusted."""
+    if known_as_of is None:
+        return list(rounds.values(*fields))
+    rows = known_rounds(rounds, known_as_of).values(*fields, "agenda_known")
+    return [as_known_on(row, known_as_of) for row in rows]
+
+
+@dataclass
+class Evidence:
+    """What the comparisons of some rounds rest on, by round id: reported agendas (area slug
+    -> area name and the item reporting it), the editors' annotations and the disputes."""
+
+    agendas: dict[int, dict[str, dict]] = field(default_factory=dict)
+    annotations: dict[int, list[Annotation]] = field(default_factory=dict)
+    disputes: dict[int, list[Dispute]] = field(default_factory=dict)
+
+    def agenda(self, row: dict | None) -> dict[str, dict]:
+        return self.agendas.get(row["id"], {}) if row is not None else {}
+
+    def disputes_about(
+        self, area: str, rows: Iterable[dict | None], agenda_wide: bool = True
+    ) -> list[Dispute]:
+        """The disputes about these rounds that concern ``area``, and those about their
+        agenda as a whole (unless ``agenda_wide`` is false), by title."""
+        found = {}
+        for row in rows:
+            if row is None:
+                continue
+            for dispute in self.disputes.get(row["id"], ()):
+                if dispute["area"] == area or (agenda_wide and dispute["area"] is None):
+                    found[dispute["slug"]] = dispute
+        return sorted(found.values(), key=lambda dispute: (dispute["title"], dispute["slug"]))
+
+    def basis(self, row: dict, area: str, change: str) -> str:
+        stated = any(
+            note["area"] == area
+            and note["change"] == change
+            and note["basis"] == AnnotationBasis.STATED
+            and note["citations"]
+            for note in self.annotations.get(row["id"], ())
+        )
+        return STATED if stated else INFERRED
+
+
+def load_evidence(
+    round_ids: Iterable[int],
+    *,
+    annotated_rounds: Iterable[int] = (),
+    area_slug: str | None = None,
+    known_as_of: datetime.date | None = None,
+) -> Evidence:
+    """The reported agendas, annotations (of ``annotated_rounds`` only) and disputes of some
+    rounds, in five queries whatever their number: the item-area links (only one area's if
+    ``area_slug`` is given), the annotations, the disputes' claims, and the citations of all
+    three (links, then quotes)."""
+    round_ids, annotated_rounds = list(round_ids), list(annotated_rounds)
+    links = AgendaItemArea.objects.filter(round_id__in=round_ids)
+    if known_as_of is not None:
+        links = links.filter(item__in=known(AgendaItem.objects.all(), known_as_of))
     if area_slug is not None:
         links = links.filter(area__slug=area_slug)
     links = list(
@@ -151,25 +307,30 @@ def load_agendas(
             "round_id", "area__slug", "area__name", "item_id", "item__slug", "item__label"
         )
     )
-    annotated_rounds = list(annotated_rounds)
-    notes = (
-        list(
-            AgendaChangeAnnotation.objects.filter(round_id__in=annotated_rounds)
-            .order_by("round_id", "area__name")
-            .values("id", "round_id", "area__slug", "change", "note")
+    notes = []
+    if annotated_rounds:
+        rows = known(
+            AgendaChangeAnnotation.objects.filter(round_id__in=annotated_rounds), known_as_of
         )
-        if annotated_rounds
-        else []
-    )
+        if area_slug is not None:
+            rows = rows.filter(area__slug=area_slug)
+        notes = list(
+            rows.order_by("round_id", "area__name", "-basis").values(
+                "id", "round_id", "area__slug", "change", "basis", "note"
+            )
+        )
+    claims = dispute_claims(round_ids, area_slug, known_as_of)
     cited = citations_of(
         {
             AgendaItem: {link["item_id"] for link in links},
             AgendaChangeAnnotation: [note["id"] for note in notes],
-        }
+            DisagreementClaim: [claim["id"] for claim in claims],
+        },
+        known_as_of,
     )
-    agendas: dict[int, dict[str, dict]] = defaultdict(dict)
+    evidence = Evidence(defaultdict(dict), defaultdict(list), defaultdict(list))
     for link in links:
-        agendas[link["round_id"]][link["area__slug"]] = {
+        evidence.agendas[link["round_id"]][link["area__slug"]] = {
             "name": link["area__name"],
             "reported": {
                 "item": link["item__slug"],
@@ -177,57 +338,96 @@ def load_agendas(
                 "citations": cited[AgendaItem].get(link["item_id"], []),
             },
         }
-    annotations: dict[int, list[Annotation]] = defaultdict(list)
     for note in notes:
-        annotations[note["round_id"]].append(
+        evidence.annotations[note["round_id"]].append(
             {
                 "area": note["area__slug"],
                 "change": note["change"],
+                "basis": note["basis"],
                 "note": note["note"],
                 "citations": cited[AgendaChangeAnnotation].get(note["id"], []),
             }
         )
-    return agendas, annotations
+    disputes: dict[int, Dispute] = {}
+    for claim in claims:
+        dispute = disputes.get(claim["disagreement_id"])
+        if dispute is None:
+            dispute = disputes[claim["disagreement_id"]] = {
+                "slug": claim["disagreement__slug"],
+                "title": claim["disagreement__title"],
+                "status": claim["disagreement__status"],
+                "topic": claim["disagreement__topic"],
+                "round": claim["disagreement__round__slug"],
+                "area": claim["disagreement__area__slug"],
+                "claims": [],
+            }
+            evidence.disputes[claim["disagreement__round_id"]].append(dispute)
+        dispute["claims"].append(
+            {
+                "label": claim["label"],
+                "claim": claim["claim"],
+                "citations": cited[DisagreementClaim].get(claim["id"], []),
+            }
+        )
+    if known_as_of is not None:
+        # A disagreement exists once two of its versions have been published.
+        for round_id, found in evidence.disputes.items():
+            evidence.disputes[round_id] = [d for d in found if len(d["claims"]) >= 2]
+    return evidence
 
 
-def diff_agendas(before: dict[str, dict], after: dict[str, dict]) -> dict[str, list[AreaChange]]:
-    """Pure comparison of two reported agendas (area slug -> area data)."""
+def dispute_claims(
+    round_ids: list[int], area_slug: str | None, known_as_of: datetime.date | None
+) -> list[dict]:
+    """The claims of the disagreements that can bear on these rounds' agendas: about one of
+    the rounds, and about an area or about the agenda as a whole (one query)."""
+    concerns_agenda = Q(disagreement__topic=DisagreementTopic.AGENDA, disagreement__area=None)
+    if area_slug is None:
+        concerns_agenda |= Q(disagreement__area__isnull=False)
+    else:
+        concerns_agenda |= Q(disagreement__area__slug=area_slug)
+    claims = DisagreementClaim.objects.filter(concerns_agenda, disagreement__round_id__in=round_ids)
+    return list(
+        known(claims, known_as_of)
+        .order_by("disagreement__title", "disagreement_id", "label", "id")
+        .values(
+            "id",
+            "label",
+            "claim",
+            "disagreement_id",
+            "disagreement__slug",
+            "disagreement__title",
+            "disagreement__status",
+            "disagreement__topic",
+            "disagreement__round_id",
+            "disagreement__round__slug",
+            "disagreement__area__slug",
+        )
+    )
 
-    def entry(slug: str) -> AreaChange:
-        known = after.get(slug) or before[slug]
-        return {
-            "slug": slug,
-            "name": known["name"],
-            "before": before[slug]["reported"] if slug in before else None,
-            "after": after[slug]["reported"] if slug in after else None,
-        }
 
-    def by_name(slugs):
-        return sorted((entry(slug) for slug in slugs), key=lambda change: change["name"])
+# --- Building the answers ------------------------------------------------------------------
 
+
+def diff_agendas(before: dict[str, dict], after: dict[str, dict]) -> dict[str, list[str]]:
+    """Pure comparison of two reported agendas (area slug -> area data): area slugs."""
     return {
-        AgendaChange.ADDED: by_name(after.keys() - before.keys()),
-        AgendaChange.DROPPED: by_name(before.keys() - after.keys()),
-        AgendaChange.RETAINED: by_name(before.keys() & after.keys()),
+        AgendaChange.ADDED: sorted(after.keys() - before.keys()),
+        AgendaChange.DROPPED: sorted(before.keys() - after.keys()),
+        AgendaChange.RETAINED: sorted(before.keys() & after.keys()),
     }
 
 
-def matching_annotations(notes: list[Annotation], result: AgendaChanges) -> list[Annotation]:
+def matching_annotations(notes: list[Annotation], computed: set[tuple[str, str]]):
     """The annotations that explain this answer: same area and same kind of change."""
-    computed = {
-        (change["slug"], kind)
-        for kind in (AgendaChange.ADDED, AgendaChange.DROPPED, AgendaChange.RETAINED)
-        for change in result[kind]
-    }
     return [note for note in notes if (note["area"], note["change"]) in computed]
 
 
 def build_changes(
     round_row: dict,
     compared_row: dict | None,
-    skipped: list[dict],
-    agendas: dict[int, dict[str, dict]],
-    annotations: dict[int, list[Annotation]],
+    skipped: list[SkippedRound],
+    evidence: Evidence,
 ) -> AgendaChanges:
     """Assemble one agenda-changes answer from rows already loaded."""
     result: AgendaChanges = {
@@ -235,177 +435,279 @@ def build_changes(
         "compared_to": round_ref(compared_row) if compared_row else None,
         "comparable": False,
         "reason": "",
-        "skipped": [{"round": round_ref(row), "reason": skip_reason(row) or ""} for row in skipped],
+        "skipped": skipped,
+        "first_reported": [],
         "added": [],
         "dropped": [],
         "retained": [],
         "annotations": [],
+        "contested": False,
     }
-    own_reason = skip_reason(round_row)
-    if own_reason == SKIP_UNKNOWN:
+    if round_row["agenda_status"] != AgendaStatus.REPORTED:
         result["reason"] = REASON_OWN_UNKNOWN
         return result
+    after = evidence.agenda(round_row)
     if compared_row is None:
         result["reason"] = REASON_FIRST_REPORTED
-        result["added"] = diff_agendas({}, agendas.get(round_row["id"], {}))[AgendaChange.ADDED]
+        result["first_reported"] = sorted(
+            (
+                {
+                    "slug": slug,
+                    "name": area["name"],
+                    "after": area["reported"],
+                    "disputes": evidence.disputes_about(slug, [round_row]),
+                }
+                for slug, area in after.items()
+            ),
+            key=lambda entry: entry["name"],
+        )
     else:
-        changes = diff_agendas(
-            agendas.get(compared_row["id"], {}), agendas.get(round_row["id"], {})
+        before = evidence.agenda(compared_row)
+        result["comparable"] = True
+        for change, slugs in diff_agendas(before, after).items():
+            result[change] = sorted(
+                (
+                    {
+                        "slug": slug,
+                        "name": (after.get(slug) or before[slug])["name"],
+                        "before": before[slug]["reported"] if slug in before else None,
+                        "after": after[slug]["reported"] if slug in after else None,
+                        "basis": evidence.basis(round_row, slug, change),
+                        "disputes": evidence.disputes_about(slug, [round_row, compared_row]),
+                    }
+                    for slug in slugs
+                ),
+                key=lambda entry: entry["name"],
+            )
+        computed = {
+            (entry["slug"], change) for change in AgendaChange.values for entry in result[change]
+        }
+        result["annotations"] = matching_annotations(
+            evidence.annotations.get(round_row["id"], []), computed
         )
-        result.update(
-            comparable=True,
-            added=changes[AgendaChange.ADDED],
-            dropped=changes[AgendaChange.DROPPED],
-            retained=changes[AgendaChange.RETAINED],
-        )
-    result["annotations"] = matching_annotations(annotations.get(round_row["id"], []), result)
+    result["contested"] = any(
+        entry["disputes"] for key in (FIRST_REPORTED, *AgendaChange.values) for entry in result[key]
+    )
     return result
 
 
-def is_first_reported(changes: AgendaChanges) -> bool:
-    """Whether an answer is about the first reported agenda, with nothing earlier to compare.
-
-    Its areas are in ``added`` (relative to nothing, as the API documents); a page for
-    people should list them as the first reported agenda, not as additions.
-    """
-    return changes["compared_to"] is None and changes["reason"] == REASON_FIRST_REPORTED
+def negotiation_rounds(negotiation_id: int, known_as_of: datetime.date | None = None):
+    rounds = Round.objects.filter(negotiation_id=negotiation_id).order_by("sequence")
+    return round_rows(rounds, known_as_of, *ROUND_FIELDS)
 
 
-def comparison_bases(ordered_rows: list[dict]) -> list[tuple[dict | None, list[dict]]]:
-    """For each round in sequence: the latest earlier round usable as a basis of comparison,
-    and the rounds skipped on the way back to it (latest first). One pass over the rounds."""
-    bases = []
-    basis, skipped_since = None, []
-    for row in ordered_rows:
-        bases.append((basis, list(reversed(skipped_since))))
-        if skip_reason(row) is None:
-            basis, skipped_since = row, []
-        else:
-            skipped_since.append(row)
-    return bases
+def round_agenda_changes(
+    round: Round, *, known_as_of: datetime.date | None = None, include_planned: bool = False
+) -> AgendaChanges:
+    """Changes of a round's agenda against the round it is compared with (see the rules).
 
-
-def negotiation_rounds(negotiation_id: int) -> list[dict]:
-    return list(
-        Round.objects.filter(negotiation_id=negotiation_id)
-        .order_by("sequence")
-        .values(*ROUND_FIELDS)
-    )
-
-
-def round_agenda_changes(round: Round) -> AgendaChanges:
-    """Changes of a round's agenda against the previous round whose agenda is known."""
-    rows = negotiation_rounds(round.negotiation_id)
-    index = next(i for i, row in enumerate(rows) if row["id"] == round.pk)
-    compared, skipped = comparison_bases(rows)[index]
+    Raises RoundNotKnown if no source had reported the round by ``known_as_of``."""
+    rows = negotiation_rounds(round.negotiation_id, known_as_of)
+    index = next((i for i, row in enumerate(rows) if row["id"] == round.pk), None)
+    if index is None:
+        raise RoundNotKnown(round.slug)
+    compared, skipped = comparison_bases(rows[: index + 1], include_planned)[index]
     ids = [round.pk] + ([compared["id"]] if compared else [])
-    return build_changes(rows[index], compared, skipped, *load_agendas(ids, annotated_rounds=ids))
+    evidence = load_evidence(ids, annotated_rounds=[round.pk], known_as_of=known_as_of)
+    return build_changes(rows[index], compared, skipped, evidence)
 
 
-def compare_rounds(from_round: Round, to_round: Round) -> AgendaChanges:
-    """The same answer as round_agenda_changes for any two rounds, even across negotiations."""
+def compare_rounds(
+    from_round: Round, to_round: Round, *, known_as_of: datetime.date | None = None
+) -> AgendaChanges:
+    """The same answer as round_agenda_changes for any two rounds, even across negotiations.
+
+    Raises RoundNotKnown if either round is not known by ``known_as_of``."""
+    ids = [from_round.pk, to_round.pk]
     rows = {
         row["id"]: row
-        for row in Round.objects.filter(pk__in=[from_round.pk, to_round.pk]).values(*ROUND_FIELDS)
+        for row in round_rows(Round.objects.filter(pk__in=ids), known_as_of, *ROUND_FIELDS)
     }
+    for round in (from_round, to_round):
+        if round.pk not in rows:
+            raise RoundNotKnown(round.slug)
     from_row, to_row = rows[from_round.pk], rows[to_round.pk]
-    ids = [from_round.pk, to_round.pk]
-    agendas, annotations = load_agendas(ids, annotated_rounds=[to_round.pk])
-    if skip_reason(from_row) == SKIP_UNKNOWN:
-        result = build_changes(to_row, None, [from_row], agendas, annotations)
-        result["reason"] = REASON_BASIS_UNKNOWN
-        # Nothing could be compared: no change, so no annotation explains one.
-        result["added"], result["annotations"] = [], []
+    evidence = load_evidence(ids, annotated_rounds=[to_round.pk], known_as_of=known_as_of)
+    if from_row["agenda_status"] != AgendaStatus.REPORTED:
+        skipped: list[SkippedRound] = [{"round": round_ref(from_row), "reason": SKIP_UNKNOWN}]
+        result = build_changes(to_row, None, skipped, evidence)
+        # Nothing could be compared: no change, nothing first reported either.
+        result.update(first_reported=[], contested=False)
+        if to_row["agenda_status"] == AgendaStatus.REPORTED:
+            result["reason"] = REASON_BASIS_UNKNOWN
         return result
-    return build_changes(to_row, from_row, [], agendas, annotations)
+    return build_changes(to_row, from_row, [], evidence)
 
 
-def negotiation_agenda_changes(negotiation: Negotiation) -> list[AgendaChanges]:
-    """Every round's changes, in sequence, for a whole negotiation: five queries in all."""
-    rows = negotiation_rounds(negotiation.pk)
+def negotiation_agenda_changes(
+    negotiation: Negotiation,
+    *,
+    known_as_of: datetime.date | None = None,
+    include_planned: bool = False,
+) -> list[AgendaChanges]:
+    """Every round's changes, in sequence, for a whole negotiation: six queries in all."""
+    rows = negotiation_rounds(negotiation.pk, known_as_of)
     ids = [row["id"] for row in rows]
-    agendas, annotations = load_agendas(ids, annotated_rounds=ids)
+    evidence = load_evidence(ids, annotated_rounds=ids, known_as_of=known_as_of)
     return [
-        build_changes(row, compared, skipped, agendas, annotations)
-        for row, (compared, skipped) in zip(rows, comparison_bases(rows), strict=True)
+        build_changes(row, compared, skipped, evidence)
+        for row, (compared, skipped) in zip(
+            rows, comparison_bases(rows, include_planned), strict=True
+        )
     ]
 
 
-PRESENT, ABSENT, UNKNOWN = "present", "absent", "unknown"
+# --- Areas x rounds ------------------------------------------------------------------------
 
 
-def matrix_from(rows: list[dict], agendas: dict[int, dict[str, dict]], area_rows: list[dict]):
-    """Areas x rounds cells (present / absent / unknown) with the change each cell marks."""
-    bases = comparison_bases(rows)
-    cells_by_area: dict[str, list[dict]] = {}
-    for area in area_rows:
-        cells = []
-        for row, (compared, _) in zip(rows, bases, strict=True):
-            reason = skip_reason(row)
-            agenda = agendas.get(row["id"], {})
-            if reason == SKIP_UNKNOWN:
-                state, change, reported = UNKNOWN, None, None
-            else:
-                state = PRESENT if area["slug"] in agenda else ABSENT
-                reported = agenda[area["slug"]]["reported"] if state == PRESENT else None
-                before = agendas.get(compared["id"], {}) if compared else None
-                if before is None:
-                    change = AgendaChange.ADDED if state == PRESENT else None
-                elif state == PRESENT:
-                    change = AgendaChange.RETAINED if area["slug"] in before else AgendaChange.ADDED
-                else:
-                    change = AgendaChange.DROPPED if area["slug"] in before else None
-            cells.append(
-                {
-                    "round": row["slug"],
-                    "state": state,
-                    "change": change,
-                    "label": reported["label"] if reported else None,
-                    "item": reported["item"] if reported else None,
-                    "citations": reported["citations"] if reported else [],
-                }
-            )
-        cells_by_area[area["slug"]] = cells
-    return cells_by_area
+def cell_of(area: str, row: dict, compared: dict | None, evidence: Evidence) -> dict:
+    """One area at one round: on, off or unknown, the change it marks, and its evidence."""
+    cell = {
+        "round": row["slug"],
+        "state": UNKNOWN,
+        "change": None,
+        "basis": None,
+        "label": None,
+        "item": None,
+        "citations": [],
+        "before": None,
+        "annotations": [],
+        "disputes": [],
+    }
+    if row["agenda_status"] != AgendaStatus.REPORTED:
+        return cell
+    agenda = evidence.agenda(row)
+    reported = agenda[area]["reported"] if area in agenda else None
+    cell["state"] = PRESENT if reported else ABSENT
+    if reported:
+        cell.update(label=reported["label"], item=reported["item"], citations=reported["citations"])
+    if compared is None:
+        change = FIRST_REPORTED if reported else None
+    else:
+        was_on = area in evidence.agenda(compared)
+        if reported:
+            change = AgendaChange.RETAINED if was_on else AgendaChange.ADDED
+        else:
+            change = AgendaChange.DROPPED if was_on else None
+    cell["change"] = change
+    if change is None:
+        cell["disputes"] = evidence.disputes_about(area, [row], agenda_wide=False)
+    elif change == FIRST_REPORTED:
+        cell["disputes"] = evidence.disputes_about(area, [row])
+    else:
+        cell["basis"] = evidence.basis(row, area, change)
+        cell["disputes"] = evidence.disputes_about(area, [row, compared])
+        cell["annotations"] = [
+            note
+            for note in evidence.annotations.get(row["id"], ())
+            if note["area"] == area and note["change"] == change
+        ]
+        if change == AgendaChange.DROPPED:
+            cell["before"] = evidence.agenda(compared)[area]["reported"]
+    return cell
 
 
-def agenda_matrix(negotiation: Negotiation) -> dict:
-    """Areas x rounds of one negotiation, ready for a heat map."""
-    rows = negotiation_rounds(negotiation.pk)
-    agendas, _ = load_agendas(row["id"] for row in rows)
-    area_slugs = {slug for agenda in agendas.values() for slug in agenda}
+def matrix_from(
+    rows: list[dict], evidence: Evidence, area_rows: list[dict], include_planned: bool = False
+) -> dict[str, list[dict]]:
+    """Areas x rounds cells of one negotiation's rounds (in sequence), by area slug."""
+    bases = comparison_bases(rows, include_planned)
+    return {
+        area["slug"]: [
+            cell_of(area["slug"], row, compared, evidence)
+            for row, (compared, _) in zip(rows, bases, strict=True)
+        ]
+        for area in area_rows
+    }
+
+
+def matrix_answer(negotiation: Negotiation, rows, evidence, include_planned: bool) -> dict:
+    area_slugs = {slug for agenda in evidence.agendas.values() for slug in agenda}
     area_rows = list(
         AgendaArea.objects.filter(slug__in=area_slugs).order_by("name").values("slug", "name")
     )
-    cells = matrix_from(rows, agendas, area_rows)
+    cells = matrix_from(rows, evidence, area_rows, include_planned)
     return {
         "negotiation": negotiation.slug,
         "rounds": [round_ref(row) for row in rows],
         "areas": [{**area, "cells": cells[area["slug"]]} for area in area_rows],
+        "contested": any(cell["disputes"] for area_cells in cells.values() for cell in area_cells),
     }
 
 
-def area_history(area: AgendaArea) -> dict:
-    """Every round of every negotiation where the area ever appeared: on, off or unknown."""
-    negotiation_ids = list(
-        AgendaItemArea.objects.filter(area=area)
-        .values_list("round__negotiation_id", flat=True)
-        .distinct()
+def agenda_matrix(
+    negotiation: Negotiation,
+    *,
+    known_as_of: datetime.date | None = None,
+    include_planned: bool = False,
+) -> dict:
+    """Areas x rounds of one negotiation, ready for a heat map: seven queries."""
+    rows = negotiation_rounds(negotiation.pk, known_as_of)
+    ids = [row["id"] for row in rows]
+    evidence = load_evidence(ids, annotated_rounds=ids, known_as_of=known_as_of)
+    return matrix_answer(negotiation, rows, evidence, include_planned)
+
+
+def agenda_story(
+    negotiation: Negotiation,
+    *,
+    known_as_of: datetime.date | None = None,
+    include_planned: bool = False,
+) -> tuple[list[AgendaChanges], dict]:
+    """negotiation_agenda_changes() and agenda_matrix() at once, from one load (seven
+    queries): what a page showing both needs."""
+    rows = negotiation_rounds(negotiation.pk, known_as_of)
+    ids = [row["id"] for row in rows]
+    evidence = load_evidence(ids, annotated_rounds=ids, known_as_of=known_as_of)
+    changes = [
+        build_changes(row, compared, skipped, evidence)
+        for row, (compared, skipped) in zip(
+            rows, comparison_bases(rows, include_planned), strict=True
+        )
+    ]
+    return changes, matrix_answer(negotiation, rows, evidence, include_planned)
+
+
+def area_negotiations(area: AgendaArea, known_as_of: datetime.date | None = None) -> QuerySet:
+    """The negotiations in whose reported agendas the area ever appeared, by title: what
+    the area's history is paginated over."""
+    items = known(AgendaItem.objects.filter(area_links__area=area), known_as_of)
+    rounds = Round.objects.filter(agenda_items__in=items)
+    return Negotiation.objects.filter(pk__in=rounds.values("negotiation_id")).order_by(
+        "title", "pk"
     )
-    rows = list(
-        Round.objects.filter(negotiation_id__in=negotiation_ids)
-        .order_by("negotiation__title", "negotiation_id", "sequence")
-        .values(*ROUND_FIELDS, "negotiation__title")
+
+
+def area_history(
+    area: AgendaArea,
+    negotiation_ids: list[int],
+    *,
+    known_as_of: datetime.date | None = None,
+    include_planned: bool = False,
+) -> dict:
+    """The area round by round (on, off or unknown) in some of the negotiations where it
+    appeared (a page of area_negotiations()), with its events: six queries."""
+    rows = round_rows(
+        Round.objects.filter(negotiation_id__in=negotiation_ids).order_by(
+            "negotiation__title", "negotiation_id", "sequence"
+        ),
+        known_as_of,
+        *ROUND_FIELDS,
+        "negotiation__title",
     )
-    # Only this area's links: the cells need to know whether the area was on each agenda.
-    agendas, _ = load_agendas((row["id"] for row in rows), area_slug=area.slug)
-    area_row = {"slug": area.slug, "name": area.name}
-    negotiations = []
+    ids = [row["id"] for row in rows]
+    # Only this area's links, annotations and disputes: the cells need nothing else.
+    evidence = load_evidence(
+        ids, annotated_rounds=ids, area_slug=area.slug, known_as_of=known_as_of
+    )
     by_negotiation: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
         by_negotiation[row["negotiation_id"]].append(row)
+    negotiations = []
     for negotiation_rows in by_negotiation.values():
-        cells = matrix_from(negotiation_rows, agendas, [area_row])[area.slug]
+        cells = matrix_from(negotiation_rows, evidence, [{"slug": area.slug}], include_planned)[
+            area.slug
+        ]
         negotiations.append(
             {
                 "negotiation": {
@@ -419,8 +721,14 @@ def area_history(area: AgendaArea) -> dict:
                 "events": [
                     {"round": row["slug"], "change": cell["change"]}
                     for row, cell in zip(negotiation_rows, cells, strict=True)
-                    if cell["change"] in (AgendaChange.ADDED, AgendaChange.DROPPED)
+                    if cell["change"] in (FIRST_REPORTED, AgendaChange.ADDED, AgendaChange.DROPPED)
                 ],
             }
         )
-    return {"area": area_row, "negotiations": negotiations}
+    return {
+        "area": {"slug": area.slug, "name": area.name},
+        "negotiations": negotiations,
+        "contested": any(
+            cell["disputes"] for negotiation in negotiations for cell in negotiation["rounds"]
+        ),
+    }

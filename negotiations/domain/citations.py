@@ -1,5 +1,6 @@
 """Loading the citations of many facts at once, in one query."""
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import TypedDict
@@ -7,6 +8,7 @@ from typing import TypedDict
 from django.db import models
 from django.db.models import CharField, F, Value
 
+from negotiations.domain.known import published_by
 from negotiations.models import CITED_MODELS, Citation
 
 
@@ -31,6 +33,7 @@ def citation_data(row: dict, prefix: str = "") -> CitationData:
 
 def citations_of(
     facts: dict[type[models.Model], Iterable[int]],
+    known_as_of: datetime.date | None = None,
 ) -> dict[type[models.Model], dict[int, list[CitationData]]]:
     """Citations of facts of several kinds, by kind and fact id, in two queries.
 
@@ -38,6 +41,7 @@ def citations_of(
     each distinct citation once, by primary key: a quote cited by many facts travels once,
     and no plan joins a whole citations table. A fact's citations come in slug order
     (citation slugs start with their source's slug, so they are grouped by source).
+    With ``known_as_of``, only the citations of sources published by that day.
     """
     parts = []
     for model, ids in facts.items():
@@ -46,13 +50,14 @@ def citations_of(
             continue
         through = model._meta.get_field("citations").remote_field.through
         fact_column = f"{model._meta.model_name}_id"
+        fact_links = through.objects.filter(**{f"{fact_column}__in": ids})
+        if known_as_of is not None:
+            fact_links = fact_links.filter(published_by(known_as_of, "citation__source__"))
         parts.append(
-            through.objects.filter(**{f"{fact_column}__in": ids})
-            .annotate(
+            fact_links.annotate(
                 kind=Value(model._meta.label, output_field=CharField()),
                 fact=F(fact_column),
-            )
-            .values_list("kind", "fact", "citation_id")
+            ).values_list("kind", "fact", "citation_id")
         )
     found: dict[type[models.Model], dict[int, list[CitationData]]] = {
         model: defaultdict(list) for model in facts
@@ -77,9 +82,11 @@ def citations_of(
     return found
 
 
-def citations_for(model: type[models.Model], ids) -> dict[int, list[CitationData]]:
-    """Citations of the given facts of one model, keyed by fact id, in one query."""
-    return citations_of({model: ids})[model]
+def citations_for(
+    model: type[models.Model], ids, known_as_of: datetime.date | None = None
+) -> dict[int, list[CitationData]]:
+    """Citations of the given facts of one model, keyed by fact id, in two queries."""
+    return citations_of({model: ids}, known_as_of)[model]
 
 
 def facts_citing(source) -> list[tuple[str, models.Model, Citation]]:

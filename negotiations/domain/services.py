@@ -133,17 +133,14 @@ def _touch_now(pending: Mapping[Key, tuple[str, list[Model]]]) -> None:
                     instance.updated = record.updated
 
 
-def resolve_agenda_area(label: str) -> AgendaArea | None:
-    """The canonical area a reported label names, by slug, name or alias (any case)."""
+def resolve_agenda_areas(label: str) -> list[AgendaArea]:
+    """The canonical areas a reported label names (any case): the area whose slug or name
+    it is; else every area it is an alias of ("major and non-tariff measures" covers two)."""
     text = label.strip()
-    return (
-        AgendaArea.objects.filter(
-            Q(slug__iexact=text) | Q(name__iexact=text) | Q(aliases__name__iexact=text)
-        )
-        .distinct()
-        .order_by("pk")
-        .first()
-    )
+    named = AgendaArea.objects.filter(Q(slug__iexact=text) | Q(name__iexact=text)).first()
+    if named is not None:
+        return [named]
+    return list(AgendaArea.objects.filter(aliases__name__iexact=text).distinct().order_by("name"))
 
 
 @transaction.atomic

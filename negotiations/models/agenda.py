@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
-from negotiations.choices import AgendaChange
+from negotiations.choices import AgendaChange, AnnotationBasis
 from negotiations.models.base import Alias, SluggedModel, TimeStampedModel, child_manager, cited_by
 from negotiations.models.talks import Round
 
@@ -23,7 +23,12 @@ class AgendaArea(SluggedModel):
 
 
 class AgendaAreaAlias(Alias):
-    """Other words for an area ("monetary policy" for currency policy); unique across areas."""
+    """Other words for an area ("monetary policy" for currency policy).
+
+    The same words may be an alias of several areas: a label that covers them together
+    ("major and non-tariff measures" is tariffs and non-tariff measures), which resolves to
+    all of them (negotiations.domain.services.resolve_agenda_areas).
+    """
 
     area = models.ForeignKey(AgendaArea, on_delete=models.CASCADE, related_name="aliases")
     citations = cited_by("agenda_area_aliases")
@@ -36,9 +41,10 @@ class AgendaAreaAlias(Alias):
         verbose_name_plural = "agenda area aliases"
         constraints = [
             models.UniqueConstraint(
+                "area",
                 Lower("name"),
                 name="unique_agenda_area_alias",
-                violation_error_message="This alias already names another agenda area.",
+                violation_error_message="This agenda area already has this alias.",
             ),
         ]
 
@@ -48,12 +54,8 @@ class AgendaAreaAlias(Alias):
     natural_key.dependencies = ["negotiations.agendaarea"]
 
     def clean(self):
-        """An alias names one area only: not another area's name, slug or alias.
-
-        resolve_agenda_area() matches a stripped label case-insensitively (iexact) against
-        slugs, names and aliases, so the same comparison is refused here: otherwise the
-        label would resolve to whichever area has the lowest id.
-        """
+        """An alias is never another area's name or slug: a label that names an area
+        resolves to that area alone, so such an alias would never be used."""
         text = (self.name or "").strip()
         if not text or not self.area_id:
             return
@@ -66,22 +68,7 @@ class AgendaAreaAlias(Alias):
             raise ValidationError(
                 {
                     "name": f"\u201c{text}\u201d is the name or slug of another agenda area, "
-                    f"{other_area.name}: an alias must name one area only."
-                }
-            )
-        other_alias = (
-            type(self)
-            .objects.filter(name__iexact=text)
-            .exclude(area_id=self.area_id)
-            .exclude(pk=self.pk)
-            .select_related("area")
-            .first()
-        )
-        if other_alias is not None:
-            raise ValidationError(
-                {
-                    "name": f"\u201c{text}\u201d is already an alias of another agenda area, "
-                    f"{other_alias.area.name}: an alias must name one area only."
+                    f"{other_area.name}: it always means that area."
                 }
             )
 
@@ -183,27 +170,43 @@ class AgendaItemArea(TimeStampedModel):
 
 
 class AgendaChangeAnnotation(TimeStampedModel):
-    """An editor's explanation, with sources, of why an area was added, dropped or kept."""
+    """The editors' note, with sources, on an area added, dropped or kept at a round.
+
+    Its basis says what it is: a report (a cited source states the change in so many words:
+    "but with currency policy absent"), or the editors' reading (context, a likely cause, a
+    mapping) that no source links to the change. A round's area may have one of each.
+    """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="annotations")
     area = models.ForeignKey(AgendaArea, on_delete=models.CASCADE, related_name="annotations")
     change = models.CharField(max_length=10, choices=AgendaChange.choices)
+    basis = models.CharField(
+        max_length=20,
+        choices=AnnotationBasis.choices,
+        default=AnnotationBasis.EDITORS_READING,
+        help_text="Stated only when a cited quote reports this change in so many words.",
+    )
     note = models.TextField()
     citations = cited_by("agenda_change_annotations")
     _history_m2m_fields = ["citations"]
 
-    objects = child_manager("round", "area__slug")
+    objects = child_manager("round", "area__slug", "basis")
 
     class Meta:
-        ordering = ["round", "area__name"]
+        ordering = ["round", "area__name", "-basis"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "area"], name="unique_annotation"),
+            models.UniqueConstraint(
+                fields=["round", "area", "basis"],
+                name="unique_annotation",
+                violation_error_message="This round already has an annotation of this basis "
+                "for this area.",
+            ),
         ]
 
     def __str__(self):
         return f"{self.area} {self.get_change_display().lower()} at {self.round}"
 
     def natural_key(self):
-        return (self.round.slug, self.area.slug)
+        return (self.round.slug, self.area.slug, self.basis)
 
     natural_key.dependencies = ["negotiations.round", "negotiations.agendaarea"]

@@ -126,11 +126,13 @@ COARSE_DATE_NEEDS_END = (
 )
 
 
-def coarse_date_has_end(name: str, start: str = "start_date", end: str = "end_date"):
+def coarse_date_has_end(
+    name: str, start: str = "start_date", end: str = "end_date", precision: str = "date_precision"
+):
     """Database-level rule: a known date coarser than a day is stored as a window, with its
     end (a date not known at all has nothing to end)."""
     return models.CheckConstraint(
-        condition=models.Q(date_precision="day")
+        condition=models.Q(**{precision: "day"})
         | models.Q(**{f"{end}__isnull": False})
         | models.Q(**{f"{start}__isnull": True}),
         name=name,
@@ -138,12 +140,14 @@ def coarse_date_has_end(name: str, start: str = "start_date", end: str = "end_da
     )
 
 
-def validate_coarse_date(instance, start: str = "start_date", end: str = "end_date"):
+def validate_coarse_date(
+    instance, start: str = "start_date", end: str = "end_date", precision: str = "date_precision"
+):
     """Editor-facing twin of coarse_date_has_end: names the field that is missing."""
     from django.core.exceptions import ValidationError
 
-    precision = instance.date_precision
+    value = getattr(instance, precision)
     known = getattr(instance, start) is not None
-    if known and precision and precision != "day" and getattr(instance, end) is None:
-        label = instance.get_date_precision_display().lower()
+    if known and value and value != "day" and getattr(instance, end) is None:
+        label = getattr(instance, f"get_{precision}_display")().lower()
         raise ValidationError({end: COARSE_DATE_NEEDS_END.format(precision=label)})

@@ -142,12 +142,15 @@ class Position(SluggedModel):
     round = models.ForeignKey(
         Round, on_delete=models.SET_NULL, related_name="positions", null=True, blank=True
     )
-    area = models.ForeignKey(
-        AgendaArea, on_delete=models.SET_NULL, related_name="positions", null=True, blank=True
+    areas = models.ManyToManyField(
+        AgendaArea,
+        related_name="positions",
+        blank=True,
+        help_text="The agenda areas the position is about (a statement may touch several).",
     )
     stated_on = models.DateField(null=True, blank=True)
     citations = cited_by("positions")
-    _history_m2m_fields = ["citations"]
+    _history_m2m_fields = ["areas", "citations"]
 
     class Meta:
         ordering = [models.F("stated_on").asc(nulls_last=True), "slug"]

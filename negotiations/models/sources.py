@@ -1,21 +1,58 @@
 """Provenance: the documents, the verbatim quotes that cite them, and where they disagree."""
 
+from functools import partial
+
+from django.core.exceptions import ValidationError
 from django.db import models
 
-from negotiations.choices import DisagreementStatus
+from negotiations.choices import DatePrecision, DisagreementStatus, DisagreementTopic
 from negotiations.models.agenda import AgendaArea
-from negotiations.models.base import SluggedModel, TimeStampedModel, child_manager, cited_by
+from negotiations.models.base import (
+    SluggedModel,
+    TimeStampedModel,
+    child_manager,
+    cited_by,
+    coarse_date_has_end,
+    end_not_before_start,
+    validate_coarse_date,
+    validate_date_range,
+)
 from negotiations.models.talks import Negotiation, Round
 
 
 class Source(SluggedModel):
-    """A document the record is built from: a news article, a readout, a press release."""
+    """A document the record is built from: a news article, a readout, a press release.
+
+    Its publication day dates what the record knew when ("known as of"): the printed date,
+    or, when none is printed, a day (or a window of days) inferred from the text, with the
+    reasoning in ``date_note``. A source with neither is left out of known-as-of answers.
+    """
 
     title = models.CharField(max_length=400)
     publisher = models.CharField(max_length=200, blank=True)
     authors = models.CharField(max_length=500, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="Date and time as printed, if printed."
+    )
     updated_at = models.DateTimeField(null=True, blank=True)
+    published_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day of publication as printed (local date); if none is printed, the "
+        "first day the text allows (see date_note).",
+    )
+    published_on_end = models.DateField(
+        null=True,
+        blank=True,
+        help_text="If the day is not known, the last day of the window the publication falls "
+        "in: known-as-of answers count the source from this day.",
+    )
+    published_on_precision = models.CharField(
+        max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    published_on_inferred = models.BooleanField(
+        default=False, help_text="No date is printed: the day is inferred from the text."
+    )
     date_note = models.TextField(
         blank=True, help_text="How the publication date was read or inferred when not printed."
     )
@@ -28,9 +65,56 @@ class Source(SluggedModel):
 
     class Meta:
         ordering = [models.F("published_at").asc(nulls_last=True), "slug"]
+        constraints = [
+            end_not_before_start(
+                "source_published_end_not_before_start", "published_on", "published_on_end"
+            ),
+            coarse_date_has_end(
+                "source_coarse_date_has_end",
+                "published_on",
+                "published_on_end",
+                precision="published_on_precision",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.publisher or 'Unknown publisher'}: {self.title}"
+
+    def clean(self):
+        errors = {}
+        for validate in (
+            partial(validate_date_range, self, "published_on", "published_on_end"),
+            partial(
+                validate_coarse_date,
+                self,
+                "published_on",
+                "published_on_end",
+                precision="published_on_precision",
+            ),
+        ):
+            try:
+                validate()
+            except ValidationError as error:
+                errors.update(error.message_dict)
+        if self.published_on_end and not self.published_on:
+            errors["published_on"] = "A window of days needs its first day."
+        if self.published_at and not self.published_on:
+            errors["published_on"] = (
+                "The date is printed (published_at): give the day as printed, in the "
+                "publication's own time zone."
+            )
+        if self.published_on_inferred and self.published_at:
+            errors["published_on_inferred"] = "The date is printed (published_at), not inferred."
+        if self.published_on_inferred and not self.date_note.strip():
+            errors["date_note"] = "Say how the publication day was inferred from the text."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def known_from(self):
+        """The day from which the source counts as published (the window's end if only a
+        window is known), or None if it has no date at all."""
+        return self.published_on_end or self.published_on
 
 
 class Citation(SluggedModel):
@@ -58,6 +142,15 @@ class Disagreement(SluggedModel):
         max_length=20, choices=DisagreementStatus.choices, default=DisagreementStatus.OPEN
     )
     resolution = models.TextField(blank=True, help_text="If resolved, which version and why.")
+    topic = models.CharField(
+        max_length=20,
+        choices=DisagreementTopic.choices,
+        default=DisagreementTopic.OTHER,
+        db_index=True,
+        help_text="What is disputed. About a round's agenda: with an area, whether that area "
+        "was on it; without one, the list as a whole (every comparison with the round shows "
+        "the dispute).",
+    )
     negotiation = models.ForeignKey(
         Negotiation,
         on_delete=models.CASCADE,

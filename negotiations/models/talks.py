@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from negotiations.choices import (
+    AgendaBasis,
     AgendaStatus,
     DatePrecision,
     NegotiationRelationKind,
@@ -89,6 +90,12 @@ class NegotiationRelation(TimeStampedModel):
     natural_key.dependencies = ["negotiations.negotiation"]
 
 
+AGENDA_BASIS_RULE = (
+    "A reported agenda needs its basis (discussed, scope agreed, or announced); an agenda "
+    "that was not reported has none."
+)
+
+
 class Round(SluggedModel):
     """A meeting in a negotiation, held or planned, at a level, a place and a date.
 
@@ -144,6 +151,15 @@ class Round(SluggedModel):
         db_index=True,
         help_text="Unknown is not empty: leave 'not reported' unless a source reports the agenda.",
     )
+    agenda_basis = models.CharField(
+        max_length=20,
+        choices=AgendaBasis.choices,
+        blank=True,
+        db_index=True,
+        help_text="What kind of list the reported agenda is: what was discussed at the round, "
+        "the scope agreed there for later talks, or what was announced before it. "
+        "Required when the agenda is reported, empty when it is not.",
+    )
     citations = cited_by("rounds")
     _history_m2m_fields = ["citations"]
 
@@ -162,6 +178,14 @@ class Round(SluggedModel):
                 violation_error_message="A round with an end date needs a start date.",
             ),
             coarse_date_has_end("round_coarse_date_has_end"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(agenda_status=AgendaStatus.REPORTED) & ~models.Q(agenda_basis="")
+                )
+                | models.Q(agenda_status=AgendaStatus.NOT_REPORTED, agenda_basis=""),
+                name="round_agenda_basis_iff_reported",
+                violation_error_message=AGENDA_BASIS_RULE,
+            ),
         ]
         indexes = [
             # The API's default order, and ?ordering=start_date (missing dates last).
@@ -188,6 +212,9 @@ class Round(SluggedModel):
             .objects.filter(negotiation_id=self.negotiation_id, sequence=self.sequence)
             .exclude(pk=self.pk)
         )
+        reported = self.agenda_status == AgendaStatus.REPORTED
+        if reported != bool(self.agenda_basis):
+            errors["agenda_basis"] = AGENDA_BASIS_RULE
         if self.negotiation_id and self.sequence is not None and taken.exists():
             errors["sequence"] = (
                 f"This negotiation already has a round with sequence {self.sequence}."
@@ -215,6 +242,10 @@ class Participant(TimeStampedModel):
         related_name="participations",
         null=True,
         blank=True,
+    )
+    organization_inferred = models.BooleanField(
+        default=False,
+        help_text="The source does not name the organization: the editors inferred it.",
     )
     name_as_reported = models.CharField(max_length=200)
     role = models.CharField(

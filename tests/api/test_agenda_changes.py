@@ -58,7 +58,7 @@ def test_agenda_matrix(api):
     rounds = [r["slug"] for r in body["rounds"]]
     currency = next(a for a in body["areas"] if a["slug"] == "currency-policy")
     states = dict(zip(rounds, [(c["state"], c["change"]) for c in currency["cells"]], strict=True))
-    assert states[WASHINGTON] == ("present", "added")
+    assert states[WASHINGTON] == ("present", "first_reported")
     assert states[TECHNICAL_1] == ("unknown", None)
     assert states[JEJU] == ("absent", "dropped")
     cell = currency["cells"][rounds.index(WASHINGTON)]
@@ -70,9 +70,10 @@ def test_area_history(api):
     assert body["area"] == {"slug": "currency-policy", "name": "Currency policy"}
     talks = next(n for n in body["negotiations"] if n["negotiation"]["slug"] == TALKS)
     assert talks["events"] == [
-        {"round": WASHINGTON, "change": "added"},
+        {"round": WASHINGTON, "change": "first_reported"},
         {"round": JEJU, "change": "dropped"},
     ]
+    assert body["count"] == 1 and body["next"] is None
 
 
 def test_compare_any_two_rounds(api):
@@ -89,12 +90,15 @@ def test_compare_annotations_agree_with_the_result(api):
         for note in body["annotations"]:
             assert note["area"] in area_slugs(body[note["change"]]), (query, note)
     washington = api.get("/api/v1/rounds/compare/", {"from": WASHINGTON, "to": JEJU}).json()
-    assert {(note["area"], note["change"]) for note in washington["annotations"]} == {
-        ("currency-policy", "dropped"),
-        ("digital-trade", "added"),
-        ("rules-of-origin", "added"),
-        ("commercial-considerations", "added"),
-        ("tariffs", "retained"),
+    assert {
+        (note["area"], note["change"], note["basis"]) for note in washington["annotations"]
+    } == {
+        ("currency-policy", "dropped", "stated"),
+        ("currency-policy", "dropped", "editors_reading"),
+        ("digital-trade", "added", "editors_reading"),
+        ("rules-of-origin", "added", "editors_reading"),
+        ("commercial-considerations", "added", "editors_reading"),
+        ("tariffs", "retained", "editors_reading"),
     }
 
 
@@ -105,11 +109,12 @@ def test_compare_with_an_unknown_agenda_has_no_annotations(api):
     assert body["annotations"] == []
 
 
-def test_first_reported_agenda_is_added_relative_to_nothing(api):
-    """The documented contract: the first known agenda lists its areas as added."""
+def test_first_reported_agenda_is_first_reported_not_added(api):
+    """The first known agenda has nothing to compare with: nothing was added."""
     body = api.get(f"/api/v1/rounds/{WASHINGTON}/agenda-changes/").json()
     assert body["compared_to"] is None and body["comparable"] is False
-    assert "currency-policy" in area_slugs(body["added"])
+    assert "currency-policy" in area_slugs(body["first_reported"])
+    assert body["added"] == body["dropped"] == body["retained"] == []
 
 
 def test_compare_across_negotiations(api):

@@ -50,6 +50,7 @@ FILTERS = [
     ("rounds", "start_date_before", models.Round, "start_date__lte", (models.Round, "start_date")),
     ("rounds", "status", models.Round, "status", (models.Round, "status")),
     ("rounds", "agenda_status", models.Round, "agenda_status", (models.Round, "agenda_status")),
+    ("rounds", "agenda_basis", models.Round, "agenda_basis", (models.Round, "agenda_basis")),
     ("rounds", "participant", models.Round, "participants__person__slug", (models.Person, "slug")),
     (
         "rounds",
@@ -90,7 +91,7 @@ FILTERS = [
     ("measures", "status", models.Measure, "status", (models.Measure, "status")),
     ("positions", "party", models.Position, "party__slug", (models.Party, "slug")),
     ("positions", "kind", models.Position, "kind", (models.Position, "kind")),
-    ("positions", "area", models.Position, "area__slug", (models.AgendaArea, "slug")),
+    ("positions", "area", models.Position, "areas__slug", (models.AgendaArea, "slug")),
     ("positions", "round", models.Position, "round__slug", (models.Round, "slug")),
     (
         "positions",
@@ -103,6 +104,7 @@ FILTERS = [
     ("sources", "publisher", models.Source, "publisher__iexact", (models.Source, "publisher")),
     ("citations", "source", models.Citation, "source__slug", (models.Source, "slug")),
     ("conflicts", "status", models.Disagreement, "status", (models.Disagreement, "status")),
+    ("conflicts", "topic", models.Disagreement, "topic", (models.Disagreement, "topic")),
     (
         "conflicts",
         "negotiation",
@@ -140,9 +142,10 @@ def test_filter_answers_what_the_orm_does(api, resource, param, model, lookup, c
 
 def test_every_filter_of_every_list_is_covered():
     covered = {(resource, param) for resource, param, *_ in FILTERS}
-    # Filters whose meaning is not one column: covered case by case in test_filters.py and
-    # test_deadlines.py (search matches names and aliases, deadline status is computed).
-    special = {"search", "updated_since", "as_of", "upcoming", "within_days"}
+    # Filters whose meaning is not one column: covered case by case in test_filters.py,
+    # test_deadlines.py and test_known_as_of.py (search matches names and aliases, deadline
+    # status is computed, known_as_of reads the sources' publication days).
+    special = {"search", "updated_since", "as_of", "upcoming", "within_days", "known_as_of"}
     for prefix, viewset in VIEWSETS.items():
         for name in viewset.filterset_class.base_filters:
             if name not in special:
