@@ -443,13 +443,18 @@ class KnownAsOfMixin:
         ]
         return queryset.prefetch_related(None).prefetch_related(*kept, *prefetches)
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.known_as_of  # noqa: B018 (parsed now: a bad value is a 400 before any work)
+
     def finalize_response(self, request, response, *args, **kwargs):
+        day = self.__dict__.get("known_as_of")  # set only if it was parsed, and valid
         if (
-            self.known_as_of is not None
+            day is not None
             and response.status_code == 200
             and isinstance(getattr(response, "data", None), dict)
         ):
-            response.data["known_as_of"] = known.summary(self.known_as_of)
+            response.data["known_as_of"] = known.summary(day)
         return super().finalize_response(request, response, *args, **kwargs)
 
 

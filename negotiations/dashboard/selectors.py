@@ -262,12 +262,8 @@ def dispute_lines(disputes: list[dict]) -> list[str]:
     for dispute in disputes:
         lines.append(f"Disputed: {dispute['title']}")
         for claim in dispute["claims"]:
-            sources = ", ".join(
-                dict.fromkeys(c.get("by") or c["source"] for c in claim["citations"])
-            )
-            lines.append(
-                f"  {claim['label']}. {claim['claim']}" + (f" ({sources})" if sources else "")
-            )
+            attribution = f" ({claim['sources_text']})" if claim["sources_text"] else ""
+            lines.append(f"  {claim['label']}. {claim['claim']}{attribution}")
     return lines
 
 
@@ -488,17 +484,29 @@ def source_name(row: dict) -> str:
     return f"“{title}”" if len(title) <= 40 else f"“{title[:38].rstrip()}…”"
 
 
-def attribute_quotes(data, names: dict[str, str]) -> None:
-    """Give every citation in the page data the name of its source ("by"), in place."""
+def walk(data):
+    """Every dict in nested page data."""
     stack = [data]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            if "quote" in item and "source" in item and isinstance(item["source"], str):
-                item["by"] = names.get(item["source"]) or item["publisher"] or item["source"]
+            yield item
             stack.extend(value for value in item.values() if isinstance(value, dict | list))
         elif isinstance(item, list):
             stack.extend(value for value in item if isinstance(value, dict | list))
+
+
+def attribute_quotes(data, names: dict[str, str]) -> None:
+    """Give every citation in the page data the name of its source ("by"), and every
+    version of a dispute the names of its sources, once each ("sources_text"), in place."""
+    for item in walk(data):
+        if "quote" in item and "source" in item and isinstance(item["source"], str):
+            item["by"] = names.get(item["source"]) or item["publisher"] or item["source"]
+    for item in walk(data):
+        if "claim" in item and "citations" in item:
+            item["sources_text"] = "; ".join(
+                dict.fromkeys(citation["by"] for citation in item["citations"])
+            )
 
 
 # --- The page ------------------------------------------------------------------------------
@@ -580,16 +588,11 @@ def round_changes_panel(round_: models.Round) -> dict:
     round page): the domain answer, the rounds' labels and the sources' names."""
     changes = round_agenda_changes(round_)
     rounds_by_slug = {row["slug"]: row for row in load_rounds(round_.negotiation)}
-    cited = set()
-    stack: list = [changes]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if "quote" in item and isinstance(item.get("source"), str):
-                cited.add(item["source"])
-            stack.extend(value for value in item.values() if isinstance(value, dict | list))
-        elif isinstance(item, list):
-            stack.extend(item)
+    cited = {
+        item["source"]
+        for item in walk(changes)
+        if "quote" in item and isinstance(item.get("source"), str)
+    }
     names = {
         row["slug"]: source_name(row)
         for row in models.Source.objects.filter(slug__in=cited).values("slug", "title", "publisher")

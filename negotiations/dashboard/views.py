@@ -10,6 +10,10 @@ from django.views.decorators.http import require_safe
 from negotiations.dashboard import selectors
 
 UNKNOWN_ROUND = "This negotiation has no such round: showing the latest one instead."
+NOT_YET_REPORTED = (
+    "The round you were looking at had not been reported by {day}: showing the latest "
+    "round known then."
+)
 
 
 class DashboardQuery(forms.Form):
@@ -55,13 +59,16 @@ def dashboard(request, slug=None):
 
     choices = selectors.negotiation_choices()
     negotiation = selectors.pick_negotiation(choices, slug)
-    data = None
+    data, notice = None, ""
     if negotiation is not None:
         try:
             data = selectors.dashboard_data(negotiation, as_of, round_slug, known_as_of)
         except selectors.UnknownRound:
-            query.add_error("round", UNKNOWN_ROUND)
             data = selectors.dashboard_data(negotiation, as_of, known_as_of=known_as_of)
+            if known_as_of and negotiation.rounds.filter(slug=round_slug).exists():
+                notice = NOT_YET_REPORTED.format(day=f"{known_as_of:%-d %B %Y}")
+            else:
+                query.add_error("round", UNKNOWN_ROUND)
     page_query = {"as_of": as_of.isoformat()}
     if known_as_of:
         page_query["known_as_of"] = known_as_of.isoformat()
@@ -74,5 +81,6 @@ def dashboard(request, slug=None):
         "choices": choices,
         "current": negotiation,
         "data": data,
+        "notice": notice,
     }
     return render(request, "dashboard/dashboard.html", context, status=400 if query.errors else 200)

@@ -218,3 +218,68 @@ def test_editing_a_round_in_the_admin_shows_on_the_dashboard(site, page):
     # The next round now adds digital trade, since Jeju no longer had it.
     expect(cell(page, "digital-trade", NEXT_WEEK)).to_have_attribute("data-change", "added")
     expect(page.locator("#changes .change-list--added")).not_to_contain_text("Digital trade")
+
+
+def test_a_disputed_change_shows_its_versions_on_hover_and_on_keyboard_focus(site, page):
+    page.goto(f"{site}/dashboard/?as_of=2025-05-16&round={JEJU}")
+    entry = page.locator('#changes .change-list--dropped [data-area="currency-policy"]')
+    marker = entry.locator(".dispute")
+    claims = marker.locator(".dispute__claims")
+    expect(marker).to_contain_text("Disputed")
+    expect(entry.locator(".basis")).to_have_text("Stated by a source")
+    expect(claims).to_be_hidden()
+
+    marker.hover()
+    expect(claims).to_be_visible()
+    expect(claims).to_contain_text("Which four areas were agreed on 24 April 2025")
+    expect(claims).to_contain_text("Reuters")
+    page.mouse.move(0, 0)
+    expect(claims).to_be_hidden()
+
+    # Keyboard only: Tab until the marker has focus, and its versions show.
+    page.locator("body").click(position={"x": 1, "y": 1})
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        if marker.evaluate("element => element === document.activeElement"):
+            break
+    else:
+        pytest.fail("the dispute marker cannot be reached with the keyboard")
+    expect(claims).to_be_visible()
+    # Screen readers get the versions as the marker's description.
+    described = marker.get_attribute("aria-describedby")
+    assert described == claims.get_attribute("id")
+    page.screenshot(path=ARTIFACTS / "dispute-marker.png")
+
+    # The matrix cell is marked too, and its floating panel lists both versions.
+    currency = cell(page, "currency-policy", JEJU)
+    expect(currency).to_have_attribute("data-disputed", "true")
+    expect(currency.locator(".cell__disputed")).to_be_visible()
+    currency.focus()
+    popover = page.locator("#cell-popover")
+    expect(popover).to_contain_text("Sources disagree")
+    expect(popover).to_contain_text("Four areas without currency policy")
+
+
+def test_the_known_as_of_control_shows_what_the_sources_had_reported(site, page):
+    page.goto(f"{site}/dashboard/")
+    page.fill('input[name="known_as_of"]', "2025-04-25")
+    page.fill('input[name="as_of"]', "")
+    page.click('form.as-of button[type="submit"]')
+    page.wait_for_url("**known_as_of=2025-04-25**")
+
+    expect(page.locator(".known-as-of")).to_contain_text("25 April 2025")
+    # Jeju had not taken place and its agenda was not yet reported; the second technical
+    # round had not been announced at all.
+    jeju = cell(page, "currency-policy", JEJU)
+    expect(jeju).to_have_attribute("data-state", "unknown")
+    expect(page.locator(f'th[data-round="{NEXT_WEEK}"]')).to_have_count(0)
+    washington = cell(page, "currency-policy", "washington-2plus2-2025-04-24")
+    expect(washington).to_have_attribute("data-change", "first_reported")
+    expect(washington).to_have_attribute("data-disputed", "true")
+    # Days are counted from the day chosen when no other day is given.
+    pause = page.locator('[data-deadline="july-package-target-2025-07-08"].deadline-card')
+    expect(pause.locator(".deadline-card__number")).to_have_text("74")
+    page.screenshot(path=ARTIFACTS / "dashboard-known-as-of.png", full_page=True)
+
+    page.get_by_role("link", name="Show everything reported so far").click()
+    expect(page.locator(f'th[data-round="{NEXT_WEEK}"]')).to_have_count(1)

@@ -547,3 +547,49 @@ def test_a_called_off_round_is_drawn_apart_from_planned_ones(client, status):
     assert "Postponed/cancelled" in html  # legend entry
     header = re.search(rf'<th [^>]*class="([^"]*)" data-round="{called_off.slug}"', html)
     assert "is-called-off" in header.group(1) and "is-planned" not in header.group(1)
+
+
+def test_a_disputed_entry_lists_each_version_with_its_sources_once(client):
+    response = page(client, round=JEJU, as_of="2025-05-16")
+    dropped = {entry["slug"]: entry for entry in response.context["data"]["changes"]["dropped"]}
+    versions = dropped["investment-cooperation"]["disputes"][0]["claims"]
+    assert [claim["sources_text"] for claim in versions] == [
+        "\u201cTreasury Secretary Scott Bescent says\u2026\u201d; Korea JoongAng Daily; "
+        "Korea JoongAng Daily (Yonhap)",
+        "Reuters",
+    ]
+    html = response.content.decode()
+    panel = html.split("change-list--dropped")[1]
+    entry = panel.split('data-area="investment-cooperation"')[1].split("</li>")[0]
+    assert "Inferred from the two lists" in entry and "\u26a0</span> Disputed" in entry
+    assert 'role="tooltip"' in entry and "Four areas without currency policy" in entry
+    assert td(html, "investment-cooperation", JEJU).count('data-disputed="true"') == 1
+
+
+def test_the_day_known_shapes_the_whole_page(client):
+    data = page(client, known_as_of="2025-04-25").context["data"]
+    assert data["known_as_of"] == {
+        "date": "2025-04-25",
+        "sources_published": 3,
+        "sources_undated": 0,
+    }
+    assert [row["slug"] for row in data["rounds"]] == [WASHINGTON, MAY_1, JEJU]
+    assert {row["slug"]: row["status"] for row in data["rounds"]}[JEJU] == "planned"
+    assert {source["slug"] for source in data["sources"]} == {
+        "reuters-2025-04-24",
+        "bescent-very-successful-2025-04",
+        "han-cabinet-2025-04-22",
+    }
+    # Who met Greer in May: JoongAng's version (16 May) was not out yet.
+    assert {d["slug"] for d in data["disagreements"]} == {
+        "currency-policy-on-2025-04-24-agenda",
+        "scope-of-25-percent-tariff-on-korea",
+    }
+    assert data["selected_round"]["slug"] == WASHINGTON
+
+
+def test_a_round_not_yet_reported_on_the_day_is_a_notice_not_an_error(client):
+    response = page(client, known_as_of="2025-04-25", round=NEXT_WEEK)
+    assert response.context["notice"].startswith("The round you were looking at had not been")
+    assert not response.context["query"].errors
+    assert response.context["data"]["selected_round"]["slug"] == WASHINGTON
