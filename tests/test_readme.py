@@ -1,0 +1,71 @@
+"""The README's claims about the API and the seed data hold."""
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.django_db
+
+README = (Path(settings.BASE_DIR) / "README.md").read_text()
+# GET examples: curl -s 'http://127.0.0.1:8000/api/v1/...' (quoted or not); writes are
+# shown with -X and need a token, so they are left to the API tests.
+EXAMPLES = sorted(
+    {
+        match.group(1)
+        for line in README.splitlines()
+        if line.startswith("curl -s") and " -X " not in line
+        for match in [re.search(r"http://127\.0\.0\.1:8000(/api/v1/[^'\s]*)", line)]
+        if match
+    }
+)
+
+
+def test_the_readme_shows_api_examples():
+    assert len(EXAMPLES) >= 15
+
+
+@pytest.mark.parametrize("url", EXAMPLES)
+def test_every_api_example_of_the_readme_answers(api, url):
+    response = api.get(url)
+    assert response.status_code == 200, (url, response.content[:300])
+
+
+def test_the_seed_counts_in_the_readme_are_the_fixtures():
+    fixture = json.loads((Path(settings.BASE_DIR) / "fixtures" / "korea_us_2025.json").read_text())
+    counts = Counter(item["model"].split(".")[1] for item in fixture)
+    sentence = " ".join(README.split("## Seed data and fixtures")[1].split("\n\n")[1].split())
+    for model, words in [
+        ("source", "sources"),
+        ("citation", "citations"),
+        ("round", "rounds"),
+        ("agendaitem", "agenda items"),
+        ("position", "positions"),
+        ("deadline", "deadlines"),
+        ("measure", "measures"),
+        ("disagreement", "disagreements"),
+    ]:
+        assert f"{counts[model]} {words}" in sentence, (model, sentence)
+    assert f"({len(fixture)} objects)" in sentence
+
+
+def test_the_jeju_answer_in_the_readme_is_the_apis(api):
+    body = api.get("/api/v1/rounds/jeju-ministerial-2025-05-16/agenda-changes/").json()
+    shown = README.split("GET /api/v1/rounds/jeju-ministerial-2025-05-16/agenda-changes/")[1]
+    shown = shown.split("```")[0]
+    dropped = {entry["name"].lower(): entry for entry in body["dropped"]}
+    assert dropped["currency policy"]["basis"] == "stated"
+    assert "currency policy          basis stated" in shown
+    assert dropped["investment cooperation"]["basis"] == "inferred"
+    assert "investment cooperation   basis inferred" in shown
+    assert all(
+        entry["disputes"] for kind in ("added", "dropped", "retained") for entry in body[kind]
+    )
+    assert body["contested"] is True and "contested: true" in shown
+    assert (body["round"]["agenda_basis"], body["compared_to"]["agenda_basis"]) == (
+        "agreed_scope",
+        "agreed_scope",
+    )
