@@ -700,7 +700,7 @@ class DisagreementAdmin(TrackedAdmin):
     list_filter = ["status", "topic", "negotiation"]
     list_select_related = ["round", "area"]
     search_fields = ["title", "slug", "note"]
-    autocomplete_fields = ["negotiation", "round", "area"]
+    autocomplete_fields = ["negotiation", "round", "area", "measures"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created", "updated"]
     inlines = [DisagreementClaimInline]

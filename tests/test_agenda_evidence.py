@@ -321,3 +321,36 @@ class TestSeedStory:
         assert all(APRIL_LIST in dispute_slugs(entry) for _, entry in entries(changes).values())
         reverse = compare_rounds(jeju, washington)
         assert reverse["contested"] is True
+
+
+class TestDisputesOnTheRecordsThemselves:
+    """A disputed fact shows its dispute wherever it appears, not only in comparisons."""
+
+    def test_a_round_lists_the_disagreements_about_it(self, api):
+        washington = api.get(f"/api/v1/rounds/{WASHINGTON}/").json()
+        assert [d["slug"] for d in washington["disputes"]] == [APRIL_LIST]
+        assert washington["disputes"][0]["topic"] == "agenda"
+        jeju = api.get(f"/api/v1/rounds/{JEJU}/").json()
+        assert [(d["slug"], d["topic"]) for d in jeju["disputes"]] == [
+            ("jeju-meeting-korean-counterpart", "participants")
+        ]
+        listed = api.get("/api/v1/rounds/", {"negotiation": "kr-us-tariff-talks-2025"}).json()
+        assert {r["slug"]: r["disputes"] for r in listed["results"]}[WASHINGTON] == (
+            washington["disputes"]
+        )
+
+    def test_a_round_known_before_the_second_version_shows_no_dispute(self, api):
+        early = api.get(f"/api/v1/rounds/{WASHINGTON}/", {"known_as_of": "2025-04-24"}).json()
+        assert early["disputes"] == []
+
+    def test_both_readings_of_the_25_percent_tariff_show_the_dispute(self, api):
+        for slug in ("us-reciprocal-tariff-kr-25", "us-tariff-autos-steel-aluminium-kr-25"):
+            measure = api.get(f"/api/v1/measures/{slug}/").json()
+            assert [d["slug"] for d in measure["disputes"]] == [
+                "scope-of-25-percent-tariff-on-korea"
+            ], slug
+        conflict = api.get("/api/v1/conflicts/scope-of-25-percent-tariff-on-korea/").json()
+        assert set(conflict["measures"]) == {
+            "us-reciprocal-tariff-kr-25",
+            "us-tariff-autos-steel-aluminium-kr-25",
+        }

@@ -300,3 +300,11 @@ class TestAPI:
         titles = [n["negotiation"]["title"] for n in body["negotiations"] + second["negotiations"]]
         assert titles == sorted(titles) and len(set(titles)) == 4
         assert talks.title not in titles  # energy is on the Alaska track's agenda, not the talks'
+
+
+def test_the_calendar_as_known_on_a_day_quotes_only_that_days_sources(api):
+    body = api.get("/api/v1/deadlines.ics", {"known_as_of": "2025-04-24"}).content.decode()
+    unfolded = body.replace("\r\n ", "")
+    assert "July package target" in unfolded
+    assert "End of the US reciprocal tariff pause" not in unfolded  # reported from 25 April
+    assert "Reuters" in unfolded and "JoongAng" not in unfolded

@@ -11,6 +11,17 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 MAX_PAGE_SIZE = 500
+# With ?known_as_of= (the lists that take it): the day, and the sources it could use.
+KNOWN_AS_OF_SCHEMA = {
+    "type": "object",
+    "description": "Present with ?known_as_of=: the day and the sources it could use.",
+    "properties": {
+        "date": {"type": "string", "format": "date"},
+        "sources_published": {"type": "integer"},
+        "sources_undated": {"type": "integer"},
+    },
+    "required": ["date", "sources_published", "sources_undated"],
+}
 
 
 def ascii_digits(raw: str) -> bool:
@@ -87,6 +98,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         paginated = super().get_paginated_response_schema(schema)
         paginated["properties"]["count"]["nullable"] = True
         paginated["properties"]["count"]["description"] = "Null with cursor pagination."
+        paginated["properties"]["known_as_of"] = KNOWN_AS_OF_SCHEMA
         return paginated
 
     def get_schema_operation_parameters(self, view):

@@ -19,7 +19,7 @@ from negotiations import models
 from negotiations.choices import AgendaStatus
 from negotiations.domain.citations import citations_for, citations_of
 from negotiations.domain.deadlines import deadline_status
-from negotiations.domain.known import as_known_on, known
+from negotiations.domain.known import as_known_on, known, known_disagreements
 
 
 def iso_datetime(value: datetime.datetime | None) -> str | None:
@@ -151,6 +151,29 @@ def round_participants(
     return participants, by_id
 
 
+def round_disputes(
+    ids: Sequence[int], known_as_of: datetime.date | None = None
+) -> dict[int, list[dict]]:
+    """The disagreements about rounds (known on the day, if given), in one query."""
+    disagreements = models.Disagreement.objects.filter(round_id__in=ids)
+    if known_as_of is not None:
+        disagreements = known_disagreements(disagreements, known_as_of)
+    disputes: dict[int, list[dict]] = defaultdict(list)
+    for row in disagreements.order_by("title", "pk").values(
+        "round_id", "slug", "title", "topic", "status", "area__slug"
+    ):
+        disputes[row["round_id"]].append(
+            {
+                "slug": row["slug"],
+                "title": row["title"],
+                "topic": row["topic"],
+                "status": row["status"],
+                "area": row["area__slug"],
+            }
+        )
+    return disputes
+
+
 def read_rounds(
     rows: Sequence[dict],
     fields: set[str] | None = None,
@@ -164,6 +187,7 @@ def read_rounds(
     wants_agenda, wants_people = wants(fields, "agenda"), wants(fields, "participants")
     agendas, items = round_agendas(ids, known_as_of) if wants_agenda else ({}, {})
     participants, people = round_participants(ids, known_as_of) if wants_people else ({}, {})
+    disputes = round_disputes(ids, known_as_of) if wants(fields, "disputes") else {}
     # The citations of the rounds, their agenda items and their participants: one query.
     cited = citations_of(
         {
@@ -204,6 +228,7 @@ def read_rounds(
             "agenda_basis": row["agenda_basis"],
             "agenda": agendas.get(pk, []) if reported else None,
             "participants": participants.get(pk, []),
+            "disputes": disputes.get(pk, []),
             "citations": citations.get(pk, []),
             "created": iso_datetime(row["created"]),
             "updated": iso_datetime(row["updated"]),

@@ -56,9 +56,12 @@ def identifier(item) -> str:
 def serializer_columns(serializer, prefix: str = "") -> list[str]:
     """The CSV columns of a serializer's records: nested objects as dotted columns, lists as
     one column, so every page of a list has the same header, whatever its rows hold."""
+    from negotiations.api.serializers import KnownAsOfSerializer
+
     columns = []
     for name, field in serializer.fields.items():
-        if field.write_only:
+        # Not a column of the record: what an answer as known on a day could use.
+        if field.write_only or isinstance(field, KnownAsOfSerializer):
             continue
         column = f"{prefix}.{name}" if prefix else name
         # A relation read as a small object (RefField) is documented by its ref_serializer.

@@ -166,6 +166,12 @@ class TrackerAutoSchema(AutoSchema):
         """Query parameters for which an empty value means "not given" (the server's rule,
         read from the filters themselves): `?as_of=` is today, `?search=` no search."""
         names = set(getattr(self.view, "empty_means_default", ()))
+        if getattr(self.view, "known_as_of_param", False):
+            names.add("known_as_of")
+        # A computed endpoint's optional parameters: DRF reads "" as not given.
+        params = getattr(self.view, "action_params", {}).get(getattr(self.view, "action", None))
+        if params is not None:
+            names |= {name for name, field in params().fields.items() if not field.required}
         filterset_class = getattr(self.view, "filterset_class", None)
         # The calendar feed is a list whose response is not a JSON array: drf-spectacular
         # does not see it as one, so it is named here.
@@ -247,6 +253,12 @@ class TrackerAutoSchema(AutoSchema):
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
+        from negotiations.api.serializers import KnownAsOfSerializer
+
+        for name, field in serializer.fields.items():
+            # Read-only, yet only in answers as known on a day (?known_as_of=).
+            if isinstance(field, KnownAsOfSerializer) and name in schema.get("required", ()):
+                schema["required"].remove(name)
         for field_schema in schema.get("properties", {}).values():
             if BLANK_STRING in field_schema.get("oneOf", ()):
                 # drf-spectacular offers "" beside a patterned text as `oneOf`, but "" also

@@ -57,9 +57,45 @@ class NamedRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class DisputeRefSerializer(serializers.Serializer):
+    """A disagreement between sources about a record (its versions: conflicts/{slug}/)."""
+
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    topic = serializers.ChoiceField(choices=DisagreementTopic.choices)
+    status = serializers.ChoiceField(choices=DisagreementStatus.choices)
+    area = serializers.SlugField(
+        source="area.slug", allow_null=True, help_text="The agenda area it concerns, if one."
+    )
+
+
+def disputes_field():
+    return DisputeRefSerializer(
+        source="disagreements",
+        many=True,
+        read_only=True,
+        help_text="Where sources disagree about this record: each version is in conflicts/.",
+    )
+
+
 class TitledRefSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     title = serializers.CharField()
+
+
+class KnownAsOfSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="Only sources published by this day were used.")
+    sources_published = serializers.IntegerField(help_text="Sources published by that day.")
+    sources_undated = serializers.IntegerField(
+        help_text="Sources with no publication date, printed or inferred: left out."
+    )
+
+
+KNOWN_AS_OF_FIELD_HELP = "Present with ?known_as_of=: the day and the sources it could use."
+
+
+def known_as_of_field():
+    return KnownAsOfSerializer(required=False, read_only=True, help_text=KNOWN_AS_OF_FIELD_HELP)
 
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -473,9 +509,12 @@ class RoundSerializer(RecordSerializer):
     agenda = serializers.SerializerMethodField(
         help_text="The agenda as reported; null when no source reported it (unknown, not empty)."
     )
+    disputes = disputes_field()
     citations = citations_field()
 
     RESERVED_SLUGS = {"compare"}
+
+    known_as_of = known_as_of_field()
 
     class Meta(RecordSerializer.Meta):
         model = models.Round
@@ -502,8 +541,10 @@ class RoundSerializer(RecordSerializer):
             "agenda_basis",
             "agenda",
             "participants",
+            "disputes",
             "citations",
             *timestamps(),
+            "known_as_of",
         ]
 
     def validate_slug(self, value):
@@ -613,6 +654,8 @@ class DeadlineSerializer(RecordSerializer):
     )
     citations = citations_field()
 
+    known_as_of = known_as_of_field()
+
     class Meta(RecordSerializer.Meta):
         model = models.Deadline
         fields = [
@@ -631,6 +674,7 @@ class DeadlineSerializer(RecordSerializer):
             "deadline_status",
             "citations",
             *timestamps(),
+            "known_as_of",
         ]
 
     def to_representation(self, deadline):
@@ -650,7 +694,9 @@ class MeasureSerializer(RecordSerializer):
     imposing_party = slug_of(models.Party)
     target_party = slug_of(models.Party, required=False, allow_null=True)
     negotiation = slug_of(models.Negotiation, required=False, allow_null=True)
+    disputes = disputes_field()
     citations = citations_field()
+    known_as_of = known_as_of_field()
 
     class Meta(RecordSerializer.Meta):
         model = models.Measure
@@ -668,8 +714,10 @@ class MeasureSerializer(RecordSerializer):
             "start_date",
             "end_date",
             "notes",
+            "disputes",
             "citations",
             *timestamps(),
+            "known_as_of",
         ]
 
 
@@ -688,6 +736,8 @@ class PositionSerializer(RecordSerializer):
     )
     citations = citations_field()
 
+    known_as_of = known_as_of_field()
+
     class Meta(RecordSerializer.Meta):
         model = models.Position
         fields = [
@@ -704,6 +754,7 @@ class PositionSerializer(RecordSerializer):
             "stated_on",
             "citations",
             *timestamps(),
+            "known_as_of",
         ]
 
     def validate(self, attrs):
@@ -767,9 +818,17 @@ class DisagreementSerializer(RecordSerializer):
     negotiation = slug_of(models.Negotiation, required=False, allow_null=True)
     round = slug_of(models.Round, required=False, allow_null=True)
     area = slug_of(models.AgendaArea, required=False, allow_null=True)
+    measures = slug_of(
+        models.Measure,
+        many=True,
+        required=False,
+        help_text="The measures whose description is disputed (slugs).",
+    )
     claims = ClaimSerializer(
         many=True, read_only=True, help_text="Each version of the disputed fact, with citations."
     )
+
+    known_as_of = known_as_of_field()
 
     class Meta(RecordSerializer.Meta):
         model = models.Disagreement
@@ -783,8 +842,10 @@ class DisagreementSerializer(RecordSerializer):
             "negotiation",
             "round",
             "area",
+            "measures",
             "claims",
             *timestamps(),
+            "known_as_of",
         ]
 
 
@@ -879,21 +940,6 @@ class AnnotationSerializer(serializers.Serializer):
     )
     note = serializers.CharField()
     citations = CitationRefSerializer(many=True)
-
-
-class KnownAsOfSerializer(serializers.Serializer):
-    date = serializers.DateField(help_text="Only sources published by this day were used.")
-    sources_published = serializers.IntegerField(help_text="Sources published by that day.")
-    sources_undated = serializers.IntegerField(
-        help_text="Sources with no publication date, printed or inferred: left out."
-    )
-
-
-KNOWN_AS_OF_FIELD_HELP = "Present with ?known_as_of=: the day and the sources it could use."
-
-
-def known_as_of_field():
-    return KnownAsOfSerializer(required=False, help_text=KNOWN_AS_OF_FIELD_HELP)
 
 
 class AgendaChangesSerializer(serializers.Serializer):

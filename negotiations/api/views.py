@@ -41,6 +41,10 @@ KNOWN_AS_OF_PARAMETER = OpenApiParameter(
     "then reports the record; otherwise it is shown with those sources' citations only.",
 )
 CITATIONS = Prefetch("citations", queryset=models.Citation.objects.select_related("source"))
+DISPUTES = Prefetch(
+    "disagreements",
+    queryset=models.Disagreement.objects.select_related("area").order_by("title", "pk"),
+)
 
 
 def cited(path: str) -> Prefetch:
@@ -417,6 +421,7 @@ class KnownAsOfMixin:
     declared in the FilterSet (KnownAsOfFilterSet); answers gain a ``known_as_of`` object."""
 
     detail_params = {"known_as_of"}
+    known_as_of_param = True  # ?known_as_of= (empty: not given), for the schema
 
     @cached_property
     def known_as_of(self) -> datetime.date | None:
@@ -622,6 +627,7 @@ ROUND_QUERYSET = models.Round.objects.select_related("negotiation").prefetch_rel
     Prefetch("agenda_items", queryset=models.AgendaItem.objects.order_by("order", "pk")),
     "agenda_items__areas",
     cited("agenda_items"),
+    DISPUTES,
     CITATIONS,
 )
 
@@ -860,6 +866,15 @@ class DeadlineCalendarView(generics.ListAPIView):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "as_of": parse_as_of(self.request)}
 
+    def get_queryset(self):
+        day = parse_date(self.request, "known_as_of")
+        if day is None:
+            return super().get_queryset()
+        # As known on a day (the filter keeps the deadlines known then): those days' quotes.
+        return self.queryset.prefetch_related(None).prefetch_related(
+            Prefetch("citations", queryset=known_citations(day))
+        )
+
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors and OPTIONS metadata are JSON: only a list of deadlines is a calendar.
         if response.status_code >= 400 or request.method == "OPTIONS":
@@ -882,12 +897,16 @@ class MeasureViewSet(KnownAsOfMixin, RecordViewSet):
 
     queryset = (
         models.Measure.objects.select_related("imposing_party", "target_party", "negotiation")
-        .prefetch_related(CITATIONS)
+        .prefetch_related(DISPUTES, CITATIONS)
         .order_by("title", "pk")
     )
     serializer_class = api.MeasureSerializer
     filterset_class = filtersets.MeasureFilterSet
     ordering_fields = ["title", "rate_percent", "announced_on", "status", "created", "updated"]
+
+    def known_prefetches(self, day):
+        disputes = known.known_disagreements(DISPUTES.queryset, day)
+        return [*super().known_prefetches(day), Prefetch("disagreements", queryset=disputes)]
 
     @extend_schema(parameters=[KNOWN_AS_OF_PARAMETER])
     def retrieve(self, request, *args, **kwargs):
@@ -938,7 +957,7 @@ class DisagreementViewSet(KnownAsOfMixin, RecordViewSet):
 
     queryset = (
         models.Disagreement.objects.select_related("negotiation", "round", "area")
-        .prefetch_related("claims", cited("claims"))
+        .prefetch_related("measures", "claims", cited("claims"))
         .order_by("title", "pk")
     )
     serializer_class = api.DisagreementSerializer

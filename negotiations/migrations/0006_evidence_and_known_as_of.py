@@ -206,4 +206,23 @@ class Migration(migrations.Migration):
             name='position',
             field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='negotiations.position'),
         ),
+        migrations.AddField(
+            model_name='disagreement',
+            name='measures',
+            field=models.ManyToManyField(blank=True, help_text='The measures whose description is disputed.', related_name='disagreements', to='negotiations.measure'),
+        ),
+        migrations.CreateModel(
+            name='HistoricalDisagreement_measures',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('disagreement', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='negotiations.disagreement')),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='negotiations.historicaldisagreement')),
+                ('measure', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='negotiations.measure')),
+            ],
+            options={
+                'verbose_name': 'HistoricalDisagreement_measures',
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
     ]

@@ -168,6 +168,13 @@ class Disagreement(SluggedModel):
         null=True,
         blank=True,
     )
+    measures = models.ManyToManyField(
+        "negotiations.Measure",
+        related_name="disagreements",
+        blank=True,
+        help_text="The measures whose description is disputed.",
+    )
+    _history_m2m_fields = ["measures"]
 
     class Meta:
         ordering = ["title"]
