@@ -36,10 +36,11 @@ def ts(column: str) -> str:
 
 
 def cites(fact: str, fact_id: str) -> str:
-    """The citations of a fact, in slug order, as a JSON array."""
+    """The citations of a fact, in slug order (code points, as Python sorts), as a JSON
+    array."""
     return f"""(SELECT coalesce(json_agg(json_build_object(
             'slug', c.slug, 'source', s.slug, 'publisher', s.publisher, 'quote', c.quote)
-            ORDER BY c.slug), '[]'::json)
+            ORDER BY c.slug COLLATE "C"), '[]'::json)
         FROM negotiations_{fact}_citations t
         JOIN negotiations_citation c ON c.id = t.citation_id
         JOIN negotiations_source s ON s.id = c.source_id
@@ -54,6 +55,7 @@ ROUND_JSON = f"""json_build_object(
     'date_as_reported', r.date_as_reported, 'date_note', r.date_note, 'city', r.city,
     'region', r.region, 'country', r.country, 'venue', r.venue, 'occasion', r.occasion,
     'summary', r.summary, 'outcomes', r.outcomes, 'agenda_status', r.agenda_status,
+    'agenda_basis', r.agenda_basis,
     'agenda', CASE WHEN r.agenda_status = 'reported' THEN (
         SELECT coalesce(json_agg(json_build_object(
             'slug', i.slug, 'label', i.label, 'order', i."order",
@@ -71,13 +73,21 @@ ROUND_JSON = f"""json_build_object(
             'person', CASE WHEN pe.id IS NULL THEN NULL
                       ELSE json_build_object('slug', pe.slug, 'name', pe.name) END,
             'name_as_reported', p.name_as_reported, 'party', pa.slug, 'organization', o.slug,
-            'role', p.role, 'citations', {cites("participant", "p.id")}
+            'organization_inferred', p.organization_inferred, 'role', p.role,
+            'citations', {cites("participant", "p.id")}
         ) ORDER BY pa.code, p.name_as_reported, p.id), '[]'::json)
         FROM negotiations_participant p
         JOIN negotiations_party pa ON pa.id = p.party_id
         LEFT JOIN negotiations_person pe ON pe.id = p.person_id
         LEFT JOIN negotiations_organization o ON o.id = p.organization_id
         WHERE p.round_id = r.id),
+    'disputes', (
+        SELECT coalesce(json_agg(json_build_object('slug', d.slug, 'title', d.title,
+            'topic', d.topic, 'status', d.status, 'area', da.slug) ORDER BY d.title, d.id),
+            '[]'::json)
+        FROM negotiations_disagreement d
+        LEFT JOIN negotiations_agendaarea da ON da.id = d.area_id
+        WHERE d.round_id = r.id),
     'citations', {cites("round", "r.id")},
     'created', {ts("r.created")}, 'updated', {ts("r.updated")}
 )"""
@@ -164,7 +174,7 @@ def round_detail(conn, slug: str) -> bytes:
 # --- Agenda changes, matrix, history -----------------------------------------------------------
 
 ROUND_ROW = """r.id, r.slug, r.title, r.sequence, n.slug AS negotiation, r.level, r.status,
-    r.start_date, r.end_date, r.date_precision, r.agenda_status"""
+    r.start_date, r.end_date, r.date_precision, r.agenda_status, r.agenda_basis"""
 
 LINK_JSON = f"""json_build_object('round', ia.round_id, 'area', a.slug, 'name', a.name,
     'item', i.slug, 'label', i.label, 'citations', {cites("agendaitem", "i.id")})"""
@@ -172,9 +182,34 @@ LINK_JOINS = """JOIN negotiations_agendaitem i ON i.id = ia.item_id
     JOIN negotiations_agendaarea a ON a.id = ia.area_id"""
 LINK_ORDER = 'ia.round_id, i."order", i.id, a.name'
 
-ANNOTATION_JSON = f"""json_build_object('round', an.round_id, 'area', a.slug,
-    'change', an.change, 'note', an.note,
-    'citations', {cites("agendachangeannotation", "an.id")})"""
+
+def annotations_sql(where: str) -> str:
+    """The editors' annotations (``an``) matching ``where``, by round, area name and basis
+    ("stated" first), as a JSON array."""
+    return f"""(SELECT coalesce(json_agg(json_build_object('round', an.round_id, 'area', a.slug,
+            'change', an.change, 'basis', an.basis, 'note', an.note,
+            'citations', {cites("agendachangeannotation", "an.id")})
+            ORDER BY an.round_id, a.name, an.basis DESC), '[]')
+        FROM negotiations_agendachangeannotation an
+        JOIN negotiations_agendaarea a ON a.id = an.area_id
+        WHERE {where})"""
+
+
+def disputes_sql(where: str) -> str:
+    """The disagreements (``d``) matching ``where`` that bear on an agenda (about an area, or
+    about a round's agenda as a whole), each with its claims and their citations."""
+    return f"""(SELECT coalesce(json_agg(json_build_object('round_id', d.round_id,
+            'slug', d.slug, 'title', d.title, 'status', d.status, 'topic', d.topic,
+            'round', dr.slug, 'area', da.slug,
+            'claims', (SELECT coalesce(json_agg(json_build_object('label', dc.label,
+                            'claim', dc.claim, 'citations', {cites("disagreementclaim", "dc.id")})
+                            ORDER BY dc.label, dc.id), '[]'::json)
+                       FROM negotiations_disagreementclaim dc WHERE dc.disagreement_id = d.id))
+            ORDER BY d.id), '[]')
+        FROM negotiations_disagreement d
+        JOIN negotiations_round dr ON dr.id = d.round_id
+        LEFT JOIN negotiations_agendaarea da ON da.id = d.area_id
+        WHERE ({where}) AND (d.area_id IS NOT NULL OR d.topic = 'agenda'))"""
 
 
 def fetch(conn, sql: str, params) -> dict:
@@ -182,10 +217,11 @@ def fetch(conn, sql: str, params) -> dict:
         return orjson.loads(cursor.execute(sql, params).fetchone()[0])
 
 
-def agendas_from(links: list[dict]) -> dict[int, dict]:
-    agendas: dict[int, dict] = defaultdict(dict)
-    for link in links:
-        agendas[link["round"]][link["area"]] = {
+def facts_from(doc: dict) -> shape.Facts:
+    """The evidence of a document's rounds: agendas, annotations and disputes by round id."""
+    facts = shape.Facts(defaultdict(dict), defaultdict(list), defaultdict(list))
+    for link in doc["links"]:
+        facts.agendas[link["round"]][link["area"]] = {
             "name": link["name"],
             "reported": {
                 "item": link["item"],
@@ -193,17 +229,14 @@ def agendas_from(links: list[dict]) -> dict[int, dict]:
                 "citations": link["citations"],
             },
         }
-    return agendas
+    for note in doc.get("annotations", ()):
+        facts.notes[note.pop("round")].append(note)
+    for dispute in doc.get("disputes", ()):
+        facts.disputes[dispute.pop("round_id")].append(dispute)
+    return facts
 
 
-def annotations_from(rows: list[dict]) -> dict[int, list[dict]]:
-    by_round: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
-        by_round[row.pop("round")].append(row)
-    return by_round
-
-
-def negotiation_agenda_changes(conn, slug: str) -> bytes:
+def negotiation_agenda_changes(conn, slug: str, include_planned: bool = False) -> bytes:
     doc = fetch(
         conn,
         f"""WITH neg AS (SELECT id, slug, title FROM negotiations_negotiation WHERE slug = %s),
@@ -215,36 +248,32 @@ def negotiation_agenda_changes(conn, slug: str) -> bytes:
           'links', (SELECT coalesce(json_agg({LINK_JSON} ORDER BY {LINK_ORDER}), '[]')
                     FROM negotiations_agendaitemarea ia {LINK_JOINS}
                     WHERE ia.round_id IN (SELECT id FROM rounds)),
-          'annotations', (SELECT coalesce(json_agg({ANNOTATION_JSON}
-                                 ORDER BY an.round_id, a.name), '[]')
-                          FROM negotiations_agendachangeannotation an
-                          JOIN negotiations_agendaarea a ON a.id = an.area_id
-                          WHERE an.round_id IN (SELECT id FROM rounds)))::text""",
+          'annotations', {annotations_sql("an.round_id IN (SELECT id FROM rounds)")},
+          'disputes', {disputes_sql("d.round_id IN (SELECT id FROM rounds)")})::text""",
         [slug],
     )
-    rows, agendas = doc["rounds"], agendas_from(doc["links"])
-    notes = annotations_from(doc["annotations"])
     return orjson.dumps(
-        {
-            "negotiation": doc["negotiation"],
-            "changes": [
-                shape.changes(row, compared, skipped, agendas, notes.get(row["id"], []))
-                for row, (compared, skipped) in zip(rows, shape.bases(rows), strict=True)
-            ],
-        }
+        shape.negotiation_changes(
+            doc["negotiation"], doc["rounds"], facts_from(doc), include_planned
+        )
     )
 
 
-def round_agenda_changes(conn, slug: str) -> bytes:
-    """Only what one round's answer needs: the rounds back to its basis, two agendas."""
+def round_agenda_changes(conn, slug: str, include_planned: bool = False) -> bytes:
+    """Only what one round's answer needs: the rounds back to the one it is compared with
+    (a held round: the latest earlier held one unless include_planned), their two agendas,
+    its annotations and the disputes about either."""
     doc = fetch(
         conn,
-        f"""WITH target AS (SELECT id, negotiation_id, sequence FROM negotiations_round
-                            WHERE slug = %s),
+        f"""WITH target AS (SELECT id, negotiation_id, sequence, status FROM negotiations_round
+                            WHERE slug = %(slug)s),
         basis AS (SELECT r.id, r.sequence FROM negotiations_round r, target t
                   WHERE r.negotiation_id = t.negotiation_id AND r.sequence < t.sequence
                     AND r.status <> 'cancelled' AND r.agenda_status = 'reported'
+                    AND (t.status <> 'held' OR %(include_planned)s
+                         OR r.status NOT IN ('planned', 'postponed'))
                   ORDER BY r.sequence DESC LIMIT 1),
+        compared AS (SELECT id FROM target UNION ALL SELECT id FROM basis),
         rounds AS (SELECT {ROUND_ROW} FROM negotiations_round r
                    JOIN negotiations_negotiation n ON n.id = r.negotiation_id, target t
                    WHERE r.negotiation_id = t.negotiation_id AND r.sequence <= t.sequence
@@ -253,22 +282,17 @@ def round_agenda_changes(conn, slug: str) -> bytes:
           'rounds', (SELECT json_agg(rounds ORDER BY sequence) FROM rounds),
           'links', (SELECT coalesce(json_agg({LINK_JSON} ORDER BY {LINK_ORDER}), '[]')
                     FROM negotiations_agendaitemarea ia {LINK_JOINS}
-                    WHERE ia.round_id IN (SELECT id FROM target UNION SELECT id FROM basis)),
-          'annotations', (SELECT coalesce(json_agg({ANNOTATION_JSON}
-                                 ORDER BY an.round_id, a.name), '[]')
-                          FROM negotiations_agendachangeannotation an
-                          JOIN negotiations_agendaarea a ON a.id = an.area_id
-                          WHERE an.round_id = (SELECT id FROM target)))::text""",
-        [slug],
+                    WHERE ia.round_id IN (SELECT id FROM compared)),
+          'annotations', {annotations_sql("an.round_id = (SELECT id FROM target)")},
+          'disputes', {disputes_sql("d.round_id IN (SELECT id FROM compared)")})::text""",
+        {"slug": slug, "include_planned": include_planned},
     )
-    rows, agendas = doc["rounds"], agendas_from(doc["links"])
-    notes = annotations_from(doc["annotations"])
-    compared, skipped = shape.bases(rows)[-1]
-    row = rows[-1]
-    return orjson.dumps(shape.changes(row, compared, skipped, agendas, notes.get(row["id"], [])))
+    rows = doc["rounds"]
+    compared, skipped = shape.basis_of(rows[-1], rows[:-1], include_planned)
+    return orjson.dumps(shape.changes(rows[-1], compared, skipped, facts_from(doc)))
 
 
-def agenda_matrix(conn, slug: str) -> bytes:
+def agenda_matrix(conn, slug: str, include_planned: bool = False) -> bytes:
     doc = fetch(
         conn,
         f"""WITH neg AS (SELECT id, slug FROM negotiations_negotiation WHERE slug = %s),
@@ -279,53 +303,64 @@ def agenda_matrix(conn, slug: str) -> bytes:
           'rounds', (SELECT coalesce(json_agg(rounds ORDER BY sequence), '[]') FROM rounds),
           'links', (SELECT coalesce(json_agg({LINK_JSON} ORDER BY {LINK_ORDER}), '[]')
                     FROM negotiations_agendaitemarea ia {LINK_JOINS}
-                    WHERE ia.round_id IN (SELECT id FROM rounds)))::text""",
+                    WHERE ia.round_id IN (SELECT id FROM rounds)),
+          'areas', (SELECT coalesce(json_agg(json_build_object('slug', a.slug, 'name', a.name)
+                           ORDER BY a.name, a.id), '[]')
+                    FROM negotiations_agendaarea a WHERE a.id IN (
+                        SELECT ia.area_id FROM negotiations_agendaitemarea ia
+                        WHERE ia.round_id IN (SELECT id FROM rounds))),
+          'annotations', {annotations_sql("an.round_id IN (SELECT id FROM rounds)")},
+          'disputes', {disputes_sql("d.round_id IN (SELECT id FROM rounds)")})::text""",
         [slug],
     )
-    rows, agendas = doc["rounds"], agendas_from(doc["links"])
-    names = {link["area"]: link["name"] for link in doc["links"]}
-    bases = shape.bases(rows)
-    areas = sorted(names.items(), key=lambda item: item[1])
     return orjson.dumps(
-        {
-            "negotiation": doc["negotiation"],
-            "rounds": [shape.round_ref(row) for row in rows],
-            "areas": [
-                {
-                    "slug": area,
-                    "name": name,
-                    "cells": [
-                        shape.cell(row, compared, area, agendas)
-                        for row, (compared, _) in zip(rows, bases, strict=True)
-                    ],
-                }
-                for area, name in areas
-            ],
-        }
+        shape.matrix(
+            doc["negotiation"], doc["rounds"], doc["areas"], facts_from(doc), include_planned
+        )
     )
 
 
-def area_history(conn, slug: str) -> bytes:
-    """Only the area's own links are needed, not whole agendas. Written with correlated
+HISTORY_PAGE_SIZE = 20
+
+
+def area_history(conn, slug: str, query: dict | None = None) -> bytes:
+    """A page of the negotiations where the area appeared (by title), each with all its
+    rounds; only the area's own links, annotations and disputes (and the disputes about
+    those rounds' agendas as a whole) are needed, not whole agendas. Written with correlated
     subqueries and LATERAL so that the plan stays index lookups whatever the planner's
     (generic) estimate of how many rounds an area is on."""
+    query = dict(query or {})
+    size = int(query.get("page_size", HISTORY_PAGE_SIZE))
+    page = query.get("page", "1")
+    if page == "last":
+        offset = f"(SELECT greatest((n - 1) / {size}, 0) * {size} FROM total)"
+    else:
+        offset = str((int(page) - 1) * size)
+    in_rounds = "IN (SELECT id FROM rounds)"
     doc = fetch(
         conn,
         f"""WITH area AS MATERIALIZED (
-            SELECT id, slug, name FROM negotiations_agendaarea WHERE slug = %s),
+            SELECT id, slug, name FROM negotiations_agendaarea WHERE slug = %(slug)s),
         links AS MATERIALIZED (
             SELECT ia.round_id, ia.item_id FROM negotiations_agendaitemarea ia
             WHERE ia.area_id = (SELECT id FROM area)),
         negs AS MATERIALIZED (
-            SELECT DISTINCT (SELECT r.negotiation_id FROM negotiations_round r
-                             WHERE r.id = l.round_id) AS negotiation_id FROM links l),
-        rounds AS (
+            SELECT n.id, n.slug, n.title FROM negotiations_negotiation n WHERE n.id IN (
+                SELECT (SELECT r.negotiation_id FROM negotiations_round r
+                        WHERE r.id = l.round_id) FROM links l)),
+        total AS (SELECT count(*) AS n FROM negs),
+        page AS MATERIALIZED (
+            SELECT * FROM negs ORDER BY title, id LIMIT {size} OFFSET {offset}),
+        rounds AS MATERIALIZED (
             SELECT {ROUND_ROW}, n.title AS negotiation_title, n.id AS negotiation_id
-            FROM negs JOIN negotiations_negotiation n ON n.id = negs.negotiation_id
+            FROM page n
             CROSS JOIN LATERAL (SELECT * FROM negotiations_round r0
-                                WHERE r0.negotiation_id = negs.negotiation_id OFFSET 0) r)
+                                WHERE r0.negotiation_id = n.id OFFSET 0) r)
         SELECT json_build_object(
           'area', (SELECT json_build_object('slug', slug, 'name', name) FROM area),
+          'count', (SELECT n FROM total),
+          'number', {offset} / {size} + 1,
+          'pages', (SELECT greatest((n - 1) / {size}, 0) + 1 FROM total),
           'rounds', (SELECT coalesce(json_agg(rounds
                             ORDER BY negotiation_title, negotiation_id, sequence), '[]')
                      FROM rounds),
@@ -335,28 +370,41 @@ def area_history(conn, slug: str) -> bytes:
                             'citations', {cites("agendaitem", "i.id")})
                         FROM negotiations_agendaitem i, area a WHERE i.id = l.item_id)
                     ORDER BY l.round_id), '[]')
-                    FROM links l))::text""",
-        [slug],
+                    FROM links l WHERE l.round_id {in_rounds}),
+          'annotations', {
+            annotations_sql(f"an.area_id = (SELECT id FROM area) AND an.round_id {in_rounds}")
+        },
+          'disputes', {
+            disputes_sql(
+                f"d.round_id {in_rounds} AND (d.area_id = (SELECT id FROM area) "
+                "OR d.area_id IS NULL)"
+            )
+        })::text""",
+        {"slug": slug},
     )
-    area = doc["area"]
-    agendas = agendas_from(doc["links"])
+    area, facts = doc["area"], facts_from(doc)
+    include_planned = query.get("include_planned") == "true"
     by_negotiation: dict[int, list[dict]] = {}
     for row in doc["rounds"]:
         by_negotiation.setdefault(row["negotiation_id"], []).append(row)
-    return orjson.dumps(
-        {
-            "area": area,
-            "negotiations": [
-                shape.history_negotiation(
-                    {"slug": rows[0]["negotiation"], "title": rows[0]["negotiation_title"]},
-                    rows,
-                    area["slug"],
-                    agendas,
-                )
-                for rows in by_negotiation.values()
-            ],
-        }
-    )
+    path = f"/api/v1/agenda-areas/{slug}/history/"
+    number, pages = doc["number"], doc["pages"]
+    links = {
+        "count": doc["count"],
+        "next": page_url(path, query, number + 1) if number < pages else None,
+        "previous": page_url(path, query, number - 1) if number > 1 else None,
+    }
+    negotiations = [
+        shape.history_negotiation(
+            {"slug": rows[0]["negotiation"], "title": rows[0]["negotiation_title"]},
+            rows,
+            area["slug"],
+            facts,
+            include_planned,
+        )
+        for rows in by_negotiation.values()
+    ]
+    return orjson.dumps(shape.history(area, links, negotiations))
 
 
 # --- Deadlines and people ----------------------------------------------------------------------

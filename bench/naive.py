@@ -26,6 +26,7 @@ from negotiations.models import (
     AgendaItemArea,
     Citation,
     Deadline,
+    Disagreement,
     Negotiation,
     Person,
     PersonAlias,
@@ -63,11 +64,20 @@ class AreaRefSerializer(serializers.ModelSerializer):
         fields = ["slug", "name"]
 
 
+class DisputeRefSerializer(serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Disagreement
+        fields = ["slug", "title", "topic", "status", "area"]
+
+
 class ParticipantSerializer(serializers.Serializer):
     person = PersonRefSerializer(allow_null=True)
     name_as_reported = serializers.CharField()
     party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization_inferred = serializers.BooleanField()
     role = serializers.CharField()
     citations = CitationSerializer(many=True)
 
@@ -85,6 +95,7 @@ class RoundSerializer(serializers.ModelSerializer):
     negotiation = NegotiationRefSerializer()
     participants = ParticipantSerializer(many=True)
     agenda = serializers.SerializerMethodField()
+    disputes = serializers.SerializerMethodField()
     citations = CitationSerializer(many=True)
 
     class Meta:
@@ -109,12 +120,17 @@ class RoundSerializer(serializers.ModelSerializer):
             "summary",
             "outcomes",
             "agenda_status",
+            "agenda_basis",
             "agenda",
             "participants",
+            "disputes",
             "citations",
             "created",
             "updated",
         ]
+
+    def get_disputes(self, round_):
+        return DisputeRefSerializer(round_.disagreements.order_by("title", "pk"), many=True).data
 
     def get_agenda(self, round_):
         if round_.agenda_status != "reported":
@@ -268,11 +284,16 @@ def row(round_: Round) -> dict:
         "end_date": round_.end_date.isoformat() if round_.end_date else None,
         "date_precision": round_.date_precision,
         "agenda_status": round_.agenda_status,
+        "agenda_basis": round_.agenda_basis,
     }
 
 
 def citations(fact) -> list[dict]:
     return CitationSerializer(fact.citations.all(), many=True).data
+
+
+def include_planned(request) -> bool:
+    return request.query_params.get("include_planned") == "true"
 
 
 def agenda(round_: Round) -> dict:
@@ -287,51 +308,72 @@ def agenda(round_: Round) -> dict:
     return result
 
 
-def previous(round_: Round) -> tuple[Round | None, list[Round]]:
-    """Walk back to the latest earlier round whose agenda is known."""
+def previous(round_: Round, planned: bool = False) -> tuple[Round | None, list[dict]]:
+    """Walk back to the round this one is compared with, a query per round passed over."""
     skipped = []
     earlier = Round.objects.filter(negotiation=round_.negotiation, sequence__lt=round_.sequence)
     for candidate in earlier.order_by("-sequence"):
-        if shape.skip_reason(
-            {"status": candidate.status, "agenda_status": candidate.agenda_status}
-        ):
-            skipped.append(candidate)
-        else:
+        reason = shape.passed_over(
+            {"status": candidate.status, "agenda_status": candidate.agenda_status},
+            {"status": round_.status},
+            planned,
+        )
+        if reason is None:
             return candidate, skipped
+        skipped.append({"round": shape.round_ref(row(candidate)), "reason": reason})
     return None, skipped
 
 
-def annotations(round_: Round) -> list[dict]:
+def annotations(round_: Round, **filters) -> list[dict]:
     return [
         {
             "area": note.area.slug,
             "change": note.change,
+            "basis": note.basis,
             "note": note.note,
             "citations": citations(note),
         }
-        for note in round_.annotations.order_by("area__name")
+        for note in round_.annotations.filter(**filters).order_by("area__name", "-basis")
     ]
 
 
-def round_changes(round_: Round) -> dict:
-    basis, skipped = previous(round_)
-    agendas = {round_.pk: agenda(round_)}
-    if basis is not None:
-        agendas[basis.pk] = agenda(basis)
-    return shape.changes(
-        row(round_),
-        row(basis) if basis else None,
-        [row(s) for s in skipped],
-        agendas,
-        annotations(round_),
-    )
+def disputes(round_: Round | None) -> list[dict]:
+    """What the sources disagree about in the round: a query per disagreement and claim."""
+    if round_ is None:
+        return []
+    return [
+        {
+            "slug": disagreement.slug,
+            "title": disagreement.title,
+            "status": disagreement.status,
+            "topic": disagreement.topic,
+            "round": disagreement.round.slug,
+            "area": disagreement.area.slug if disagreement.area else None,
+            "claims": [
+                {"label": claim.label, "claim": claim.claim, "citations": citations(claim)}
+                for claim in disagreement.claims.order_by("label", "pk")
+            ],
+        }
+        for disagreement in round_.disagreements.order_by("pk")
+    ]
+
+
+def round_changes(round_: Round, planned: bool = False) -> dict:
+    basis, skipped = previous(round_, planned)
+    facts = shape.Facts()
+    for fact in (round_, basis):
+        if fact is not None:
+            facts.agendas[fact.pk] = agenda(fact)
+            facts.disputes[fact.pk] = disputes(fact)
+    facts.notes[round_.pk] = annotations(round_)
+    return shape.changes(row(round_), row(basis) if basis else None, skipped, facts)
 
 
 @api_view(["GET"])
 @renderer_classes([renderers.JSONRenderer])
 @permission_classes([AllowAny])
 def round_agenda_changes(request, slug):
-    return Response(round_changes(get_object_or_404(Round, slug=slug)))
+    return Response(round_changes(get_object_or_404(Round, slug=slug), include_planned(request)))
 
 
 @api_view(["GET"])
@@ -339,10 +381,14 @@ def round_agenda_changes(request, slug):
 @permission_classes([AllowAny])
 def negotiation_agenda_changes(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)
+    changes = [
+        round_changes(r, include_planned(request)) for r in negotiation.rounds.order_by("sequence")
+    ]
     return Response(
         {
             "negotiation": {"slug": negotiation.slug, "title": negotiation.title},
-            "changes": [round_changes(r) for r in negotiation.rounds.order_by("sequence")],
+            "changes": changes,
+            "contested": any(change["contested"] for change in changes),
         }
     )
 
@@ -356,19 +402,23 @@ def present(round_: Round, area: AgendaArea) -> dict | None:
     return {"item": item.slug, "label": item.label, "citations": citations(item)}
 
 
-def cells_for(rounds: list[Round], area: AgendaArea) -> list[dict]:
+def cells_for(rounds: list[Round], area: AgendaArea, planned: bool = False) -> list[dict]:
+    """One area's cells, each computed on its own: the basis, both rounds' entries for the
+    area, the round's annotations on it and the disputes of both rounds."""
     cells = []
     for round_ in rounds:
-        basis, _ = previous(round_)
-        agendas = {}
-        found = present(round_, area) if round_.agenda_status == "reported" else None
-        agendas[round_.pk] = {area.slug: {"name": area.name, "reported": found}} if found else {}
-        if basis is not None:
-            before = present(basis, area)
-            agendas[basis.pk] = (
-                {area.slug: {"name": area.name, "reported": before}} if before else {}
+        basis, _ = previous(round_, planned)
+        facts = shape.Facts()
+        for fact in (round_, basis):
+            if fact is None:
+                continue
+            found = present(fact, area) if fact.agenda_status == "reported" else None
+            facts.agendas[fact.pk] = (
+                {area.slug: {"name": area.name, "reported": found}} if found else {}
             )
-        cells.append(shape.cell(row(round_), row(basis) if basis else None, area.slug, agendas))
+            facts.disputes[fact.pk] = disputes(fact)
+        facts.notes[round_.pk] = annotations(round_, area=area)
+        cells.append(shape.cell(row(round_), row(basis) if basis else None, area.slug, facts))
     return cells
 
 
@@ -379,16 +429,28 @@ def agenda_matrix(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)
     rounds = list(negotiation.rounds.order_by("sequence"))
     areas = AgendaArea.objects.filter(item_links__round__negotiation=negotiation).distinct()
+    shaped = [
+        {
+            "slug": area.slug,
+            "name": area.name,
+            "cells": cells_for(rounds, area, include_planned(request)),
+        }
+        for area in areas.order_by("name")
+    ]
     return Response(
         {
             "negotiation": negotiation.slug,
             "rounds": [shape.round_ref(row(r)) for r in rounds],
-            "areas": [
-                {"slug": area.slug, "name": area.name, "cells": cells_for(rounds, area)}
-                for area in areas.order_by("name")
-            ],
+            "areas": shaped,
+            "contested": any(c["disputes"] for area in shaped for c in area["cells"]),
         }
     )
+
+
+class HistoryPagination(pagination.PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
 
 
 @api_view(["GET"])
@@ -397,10 +459,12 @@ def agenda_matrix(request, slug):
 def area_history(request, slug):
     area = get_object_or_404(AgendaArea, slug=slug)
     negotiations = Negotiation.objects.filter(rounds__agenda_area_links__area=area).distinct()
+    paginator = HistoryPagination()
+    page = paginator.paginate_queryset(negotiations.order_by("title", "pk"), request)
     body = []
-    for negotiation in negotiations.order_by("title", "pk"):
+    for negotiation in page:
         rounds = list(negotiation.rounds.order_by("sequence"))
-        cells = cells_for(rounds, area)
+        cells = cells_for(rounds, area, include_planned(request))
         body.append(
             {
                 "negotiation": {"slug": negotiation.slug, "title": negotiation.title},
@@ -411,8 +475,13 @@ def area_history(request, slug):
                 "events": [
                     {"round": r.slug, "change": c["change"]}
                     for r, c in zip(rounds, cells, strict=True)
-                    if c["change"] in ("added", "dropped")
+                    if c["change"] in ("first_reported", "added", "dropped")
                 ],
             }
         )
-    return Response({"area": {"slug": area.slug, "name": area.name}, "negotiations": body})
+    links = {
+        "count": paginator.page.paginator.count,
+        "next": paginator.get_next_link(),
+        "previous": paginator.get_previous_link(),
+    }
+    return Response(shape.history({"slug": area.slug, "name": area.name}, links, body))

@@ -36,6 +36,29 @@ def equal(row: dict) -> str:
     return "; ".join(problems) if problems else "yes"
 
 
+def agreement(report: dict) -> str:
+    """The untimed agreement checks of every size (bench/run.py agreement_checks)."""
+    parts, problems = [], []
+    for size, result in report["sizes"].items():
+        checks = result.get("checks")
+        if checks is None:
+            continue
+        parts.append(f"{len(checks)} at {size}")
+        for row in checks:
+            problems += [f"{size}, {row['name']}: {impl} differs at `{row[f'{impl}_diff']}`"
+                         for impl in ("naive", "floor") if row.get(f"{impl}_diff")]  # fmt: skip
+    if not parts:
+        return "Further agreement checks: not run."
+    text = (
+        f"Same JSON also checked, untimed, on further requests ({', '.join(parts)}): the "
+        "rounds with disputes about their agendas and the rounds compared with them, "
+        "include_planned, area history pages: "
+    )
+    if not problems:
+        return text + "ours, naive and floor agree on all of them."
+    return text + f"{len(problems)} differences:\n\n" + "\n".join(f"* {p}" for p in problems)
+
+
 def headline(report: dict) -> tuple[str, dict]:
     sizes = report["sizes"]
     size = HEADLINE_SIZE if HEADLINE_SIZE in sizes else list(sizes)[-1]
@@ -61,6 +84,7 @@ def headline(report: dict) -> tuple[str, dict]:
             f"| {ratio(row['naive_vs_ours'])} "
             f"| {row['ours']['queries']} / {row['naive']['queries']} / 1 | {equal(row)} |"
         )
+    lines += ["", agreement(report)]
     base = result.get("baseline")
     if base:
         lines += [

@@ -138,6 +138,7 @@ def endpoints(targets: dict) -> list[dict]:
             "ours": f"/api/v1/agenda-areas/{a}/history/",
             "naive": f"/bench/naive/agenda-areas/{a}/history/",
             "floor": lambda c: floor.area_history(c, a),
+            "page": True,
         },
         {
             "name": "deadlines list, upcoming",
@@ -200,10 +201,153 @@ def first_difference(a, b, path="$") -> str | None:
 
 
 def comparable(doc, page: bool):
-    """Page links name the URL they were served from: compare count and results only."""
-    if page and isinstance(doc, dict) and "results" in doc:
-        return {key: doc[key] for key in ("count", "results") if key in doc}
+    """Page links name the URL they were served from: everything else is compared."""
+    if page and isinstance(doc, dict):
+        return {key: value for key, value in doc.items() if key not in ("next", "previous")}
     return doc
+
+
+def agreement_checks(sweep: bool = False) -> list[dict]:
+    """Further requests, untimed, on which the three implementations must agree: the
+    evidence the timed endpoints may not exercise on the benchmark's negotiation. The rounds
+    and areas with disputes (the negotiation with the most disagreements about agendas:
+    its disputed rounds and the rounds after them, its matrix), include_planned, and area
+    history pages. With ``sweep`` (``--check``): also every round of that negotiation, and
+    every negotiation, round and area of the hand-written seed data (stated annotations,
+    a dispute about a whole agenda) when it is loaded."""
+    from django.db.models import Count, Q
+
+    from bench import floor
+    from negotiations.models import AgendaArea, Disagreement, Negotiation, Round
+
+    checks: list[dict] = []
+    planned_query = {False: "", True: "?include_planned=true"}
+
+    def add(name, ours, naive, call, page=False):
+        checks.append({"name": name, "ours": ours, "naive": naive, "floor": call, "page": page})
+
+    def negotiation(slug, planned, matrix=True):
+        q = planned_query[planned]
+        add(f"negotiation agenda-changes {slug}{q}",
+            f"/api/v1/negotiations/{slug}/agenda-changes/{q}",
+            f"/bench/naive/negotiations/{slug}/agenda-changes/{q}",
+            lambda c: floor.negotiation_agenda_changes(c, slug, planned))  # fmt: skip
+        if not matrix:
+            return
+        add(f"agenda matrix {slug}{q}",
+            f"/api/v1/negotiations/{slug}/agenda-matrix/{q}",
+            f"/bench/naive/negotiations/{slug}/agenda-matrix/{q}",
+            lambda c: floor.agenda_matrix(c, slug, planned))  # fmt: skip
+
+    def rounds_list(slug):
+        add(f"rounds list ?negotiation={slug}",
+            f"/api/v1/rounds/?negotiation={slug}",
+            f"/bench/naive/rounds/?negotiation={slug}",
+            lambda c: floor.rounds_list(c, {"negotiation": slug}), page=True)  # fmt: skip
+
+    def round_detail(slug):
+        add(f"round detail {slug}", f"/api/v1/rounds/{slug}/", f"/bench/naive/rounds/{slug}/",
+            lambda c: floor.round_detail(c, slug))  # fmt: skip
+
+    def round_changes(slug, planned):
+        q = planned_query[planned]
+        add(f"round agenda-changes {slug}{q}",
+            f"/api/v1/rounds/{slug}/agenda-changes/{q}",
+            f"/bench/naive/rounds/{slug}/agenda-changes/{q}",
+            lambda c: floor.round_agenda_changes(c, slug, planned))  # fmt: skip
+
+    def history(slug, query):
+        q = f"?{urllib.parse.urlencode(query)}" if query else ""
+        add(f"area history {slug}{q}",
+            f"/api/v1/agenda-areas/{slug}/history/{q}",
+            f"/bench/naive/agenda-areas/{slug}/history/{q}",
+            lambda c: floor.area_history(c, slug, query), page=True)  # fmt: skip
+
+    def page_of(area_slug, negotiation_slug) -> int:
+        """The page of an area's history (one negotiation per page) that shows this one."""
+        order = list(
+            Negotiation.objects.filter(rounds__agenda_area_links__area__slug=area_slug)
+            .distinct()
+            .order_by("title", "pk")
+            .values_list("slug", flat=True)
+        )
+        return order.index(negotiation_slug) + 1
+
+    about_agendas = Disagreement.objects.filter(round__isnull=False).filter(
+        Q(topic="agenda") | Q(area__isnull=False)
+    )
+    busiest = (
+        about_agendas.values("round__negotiation__slug")
+        .annotate(n=Count("id"))
+        .order_by("-n", "round__negotiation__slug")
+        .first()
+    )
+    if busiest:
+        slug = busiest["round__negotiation__slug"]
+        negotiation(slug, False)
+        rounds = list(
+            Round.objects.filter(negotiation__slug=slug)
+            .order_by("sequence")
+            .values_list("slug", flat=True)
+        )
+        disputed = set(about_agendas.values_list("round__slug", flat=True))
+        for index, round_slug in enumerate(rounds):
+            after_disputed = index > 0 and rounds[index - 1] in disputed
+            if sweep or round_slug in disputed or after_disputed:
+                round_changes(round_slug, False)
+        for dispute in about_agendas.filter(round__negotiation__slug=slug, area__isnull=False)[:1]:
+            area = dispute.area.slug
+            history(area, {"page_size": 1, "page": page_of(area, slug)})
+    # A dispute about a whole agenda: its round, and the next one, compared with it.
+    whole = about_agendas.filter(area__isnull=True).order_by("pk").first()
+    if whole is not None:
+        later = Round.objects.filter(
+            negotiation_id=whole.round.negotiation_id, sequence__gt=whole.round.sequence
+        ).order_by("sequence")
+        for round_slug in [whole.round.slug, *later.values_list("slug", flat=True)[:1]]:
+            round_changes(round_slug, False)
+        round_detail(whole.round.slug)
+    negotiation(FLAGSHIP, True, matrix=False)  # the naive matrix takes seconds
+    history(RARE_AREA, {"page_size": 1, "page": 2, "include_planned": "true"})
+    if sweep:
+        seeded = Negotiation.objects.exclude(slug__startswith="syn-").order_by("slug")
+        for slug in seeded.values_list("slug", flat=True):
+            rounds_list(slug)
+            for planned in (False, True):
+                negotiation(slug, planned)
+            for round_slug in Round.objects.filter(negotiation__slug=slug).values_list(
+                "slug", flat=True
+            ):
+                for planned in (False, True):
+                    round_changes(round_slug, planned)
+        areas = AgendaArea.objects.filter(item_links__round__negotiation__in=seeded).distinct()
+        for area in areas.order_by("slug").values_list("slug", flat=True):
+            history(area, {})
+    return checks
+
+
+def agree(get, conn, check: dict) -> dict:
+    """Ours, naive and floor on one request: the first difference of each from ours."""
+    ours = comparable(json.loads(get(check["ours"]).content), check["page"])
+    naive = comparable(json.loads(get(check["naive"]).content), check["page"])
+    floor_doc = comparable(json.loads(check["floor"](conn)), check["page"])
+    return {
+        "name": check["name"],
+        "url": check["ours"],
+        "naive_diff": first_difference(ours, naive),
+        "floor_diff": first_difference(ours, floor_doc),
+    }
+
+
+def run_checks(get, conn, checks: list[dict], log) -> list[dict]:
+    results = [agree(get, conn, check) for check in checks]
+    for row in results:
+        for label in ("naive", "floor"):
+            if row[f"{label}_diff"]:
+                log(f"  ! {row['name']}: {label} differs from ours at {row[f'{label}_diff']}")
+    bad = sum(1 for row in results if row["naive_diff"] or row["floor_diff"])
+    log(f"  agreement checks: {len(results)} requests, {bad} with a difference")
+    return results
 
 
 class Timer:
@@ -236,6 +380,29 @@ def summary(samples: list[float]) -> dict:
     }
 
 
+class QueryCount:
+    """Counts the SQL statements run on a connection (CaptureQueriesContext keeps only the
+    last 9,000, fewer than some naive requests run)."""
+
+    def __init__(self, connection):
+        self.connection, self.count = connection, 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self.wrapper = self.connection.execute_wrapper(self)
+        self.wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.wrapper.__exit__(*exc)
+
+    def __len__(self) -> int:
+        return self.count
+
+
 def peak_memory(call) -> int:
     tracemalloc.start()
     try:
@@ -251,7 +418,7 @@ def worker(size: str, out: Path, options: dict) -> None:
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import override_settings
 
     from bench import floor
 
@@ -268,6 +435,15 @@ def worker(size: str, out: Path, options: dict) -> None:
         if response.status_code not in (200, 304):
             raise RuntimeError(f"{url}: {response.status_code} {response.content[:300]!r}")
         return response
+
+    if options.get("check"):
+        # Agreement only, nothing timed: the benchmarked endpoints, then the further checks.
+        timed = [
+            {**endpoint, "page": endpoint.get("page", False)} for endpoint in endpoints(targets)
+        ]
+        results["checks"] = run_checks(get, conn, timed + agreement_checks(sweep=True), log)
+        out.write_text(json.dumps(results, indent=1, default=str))
+        return
 
     baseline = {}
     for label, url in (("django", "/bench/noop/django/"), ("drf", "/bench/noop/drf/")):
@@ -300,7 +476,7 @@ def worker(size: str, out: Path, options: dict) -> None:
         for impl, call in calls.items():
             if impl == "naive" and options.get("naive_light"):
                 # --quick: one naive request, timed, with its queries counted; no memory.
-                with CaptureQueriesContext(connection) as queries:
+                with QueryCount(connection) as queries:
                     started = time.perf_counter()
                     call()
                     elapsed = (time.perf_counter() - started) * 1000
@@ -308,9 +484,9 @@ def worker(size: str, out: Path, options: dict) -> None:
                 continue
             # One untimed call that also counts the SQL queries and the peak memory (it warms
             # up the path; tracemalloc slows it, so it is never one of the timed samples).
-            with CaptureQueriesContext(connection) as queries:
+            with QueryCount(connection) as queries:
                 peak = peak_memory(call)
-            query_count = len(queries)  # now: the next request resets the query log
+            query_count = len(queries)
             if impl == "naive":
                 samples = Timer(call, 0, options["requests"], options["naive_budget"],
                                 options["naive_min"])  # fmt: skip
@@ -331,6 +507,8 @@ def worker(size: str, out: Path, options: dict) -> None:
         )
         results["endpoints"].append(row)
 
+    if not options.get("only"):
+        results["checks"] = run_checks(get, conn, agreement_checks(), log)
     results["keyset"] = keyset_pages(client, connection, options)
     if options.get("explain"):
         results["explain"] = explain_hot_queries(client, targets)
@@ -538,11 +716,13 @@ def run(command: list[str], env: dict | None = None, **kwargs) -> subprocess.Com
     return subprocess.run(command, env=env, check=True, cwd=ROOT, **kwargs)
 
 
-def prepare_database(base_url: str, size: str, seed: int, use_cache: bool) -> dict:
+def prepare_database(
+    base_url: str, size: str, seed: int, use_cache: bool, name: str | None = None
+) -> dict:
     """A database with the size's synthetic data: restored from cache, or generated."""
     import psycopg
 
-    name = f"bench_{size}"
+    name = name or f"bench_{size}"
     url = database_url(base_url, name)
     admin = database_url(base_url, "postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -755,6 +935,31 @@ def postgres_version(url: str) -> str:
         return conn.execute("SHOW server_version").fetchone()[0]
 
 
+def check(base_url: str, seed: int, use_cache: bool) -> None:
+    """--check: the three implementations on the small data set and the seed fixtures."""
+    started = time.perf_counter()
+    log("Agreement check (nothing timed): small synthetic data + seed fixtures")
+    prepared = prepare_database(base_url, "small", seed, use_cache, name="bench_check")
+    env = {**os.environ, **BENCH_ENV, "DATABASE_URL": prepared["url"]}
+    run([PYTHON, "manage.py", "seed", "--force"], env=env, stdout=subprocess.DEVNULL)
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        result_path = Path(handle.name)
+    run(
+        [PYTHON, str(ROOT / "bench" / "run.py"), "--worker", "small", "--result",
+         str(result_path), "--worker-options", json.dumps({"check": True})],
+        env=env,
+    )  # fmt: skip
+    checks = json.loads(result_path.read_text())["checks"]
+    result_path.unlink()
+    bad = [row for row in checks if row["naive_diff"] or row["floor_diff"]]
+    log(
+        f"\n{len(checks)} requests compared in {time.perf_counter() - started:.0f} s: "
+        + (f"{len(bad)} differ" if bad else "ours, naive and floor give the same JSON")
+    )
+    if bad:
+        raise SystemExit(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="small,medium,large")
@@ -768,6 +973,12 @@ def main() -> None:
                         "(default: small,medium; 'none' to skip)")  # fmt: skip
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     parser.add_argument("--only", help="comma-separated endpoint keys (debugging)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="agreement only, nothing timed: the small data set plus the seed fixtures, every "
+        "benchmarked endpoint and the further checks; exits 1 on any difference",
+    )
     parser.add_argument(
         "--report-only",
         action="store_true",
@@ -795,6 +1006,9 @@ def main() -> None:
     if not base_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("DATABASE_URL must point to PostgreSQL (bench/run.sh starts one).")
     os.environ.update({key: value for key, value in BENCH_ENV.items() if key not in os.environ})
+    if args.check:
+        check(base_url, args.seed, use_cache=not args.no_cache)
+        return
     sizes = ["small"] if args.quick else [s.strip() for s in args.sizes.split(",") if s.strip()]
     sqlite_sizes = args.sqlite_load or ("none" if args.quick else "small,medium")
     sqlite_sizes = [] if sqlite_sizes == "none" else sqlite_sizes.split(",")
