@@ -16,12 +16,8 @@ from simple_history.models import is_historic
 
 from negotiations import models
 from negotiations.dashboard.selectors import round_changes_panel
+from negotiations.domain import writes
 from negotiations.domain.citations import facts_citing
-from negotiations.domain.services import (
-    one_write,
-    set_agenda_item_areas,
-    set_round_agenda_areas,
-)
 from negotiations.domain.versioning import object_token
 
 
@@ -88,34 +84,91 @@ class ConcurrentModelForm(forms.ModelForm):
         return cleaned
 
 
+def stored_changes(record) -> dict:
+    """The stored values (attname -> value) of the fields of ``record`` that a save changes:
+    what the write services need to know which parents and citations it affects. Read from
+    the row, not from the form's initial data: on the history's revert page those are the
+    old version's."""
+    model = type(record)
+    fields = [f for f in model._meta.concrete_fields if f.attname not in ("created", "updated")]
+    stored = model._base_manager.filter(pk=record.pk).values(*(f.attname for f in fields))
+    row = stored.first() or {}
+    return {name: value for name, value in row.items() if getattr(record, name) != value}
+
+
+def report_changed_links(form) -> None:
+    """Tell the write which many-to-many lists of a saved form's record changed."""
+    many = {field.name for field in form.instance._meta.many_to_many}
+    for name in form.changed_data:
+        if name in many:
+            writes.record_links_changed(form.instance, name)
+
+
 class TrackedAdmin(SimpleHistoryAdmin):
     """Base of every admin: audit history with revert, and no silent overwrites."""
 
     form = ConcurrentModelForm
 
-    # Every form of the admin writes like the API does (services.one_write): one transaction
-    # in which ConcurrentModelForm.clean() locks the row until the save commits, the records
-    # embedding what changed are touched once each at its end, and a deadlock with a
-    # concurrent write is run again rather than shown as an error.
+    # Every form of the admin is one write, like an API request (negotiations.domain.writes):
+    # one transaction in which ConcurrentModelForm.clean() locks the row until the save
+    # commits; the form's record, its inlines and its lists are saved through the write
+    # services below, which touch the records embedding what changed once each at the end;
+    # a deadlock with a concurrent write is run again rather than shown as an error.
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return one_write(
+        return writes.run_write(
             lambda: super(TrackedAdmin, self).changeform_view(
                 request, object_id, form_url, extra_context
             )
         )
 
     def delete_view(self, request, object_id, extra_context=None):
-        return one_write(
+        return writes.run_write(
             lambda: super(TrackedAdmin, self).delete_view(request, object_id, extra_context)
         )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        return one_write(
+        return writes.run_write(
             lambda: super(TrackedAdmin, self).history_form_view(
                 request, object_id, version_id, extra_context
             )
         )
+
+    def changelist_view(self, request, extra_context=None):
+        # Its actions (delete selected) write.
+        return writes.run_write(
+            lambda: super(TrackedAdmin, self).changelist_view(request, extra_context)
+        )
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user  # as SimpleHistoryAdmin does
+        writes.save_record(obj, previous=stored_changes(obj) if change else None)
+
+    def delete_model(self, request, obj):
+        writes.delete_record(record=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            writes.delete_record(record=obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # save_m2m, then save_formset
+        report_changed_links(form)
+
+    def save_formset(self, request, form, formset, change):
+        formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            writes.delete_record(record=obj)
+        for inline in formset.saved_forms:
+            instance = inline.instance
+            writes.save_record(
+                instance, previous=None if instance._state.adding else stored_changes(instance)
+            )
+        formset.save_m2m()
+        for inline in formset.saved_forms:
+            report_changed_links(inline)
+        if hasattr(formset, "after_save"):
+            formset.after_save()
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -318,7 +371,9 @@ class AgendaItemForm(ConcurrentModelForm):
     def _save_m2m(self):
         super()._save_m2m()
         if self.saves_own_areas:
-            set_agenda_item_areas(item=self.instance, areas=self.cleaned_data["canonical_areas"])
+            writes.set_agenda_item_areas(
+                item=self.instance, areas=self.cleaned_data["canonical_areas"]
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -371,18 +426,16 @@ class AgendaItemFormSet(forms.BaseInlineFormSet):
                     )
                 seen[area.pk] = label
 
-    def save(self, commit=True):
-        saved = super().save(commit)
-        if commit:
-            set_round_agenda_areas(
-                round=self.instance,
-                areas_by_item={
-                    form.instance: form.cleaned_data.get("canonical_areas") or []
-                    for form in self.kept_forms()
-                    if form.instance.pk
-                },
-            )
-        return saved
+    def after_save(self):
+        """The areas of all the round's items at once (TrackedAdmin.save_formset)."""
+        writes.set_round_agenda_areas(
+            round=self.instance,
+            areas_by_item={
+                form.instance: form.cleaned_data.get("canonical_areas") or []
+                for form in self.kept_forms()
+                if form.instance.pk
+            },
+        )
 
 
 class AgendaItemInline(admin.StackedInline):

@@ -8,7 +8,4 @@ class NegotiationsConfig(AppConfig):
 
     def ready(self):
         # Register the OpenAPI extensions with drf-spectacular.
-        from negotiations import signals
         from negotiations.api import schema  # noqa: F401
-
-        signals.connect()

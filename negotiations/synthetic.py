@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from negotiations import models as m
+from negotiations import registry
 from negotiations.choices import (
     AgendaBasis,
     AgendaChange,
@@ -953,7 +954,7 @@ def clear() -> dict[str, int]:
     syn = {"slug__startswith": PREFIX}
     citations = m.Citation.objects.filter(**syn).values("pk")
     steps = []
-    for model in m.CITED_MODELS.values():
+    for model in registry.cited_models().values():
         steps.append(cited_through(model).objects.filter(citation__in=citations))
     rounds = m.Round.objects.filter(**syn).values("pk")
     negotiations = m.Negotiation.objects.filter(**syn).values("pk")

@@ -6,12 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from negotiations import models
-from negotiations.domain.services import (
-    resolve_agenda_areas,
-    set_agenda_item_areas,
-    set_round_agenda_areas,
-)
+from negotiations import models, registry
+from negotiations.domain.services import resolve_agenda_areas
+from negotiations.domain.writes import set_agenda_item_areas, set_round_agenda_areas
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +146,7 @@ def test_position_round_must_belong_to_its_negotiation(talks):
 
 
 def test_every_model_has_created_and_updated():
-    for model in models.DATA_MODELS:
+    for model in registry.data_models():
         field_names = {field.name for field in model._meta.get_fields()}
         assert {"created", "updated"} <= field_names, model
 

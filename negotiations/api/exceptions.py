@@ -11,7 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from negotiations.domain.services import is_transient
+from negotiations.domain.writes import is_transient
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,20 @@ class NotModified(exceptions.APIException):
     def __init__(self, etag: str):
         super().__init__()
         self.etag = etag
+
+
+class Moved(exceptions.APIException):
+    """A renamed record's old URL: 301 to the new one for reads, 308 for writes (a client
+    then repeats the same method and body there)."""
+
+    status_code = status.HTTP_301_MOVED_PERMANENTLY
+    default_code = "moved"
+
+    def __init__(self, location: str, *, method: str = "GET"):
+        super().__init__(f"Renamed: this record is now at {location}")
+        self.location = location
+        if method not in ("GET", "HEAD", "OPTIONS"):
+            self.status_code = status.HTTP_308_PERMANENT_REDIRECT
 
 
 class ServiceUnavailable(exceptions.APIException):
@@ -129,4 +143,6 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, ServiceUnavailable):
         response["Retry-After"] = "5"
+    if response is not None and isinstance(exc, Moved):
+        response["Location"] = exc.location
     return response

@@ -206,6 +206,7 @@ def read_rounds(
         pk = row["id"]
         reported = row["agenda_status"] == AgendaStatus.REPORTED
         record = {
+            "id": pk,
             "slug": row["slug"],
             "negotiation": {"slug": row["negotiation__slug"], "title": row["negotiation__title"]},
             "sequence": row["sequence"],
@@ -258,6 +259,7 @@ def read_deadlines(
     for row in rows:
         status = deadline_status(row["date"], row["end_date"], as_of)
         record = {
+            "id": row["id"],
             "slug": row["slug"],
             "title": row["title"],
             "kind": row["kind"],
@@ -362,6 +364,7 @@ def read_people(rows: Sequence[dict], fields: set[str] | None = None) -> list[di
     return [
         trim(
             {
+                "id": row["id"],
                 "slug": row["slug"],
                 "name": row["name"],
                 "party": row["party__slug"],

@@ -28,6 +28,7 @@ from negotiations.choices import (
     RoundLevel,
     RoundStatus,
 )
+from negotiations.domain import writes
 from negotiations.domain.agenda import (
     ABSENT,
     CELL_CHANGES,
@@ -38,7 +39,7 @@ from negotiations.domain.agenda import (
     UNKNOWN,
 )
 from negotiations.domain.deadlines import STATUSES, deadline_status
-from negotiations.domain.services import resolve_agenda_areas, set_agenda_item_areas
+from negotiations.domain.services import resolve_agenda_areas
 
 # --- Refs: written as a slug, read as a small object ------------------------------------------
 
@@ -261,9 +262,12 @@ class RecordSerializer(serializers.ModelSerializer):
     """
 
     slug_from = "title"
+    id = serializers.IntegerField(
+        read_only=True, help_text="The record's id: it never changes, whatever its slug."
+    )
 
     class Meta:
-        read_only_fields = ["created", "updated"]
+        read_only_fields = ["id", "created", "updated"]
         extra_kwargs = {"slug": {"required": False}}
         # Multi-field uniqueness is checked by the model's full_clean() in validate(),
         # which reports every error at once and names the field.
@@ -311,6 +315,14 @@ class RecordSerializer(serializers.ModelSerializer):
                 errors = {**error.detail, **errors}
         raise serializers.ValidationError(errors)
 
+    def create(self, validated_data):
+        fields, links = split_links(self.Meta.model, validated_data)
+        return writes.create_record(model=self.Meta.model, fields=fields, links=links)
+
+    def update(self, instance, validated_data):
+        fields, links = split_links(self.Meta.model, validated_data)
+        return writes.update_record(record=instance, fields=fields, links=links)
+
     def validate_slug(self, value):
         if self.instance is not None and value != self.instance.slug:
             raise serializers.ValidationError(
@@ -339,6 +351,14 @@ def timestamps():
     return ["created", "updated"]
 
 
+def split_links(model, data: dict) -> tuple[dict, dict]:
+    """Validated data as (field values, many-to-many lists), as the write services take."""
+    names = {field.name for field in model._meta.many_to_many}
+    fields = {name: value for name, value in data.items() if name not in names}
+    links = {name: value for name, value in data.items() if name in names}
+    return fields, links
+
+
 # --- Parties, organizations, people -------------------------------------------------------------
 
 
@@ -356,7 +376,7 @@ class PartySerializer(RecordSerializer):
 
     class Meta(RecordSerializer.Meta):
         model = models.Party
-        fields = ["slug", "name", "code", "kind", "aliases", "notes", *timestamps()]
+        fields = ["id", "slug", "name", "code", "kind", "aliases", "notes", *timestamps()]
 
 
 class OrganizationSerializer(RecordSerializer):
@@ -368,6 +388,7 @@ class OrganizationSerializer(RecordSerializer):
     class Meta(RecordSerializer.Meta):
         model = models.Organization
         fields = [
+            "id",
             "slug",
             "name",
             "acronym",
@@ -411,7 +432,7 @@ class PersonSerializer(RecordSerializer):
 
     class Meta(RecordSerializer.Meta):
         model = models.Person
-        fields = ["slug", "name", "party", "aliases", "roles", "notes", *timestamps()]
+        fields = ["id", "slug", "name", "party", "aliases", "roles", "notes", *timestamps()]
 
 
 # --- Negotiations and rounds --------------------------------------------------------------------
@@ -437,6 +458,7 @@ class NegotiationSerializer(RecordSerializer):
     class Meta(RecordSerializer.Meta):
         model = models.Negotiation
         fields = [
+            "id",
             "slug",
             "title",
             "parties",
@@ -519,6 +541,7 @@ class RoundSerializer(RecordSerializer):
     class Meta(RecordSerializer.Meta):
         model = models.Round
         fields = [
+            "id",
             "slug",
             "negotiation",
             "sequence",
@@ -569,7 +592,7 @@ class AgendaAreaSerializer(RecordSerializer):
 
     class Meta(RecordSerializer.Meta):
         model = models.AgendaArea
-        fields = ["slug", "name", "description", "aliases", *timestamps()]
+        fields = ["id", "slug", "name", "description", "aliases", *timestamps()]
 
 
 class AgendaItemSerializer(RecordSerializer):
@@ -590,6 +613,7 @@ class AgendaItemSerializer(RecordSerializer):
     class Meta(RecordSerializer.Meta):
         model = models.AgendaItem
         fields = [
+            "id",
             "slug",
             "round",
             "negotiation",
@@ -621,20 +645,22 @@ class AgendaItemSerializer(RecordSerializer):
         if areas is None:
             return
         try:
-            set_agenda_item_areas(item=item, areas=areas)
+            writes.set_agenda_item_areas(item=item, areas=areas)
         except DjangoValidationError as error:
             raise serializers.ValidationError(api_errors(error)) from error
 
     def create(self, validated_data):
         areas = validated_data.pop("areas", None)
-        item = super().create(validated_data)
-        self.save_areas(item, areas)
+        with writes.writing():  # the item and its areas: one write
+            item = super().create(validated_data)
+            self.save_areas(item, areas)
         return item
 
     def update(self, instance, validated_data):
         areas = validated_data.pop("areas", None)
-        item = super().update(instance, validated_data)
-        self.save_areas(item, areas)
+        with writes.writing():
+            item = super().update(instance, validated_data)
+            self.save_areas(item, areas)
         return item
 
 
@@ -659,6 +685,7 @@ class DeadlineSerializer(RecordSerializer):
     class Meta(RecordSerializer.Meta):
         model = models.Deadline
         fields = [
+            "id",
             "slug",
             "title",
             "kind",
@@ -701,6 +728,7 @@ class MeasureSerializer(RecordSerializer):
     class Meta(RecordSerializer.Meta):
         model = models.Measure
         fields = [
+            "id",
             "slug",
             "title",
             "kind",
@@ -741,6 +769,7 @@ class PositionSerializer(RecordSerializer):
     class Meta(RecordSerializer.Meta):
         model = models.Position
         fields = [
+            "id",
             "slug",
             "party",
             "kind",
@@ -776,6 +805,7 @@ class SourceSerializer(RecordSerializer):
     class Meta(RecordSerializer.Meta):
         model = models.Source
         fields = [
+            "id",
             "slug",
             "title",
             "publisher",
@@ -802,7 +832,7 @@ class CitationSerializer(RecordSerializer):
 
     class Meta(RecordSerializer.Meta):
         model = models.Citation
-        fields = ["slug", "source", "publisher", "quote", "note", *timestamps()]
+        fields = ["id", "slug", "source", "publisher", "quote", "note", *timestamps()]
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -833,6 +863,7 @@ class DisagreementSerializer(RecordSerializer):
     class Meta(RecordSerializer.Meta):
         model = models.Disagreement
         fields = [
+            "id",
             "slug",
             "title",
             "note",
@@ -1061,8 +1092,12 @@ class HistoryEntrySerializer(serializers.Serializer):
 
 class ChangeEventSerializer(serializers.Serializer):
     type = serializers.CharField(help_text="The resource, as in its URL (rounds, people...).")
-    slug = serializers.SlugField()
-    action = serializers.ChoiceField(choices=["created", "updated", "deleted"])
+    id = serializers.IntegerField(help_text="The record's id: it never changes.")
+    slug = serializers.SlugField(help_text="The record's slug at that moment.")
+    previous_slug = serializers.SlugField(
+        allow_null=True, help_text="For a rename: the slug it had before (its old URL redirects)."
+    )
+    action = serializers.ChoiceField(choices=["created", "updated", "renamed", "deleted"])
     time = serializers.DateTimeField()
     user = serializers.CharField(allow_null=True)
     history_id = serializers.IntegerField()

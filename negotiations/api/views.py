@@ -5,9 +5,9 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from django import forms
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, Prefetch
-from django.http import HttpResponseNotModified
+from django.http import Http404, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_etags
@@ -24,14 +24,15 @@ from rest_framework.response import Response
 from negotiations import filtersets, models
 from negotiations.api import readers
 from negotiations.api import serializers as api
-from negotiations.api.exceptions import NotModified, PreconditionFailed
+from negotiations.api.exceptions import Moved, NotModified, PreconditionFailed
 from negotiations.api.filters import StrictOrderingFilter, filter_param_names
 from negotiations.api.pagination import AreaHistoryPagination
 from negotiations.api.renderers import CSVRenderer, ICalendarRenderer, ORJSONRenderer
 from negotiations.api.schema import SLUG_PATTERN, TrackerAutoSchema
 from negotiations.domain import agenda, audit, known
-from negotiations.domain.services import flush_touches, one_write
 from negotiations.domain.versioning import current_data_version, etag_for, object_token
+from negotiations.domain.writes import delete_record, run_write, settle_now
+from negotiations.models import SlugHistory
 
 JSON_ONLY = [ORJSONRenderer, renderers.BrowsableAPIRenderer]
 KNOWN_AS_OF_PARAMETER = OpenApiParameter(
@@ -50,6 +51,26 @@ DISPUTES = Prefetch(
 def cited(path: str) -> Prefetch:
     """Prefetch the citations (with their sources) of the facts at a relation path."""
     return Prefetch(f"{path}__citations", queryset=models.Citation.objects.select_related("source"))
+
+
+def api_resources() -> dict[str, type]:
+    """The API's resources by URL prefix (the router's registry): the changes feed's types."""
+    from negotiations.api.urls import router
+
+    return {prefix: viewset.queryset.model for prefix, viewset, _ in router.registry}
+
+
+def current_slug(model, former: str) -> str | None:
+    """The slug of the record that last had ``former`` as its slug, if it still exists."""
+    renamed = (
+        SlugHistory.objects.filter(model=model._meta.label, slug=former)
+        .order_by("-renamed_at", "-pk")
+        .values_list("record_id", flat=True)
+        .first()
+    )
+    if renamed is None:
+        return None
+    return model._base_manager.filter(pk=renamed).values_list("slug", flat=True).first()
 
 
 def parse_date(request, name: str) -> datetime.date | None:
@@ -174,6 +195,7 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
         found = known.known_records(self.lean_queryset.filter(**lookup), self.known_as_of)
         rows = list(found.values(*columns)[:1])
         if not rows:
+            self.redirect_if_renamed()
             name = self.queryset.model._meta.verbose_name
             if self.known_as_of is not None and self.lean_queryset.filter(**lookup).exists():
                 raise NotFound(
@@ -255,21 +277,53 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
             self.queryset = self.queryset.select_for_update(
                 of=("self",), no_key=connection.features.has_select_for_no_key_update
             )
-            instance = super().get_object()
+            instance = self.found_object()
             self.check_if_match(self.request, instance)
             return instance
-        return super().get_object()
+        return self.found_object()
 
-    # --- Writes: one transaction each (services.one_write), retried on a deadlock -------------
+    def found_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            self.redirect_if_renamed()
+            raise
+
+    def redirect_if_renamed(self):
+        """A slug a record had before a rename answers with its new URL (301 or 308)."""
+        kwarg = self.lookup_url_kwarg or self.lookup_field
+        slug = self.kwargs.get(kwarg)
+        current = current_slug(self.queryset.model, slug) if slug else None
+        if current is None:
+            return
+        path = self.request.path.replace(f"/{slug}/", f"/{current}/", 1)
+        query = self.request.META.get("QUERY_STRING")
+        location = self.request.build_absolute_uri(f"{path}?{query}" if query else path)
+        raise Moved(location, method=self.request.method)
+
+    # --- Writes: one write each (negotiations.domain.writes), run again on a deadlock ---------
 
     def create(self, request, *args, **kwargs):
-        return one_write(lambda: super(RecordViewSet, self).create(request, *args, **kwargs))
+        return run_write(lambda: super(RecordViewSet, self).create(request, *args, **kwargs))
 
     def update(self, request, *args, **kwargs):
-        return one_write(lambda: super(RecordViewSet, self).update(request, *args, **kwargs))
+        return run_write(lambda: super(RecordViewSet, self).update(request, *args, **kwargs))
 
     def destroy(self, request, *args, **kwargs):
-        return one_write(lambda: super(RecordViewSet, self).destroy(request, *args, **kwargs))
+        return run_write(lambda: super(RecordViewSet, self).destroy(request, *args, **kwargs))
+
+    def perform_create(self, serializer):
+        serializer.save()  # through the write services (RecordSerializer.create)
+        settle_now()  # the answer's `updated` includes the touches
+
+    def perform_update(self, serializer):
+        serializer.save()
+        settle_now()
+        self.response_etag = f'"{self.object_token(serializer.instance)}"'
+        self.response_last_modified = None
+
+    def perform_destroy(self, instance):
+        delete_record(record=instance)
 
     def finalize_response(self, request, response, *args, **kwargs):
         if response.status_code == 200 and getattr(self, "not_modified_if_ok", False):
@@ -347,6 +401,7 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
         model = self.queryset.model
         pk = model.objects.filter(slug=slug).values_list("pk", flat=True).first()
         if pk is None:
+            self.redirect_if_renamed()
             # Once deleted, a record's URL and everything under it is gone (404). Its
             # deletion, with who and when, is in the changes feed; its whole trail stays in
             # the audit tables, from which the admin's revert view can restore it.
@@ -374,45 +429,6 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
     )
     def audit_history(self, request, slug=None):
         return self.audit_entries(request, slug)
-
-    @extend_schema(
-        summary="Audit history of this record",
-        description="The same as audit-history/.",
-        responses=api.HistoryEntrySerializer(many=True),
-    )
-    @action(
-        detail=True,
-        url_path="history",
-        renderer_classes=JSON_ONLY,
-        pagination_class=None,
-        filter_backends=[],
-    )
-    def history(self, request, slug=None):
-        return self.audit_entries(request, slug)
-
-    def perform_create(self, serializer):
-        with transaction.atomic():
-            serializer.save()
-            self.apply_touches(serializer.instance)
-
-    def perform_update(self, serializer):
-        with transaction.atomic():
-            serializer.save()
-            self.apply_touches(serializer.instance)
-        self.response_etag = f'"{self.object_token(serializer.instance)}"'
-        self.response_last_modified = None
-
-    @staticmethod
-    def apply_touches(instance):
-        """Touch the records that embed what this write changed before answering: the
-        record itself may be one of them (its areas or citations changed), and the answer
-        carries its `updated` and ETag."""
-        flush_touches()
-        instance.refresh_from_db(fields=["updated"])
-
-    def perform_destroy(self, instance):
-        with transaction.atomic():
-            instance.delete()
 
 
 class KnownAsOfMixin:
@@ -1005,7 +1021,9 @@ class ChangesView(StrictFormatMixin, generics.GenericAPIView):
             name, _, history_id = after.partition(":")
             after = (name, int(history_id))
         limit = query.validated_data["page_size"]
-        events, resume = audit.changes_since(query.validated_data["since"], after, limit)
+        events, resume = audit.changes_since(
+            api_resources(), query.validated_data["since"], after, limit
+        )
         if not request.user.is_authenticated:
             events = [{**event, "user": None} for event in events]
         next_url = None

@@ -1,117 +1,23 @@
 """Reading the audit history: one record's changes, and the changes feed of everything.
 
-django-simple-history writes a historical row for every create, update and delete (API,
-admin and fixture loads alike, see negotiations.signals). These functions read it in a
-fixed number of queries and describe changes with slugs, as the API does.
-
-Records embedded in a resource (a round's agenda items and participants, a person's
-aliases and roles, the citations of any fact...) are not resources of their own: a change
-to one is a change to the resources that embed it, which are "touched" (their ``updated``
-moves and their history gets a row, see negotiations.domain.services.touch), so that
-``?updated_since=`` and the changes feed report them. EMBEDDED_IN says which.
+django-simple-history writes a historical row for every create, update and delete; the
+records that embed what changed get a "~" row of their own (negotiations.domain.writes).
+These functions read the rows in a fixed number of queries and describe changes with slugs
+and ids, as the API does.
 """
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import TypedDict
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
-from negotiations import models
+from negotiations.models import SlugHistory
 
 ACTIONS = {"+": "created", "~": "updated", "-": "deleted"}
-
-# The API's resources, by URL prefix: what the changes feed reports.
-RESOURCES = {
-    "parties": models.Party,
-    "organizations": models.Organization,
-    "people": models.Person,
-    "negotiations": models.Negotiation,
-    "rounds": models.Round,
-    "agenda-areas": models.AgendaArea,
-    "agenda-items": models.AgendaItem,
-    "deadlines": models.Deadline,
-    "measures": models.Measure,
-    "positions": models.Position,
-    "sources": models.Source,
-    "citations": models.Citation,
-    "conflicts": models.Disagreement,
-}
-RESOURCE_MODELS = frozenset(RESOURCES.values())
+RENAMED = "renamed"
 SKIPPED_FIELDS = {"id", "created", "updated"}
-
-# Records embedded in the JSON (or the agenda story) of other records, by the foreign keys
-# to the records that embed them. Every value names a resource.
-EMBEDDED_IN: dict[type, tuple[str, ...]] = {
-    models.PartyAlias: ("party",),
-    models.OrganizationAlias: ("organization",),
-    models.PersonAlias: ("person",),
-    models.Role: ("person",),
-    models.NegotiationRelation: ("from_negotiation", "to_negotiation"),
-    models.Participant: ("round",),
-    models.AgendaAreaAlias: ("area",),
-    models.AgendaItem: ("round",),
-    models.AgendaItemArea: ("item", "round"),
-    models.AgendaChangeAnnotation: ("round",),
-    models.DisagreementClaim: ("disagreement",),
-}
-
-# A resource record, as (model, primary key).
-Key = tuple[type, int]
-
-
-def embedding_fields(model) -> list:
-    """The foreign keys of a model's records to the records that embed them."""
-    return [model._meta.get_field(name) for name in EMBEDDED_IN.get(model, ())]
-
-
-def embedding_records(model, foreign_keys: dict[str, int | None]) -> set[Key]:
-    """The records embedding a record of ``model`` whose foreign keys (attname -> id) are
-    these."""
-    return {
-        (field.related_model, foreign_keys[field.attname])
-        for field in embedding_fields(model)
-        if foreign_keys.get(field.attname) is not None
-    }
-
-
-def affected_records(model, pks) -> set[Key]:
-    """The resources whose JSON shows records of ``model``: the records themselves if they
-    are resources, and the records embedding them (one query if they are embedded)."""
-    pks = set(pks)
-    keys: set[Key] = set()
-    if not pks:
-        return keys
-    if model in RESOURCE_MODELS:
-        keys.update((model, pk) for pk in pks)
-    fields = embedding_fields(model)
-    if fields:
-        names = [field.attname for field in fields]
-        for row in model._default_manager.filter(pk__in=pks).order_by().values(*names):
-            keys |= embedding_records(model, row)
-    return keys
-
-
-def citing_records(citation_ids) -> set[Key]:
-    """The resources that show these citations: the facts citing them, or the records
-    embedding those facts. One query per kind of fact."""
-    citation_ids = list(citation_ids)
-    keys: set[Key] = set()
-    if not citation_ids:
-        return keys
-    for model in models.CITED_MODELS.values():
-        names = [field.attname for field in embedding_fields(model)]
-        rows = (
-            model._default_manager.filter(citations__in=citation_ids)
-            .order_by()
-            .values("pk", *names)
-            .distinct()
-        )
-        for row in rows:
-            if model in RESOURCE_MODELS:
-                keys.add((model, row["pk"]))
-            keys |= embedding_records(model, row)
-    return keys
 
 
 class FieldChange(TypedDict):
@@ -224,7 +130,9 @@ def m2m_snapshots(model, records) -> dict[str, dict[int, list[str]]]:
 
 class ChangeEvent(TypedDict):
     type: str
+    id: int
     slug: str
+    previous_slug: str | None
     action: str
     time: str
     user: str | None
@@ -232,25 +140,43 @@ class ChangeEvent(TypedDict):
 
 
 def changes_since(
-    since: datetime.datetime, after: tuple[str, int] | None, limit: int
+    resources: Mapping[str, type],
+    since: datetime.datetime,
+    after: tuple[str, int] | None,
+    limit: int,
 ) -> tuple[list[ChangeEvent], tuple[datetime.datetime, str, int] | None]:
-    """Creations, updates and deletions of every resource since a time, oldest first.
+    """Creations, updates, renames and deletions of every resource (``resources``: name ->
+    model) since a time, oldest first.
 
-    Events are ordered by (time, type, history id); ``after`` resumes after the last event
-    of the previous page at the same time. One query per resource, whatever the history
-    size (each reads at most ``limit + 1`` rows through the history_date index).
+    Each event names the record by its ``id`` (which never changes) and its slug at that
+    moment; a rename is its own action, with the slug it had before. Events are ordered by
+    (time, type, history id); ``after`` resumes after the last event of the previous page at
+    the same time. One query per resource, whatever the history size (each reads at most
+    ``limit + 1`` rows through the history_date index).
     """
     events = []
-    for name, model in RESOURCES.items():
+    for name, model in resources.items():
         condition = Q(history_date__gt=since)
         if after is None or name > after[0]:
             condition |= Q(history_date=since)
         elif name == after[0]:
             condition |= Q(history_date=since, history_id__gt=after[1])
+        renamed_from = SlugHistory.objects.filter(
+            model=model._meta.label, history_id=OuterRef("history_id")
+        ).values("slug")[:1]
         rows = (
             model.history.model.objects.filter(condition)
+            .annotate(previous_slug=Subquery(renamed_from))
             .order_by("history_date", "history_id")
-            .values("history_id", "history_date", "history_type", "slug", "history_user__username")
+            .values(
+                "history_id",
+                "history_date",
+                "history_type",
+                "id",
+                "slug",
+                "previous_slug",
+                "history_user__username",
+            )
         )[: limit + 1]
         events.extend((row["history_date"], name, row["history_id"], row) for row in rows)
     events.sort(key=lambda event: event[:3])
@@ -258,8 +184,10 @@ def changes_since(
     result: list[ChangeEvent] = [
         {
             "type": name,
+            "id": row["id"],
             "slug": row["slug"],
-            "action": ACTIONS[row["history_type"]],
+            "previous_slug": row["previous_slug"],
+            "action": RENAMED if row["previous_slug"] else ACTIONS[row["history_type"]],
             "time": date.isoformat(),
             "user": row["history_user__username"],
             "history_id": history_id,

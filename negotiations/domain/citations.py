@@ -8,8 +8,9 @@ from typing import TypedDict
 from django.db import models
 from django.db.models import CharField, F, Value
 
+from negotiations import registry
 from negotiations.domain.known import published_by
-from negotiations.models import CITED_MODELS, Citation
+from negotiations.models import Citation
 
 
 class CitationData(TypedDict):
@@ -92,7 +93,7 @@ def citations_for(
 def facts_citing(source) -> list[tuple[str, models.Model, Citation]]:
     """Everything that cites a source: (kind of fact, fact, citation), one query per kind."""
     found = []
-    for model in CITED_MODELS.values():
+    for model in registry.cited_models().values():
         through = model._meta.get_field("citations").remote_field.through
         fact_field = model._meta.model_name
         links = through.objects.filter(citation__source=source).select_related(

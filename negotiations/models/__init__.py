@@ -1,4 +1,8 @@
-"""The negotiation domain. Import models from here: ``from negotiations.models import Round``."""
+"""The negotiation domain. Import models from here: ``from negotiations.models import Round``.
+
+What each model is (a resource, embedded, cited, bookkeeping) is read from the models
+themselves: negotiations.registry.
+"""
 
 from negotiations.models.actors import (
     Organization,
@@ -19,58 +23,9 @@ from negotiations.models.agenda import (
 from negotiations.models.facts import Deadline, Measure, Position
 from negotiations.models.sources import Citation, Disagreement, DisagreementClaim, Source
 from negotiations.models.talks import Negotiation, NegotiationRelation, Participant, Round
-from negotiations.models.versioning import DataVersion
-
-# Every model whose records are facts that citations support, by the citation's related name.
-CITED_MODELS = {
-    "rounds": Round,
-    "participants": Participant,
-    "agenda_items": AgendaItem,
-    "agenda_change_annotations": AgendaChangeAnnotation,
-    "deadlines": Deadline,
-    "measures": Measure,
-    "positions": Position,
-    "roles": Role,
-    "negotiations": Negotiation,
-    "negotiation_relations": NegotiationRelation,
-    "disagreement_claims": DisagreementClaim,
-    "person_aliases": PersonAlias,
-    "party_aliases": PartyAlias,
-    "organization_aliases": OrganizationAlias,
-    "agenda_area_aliases": AgendaAreaAlias,
-}
-
-# The models that hold the record (what fixtures export and the audit history tracks), as
-# opposed to bookkeeping (DataVersion) and the history tables themselves.
-DATA_MODELS = [
-    Party,
-    PartyAlias,
-    Organization,
-    OrganizationAlias,
-    Person,
-    PersonAlias,
-    Role,
-    Negotiation,
-    NegotiationRelation,
-    Round,
-    Participant,
-    AgendaArea,
-    AgendaAreaAlias,
-    AgendaItem,
-    AgendaItemArea,
-    AgendaChangeAnnotation,
-    Measure,
-    Deadline,
-    Position,
-    Source,
-    Citation,
-    Disagreement,
-    DisagreementClaim,
-]
+from negotiations.models.versioning import DataVersion, SlugHistory
 
 __all__ = [
-    "CITED_MODELS",
-    "DATA_MODELS",
     "AgendaArea",
     "AgendaAreaAlias",
     "AgendaChangeAnnotation",
@@ -94,5 +49,6 @@ __all__ = [
     "Position",
     "Role",
     "Round",
+    "SlugHistory",
     "Source",
 ]

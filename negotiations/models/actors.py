@@ -40,6 +40,7 @@ class PartyAlias(Alias):
 
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="aliases")
     citations = cited_by("party_aliases")
+    embedded_in = ("party",)
     _history_m2m_fields = ["citations"]
 
     objects = child_manager("party", "name")
@@ -91,6 +92,7 @@ class OrganizationAlias(Alias):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="aliases")
     citations = cited_by("organization_aliases")
+    embedded_in = ("organization",)
     _history_m2m_fields = ["citations"]
 
     objects = child_manager("organization", "name")
@@ -140,6 +142,7 @@ class PersonAlias(Alias):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
     citations = cited_by("person_aliases")
+    embedded_in = ("person",)
     _history_m2m_fields = ["citations"]
 
     objects = child_manager("person", "name")
@@ -174,6 +177,7 @@ class Role(TimeStampedModel):
     note = models.TextField(blank=True)
     citations = cited_by("roles")
     _history_m2m_fields = ["citations"]
+    embedded_in = ("person",)
 
     objects = child_manager("person", "organization__slug", "title")
 

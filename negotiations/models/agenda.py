@@ -33,6 +33,7 @@ class AgendaAreaAlias(Alias):
     area = models.ForeignKey(AgendaArea, on_delete=models.CASCADE, related_name="aliases")
     citations = cited_by("agenda_area_aliases")
     _history_m2m_fields = ["citations"]
+    embedded_in = ("area",)
 
     objects = child_manager("area", "name")
 
@@ -89,6 +90,7 @@ class AgendaItem(SluggedModel):
     )
     citations = cited_by("agenda_items")
     _history_m2m_fields = ["citations"]
+    embedded_in = ("round",)  # a resource of its own, and part of its round's agenda
 
     class Meta:
         ordering = ["round", "order", "id"]
@@ -119,6 +121,7 @@ class AgendaItemArea(TimeStampedModel):
     )
 
     objects = child_manager("item", "area__slug")
+    embedded_in = ("item", "round")
 
     class Meta:
         ordering = ["item", "area__name"]
@@ -189,6 +192,7 @@ class AgendaChangeAnnotation(TimeStampedModel):
     note = models.TextField()
     citations = cited_by("agenda_change_annotations")
     _history_m2m_fields = ["citations"]
+    embedded_in = ("round",)
 
     objects = child_manager("round", "area__slug", "basis")
 

@@ -191,6 +191,7 @@ class DisagreementClaim(TimeStampedModel):
     claim = models.TextField()
     citations = cited_by("disagreement_claims")
     _history_m2m_fields = ["citations"]
+    embedded_in = ("disagreement",)
 
     objects = child_manager("disagreement", "label")
 

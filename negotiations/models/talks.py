@@ -64,6 +64,7 @@ class NegotiationRelation(TimeStampedModel):
     note = models.TextField(blank=True)
     citations = cited_by("negotiation_relations")
     _history_m2m_fields = ["citations"]
+    embedded_in = ("from_negotiation", "to_negotiation")
 
     objects = child_manager("from_negotiation", "to_negotiation__slug", "kind")
 
@@ -253,6 +254,7 @@ class Participant(TimeStampedModel):
     )
     citations = cited_by("participants")
     _history_m2m_fields = ["citations"]
+    embedded_in = ("round",)
 
     objects = child_manager("round", "party__slug", "name_as_reported")
 

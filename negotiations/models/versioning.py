@@ -1,4 +1,4 @@
-"""A single counter that moves whenever any record of the tracker changes."""
+"""Bookkeeping: the version of the whole data set, and the slugs records had before."""
 
 from django.db import models
 
@@ -12,6 +12,8 @@ class DataVersion(models.Model):
     such as a citation's quote.
     """
 
+    bookkeeping = True  # not part of the record (negotiations.registry)
+
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     version = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField()
@@ -21,3 +23,31 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"version {self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class SlugHistory(models.Model):
+    """A slug a record had before it was renamed: the old URL answers 301 with the new one,
+    and the changes feed reports the rename (negotiations.domain.writes records it)."""
+
+    bookkeeping = True
+
+    model = models.CharField(max_length=100, help_text="app_label.ModelName")
+    record_id = models.BigIntegerField()
+    slug = models.SlugField(max_length=120, help_text="The slug it had.")
+    renamed_to = models.SlugField(max_length=120, help_text="The slug it was given.")
+    history_id = models.BigIntegerField(
+        null=True, help_text="The audit row of the rename, in the model's history table."
+    )
+    renamed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "former slug"
+        verbose_name_plural = "slug history"
+        ordering = ["-renamed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["model", "slug"], name="slug_history_lookup_idx"),
+            models.Index(fields=["model", "history_id"], name="slug_history_event_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.model} {self.slug} -> {self.renamed_to}"

@@ -36,7 +36,7 @@ def test_api_writes_are_recorded_with_the_user(editor):
 
 def test_history_endpoint_says_who_changed_what(editor, api):
     editor.patch(f"/api/v1/rounds/{JEJU}/", {"summary": "New summary."}, format="json")
-    entries = editor.get(f"/api/v1/rounds/{JEJU}/history/").json()
+    entries = editor.get(f"/api/v1/rounds/{JEJU}/audit-history/").json()
     newest = entries[0]
     assert newest["action"] == "updated"
     assert newest["user"] == "api-editor"
@@ -54,7 +54,7 @@ def test_history_shows_citation_changes_as_slugs(editor):
     citation = models.Citation.objects.exclude(rounds__slug=JEJU).order_by("pk").first()
     current = [c["slug"] for c in editor.get(f"/api/v1/rounds/{JEJU}/").json()["citations"]]
     editor.patch(f"/api/v1/rounds/{JEJU}/", {"citations": [*current, citation.slug]}, format="json")
-    entries = editor.get(f"/api/v1/rounds/{JEJU}/history/").json()
+    entries = editor.get(f"/api/v1/rounds/{JEJU}/audit-history/").json()
     citation_changes = [c for e in entries[:2] for c in e["changes"] if c["field"] == "citations"]
     assert any(
         citation.slug in change["new"] and citation.slug not in change["old"]

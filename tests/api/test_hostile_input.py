@@ -2,7 +2,7 @@
 
 import pytest
 
-from negotiations import models
+from negotiations import models, registry
 
 pytestmark = pytest.mark.django_db
 
@@ -12,10 +12,10 @@ JEJU = "/api/v1/rounds/jeju-ministerial-2025-05-16/"
 @pytest.fixture
 def unchanged():
     """Asserts, after the test, that no record of the tracker was written."""
-    before = {model: model.objects.count() for model in models.DATA_MODELS}
+    before = {model: model.objects.count() for model in registry.data_models()}
     jeju = models.Round.objects.get(slug="jeju-ministerial-2025-05-16").updated
     yield
-    assert {model: model.objects.count() for model in models.DATA_MODELS} == before
+    assert {model: model.objects.count() for model in registry.data_models()} == before
     assert models.Round.objects.get(slug="jeju-ministerial-2025-05-16").updated == jeju
 
 
@@ -111,7 +111,7 @@ def test_every_write_is_one_transaction(editor, monkeypatch):
     def explode(**kwargs):
         raise RuntimeError("injected failure")
 
-    monkeypatch.setattr("negotiations.api.serializers.set_agenda_item_areas", explode)
+    monkeypatch.setattr("negotiations.domain.writes.set_agenda_item_areas", explode)
     before = models.AgendaItem.objects.count()
     with pytest.raises(RuntimeError, match="injected failure"):
         editor.post(

@@ -238,7 +238,7 @@ def test_reads_need_no_credentials_and_writes_do(schema):
 
 def test_audit_history_is_a_plain_list_without_list_parameters(schema):
     """It was documented as a paginated, filterable list (and the filters were a 400)."""
-    operation = schema["paths"]["/api/v1/rounds/{slug}/history/"]["get"]
+    operation = schema["paths"]["/api/v1/rounds/{slug}/audit-history/"]["get"]
     assert {p["name"] for p in operation["parameters"]} <= {"slug", "format", "If-None-Match"}
     assert operation["responses"]["200"]["content"]["application/json"]["schema"]["type"] == (
         "array"

@@ -7,7 +7,7 @@ not data to load elsewhere.
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from negotiations.models import DATA_MODELS
+from negotiations import registry
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, output=None, **options):
         call_command(
             "dumpdata",
-            *(model._meta.label for model in DATA_MODELS),
+            *(model._meta.label for model in registry.data_models()),
             natural_foreign=True,
             natural_primary=True,
             indent=2,

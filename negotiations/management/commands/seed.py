@@ -8,17 +8,17 @@ never see the change), so a database that already has data is left alone unless 
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.core.management.commands.loaddata import Command as LoadDataCommand
 from django.db import DEFAULT_DB_ALIAS, transaction
 
-from negotiations.models import DATA_MODELS
+from negotiations import registry
+from negotiations.management.commands.loaddata import Command as LoadDataCommand
 
 SEED_FIXTURES = ["korea_us_2025"]
 
 
 def has_tracker_data(using=DEFAULT_DB_ALIAS):
     """True when any record model (party, negotiation, source, ...) has a row."""
-    return any(model._base_manager.using(using).exists() for model in DATA_MODELS)
+    return any(model._base_manager.using(using).exists() for model in registry.data_models())
 
 
 class Command(BaseCommand):

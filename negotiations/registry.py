@@ -1,0 +1,57 @@
+"""What each model of the record is, read from the models themselves (Django's app registry).
+
+* The **data models** hold the record: every model of the app but bookkeeping (the data
+  version, the slug history) and the audit tables.
+* A **resource** has its own URL and its own line in the changes feed: the slugged models.
+* An **embedded** record lives inside resources (an agenda item in its round, an alias in
+  its person): its model names the foreign keys to them in ``embedded_in``, and a change to
+  it is a change to them (negotiations.domain.writes).
+* A **cited** model has ``citations``: the facts that sources support.
+
+tests/test_registry.py fails when a model fits none of these, so no list here is kept by hand.
+"""
+
+from functools import cache
+
+from django.apps import apps
+from django.db.models import Model
+
+APP = "negotiations"
+
+
+@cache
+def data_models() -> tuple[type[Model], ...]:
+    """The models of the record, in the app's declaration order."""
+    return tuple(
+        model
+        for model in apps.get_app_config(APP).get_models()
+        if not getattr(model, "bookkeeping", False) and not hasattr(model, "instance_type")
+    )
+
+
+@cache
+def resource_models() -> tuple[type[Model], ...]:
+    from negotiations.models.base import SluggedModel
+
+    return tuple(model for model in data_models() if issubclass(model, SluggedModel))
+
+
+@cache
+def embedded_in() -> dict[type[Model], tuple[str, ...]]:
+    """Embedded models -> the names of their foreign keys to the records embedding them."""
+    return {
+        model: model.embedded_in for model in data_models() if getattr(model, "embedded_in", ())
+    }
+
+
+@cache
+def cited_models() -> dict[str, type[Model]]:
+    """The models of the facts that citations support, by the citation's related name."""
+    from negotiations.models import Citation
+
+    found = {}
+    for model in data_models():
+        for field in model._meta.local_many_to_many:
+            if field.related_model is Citation:
+                found[field.remote_field.related_name] = model
+    return found
