@@ -48,7 +48,7 @@ def cites(fact: str, fact_id: str) -> str:
 
 
 ROUND_JSON = f"""json_build_object(
-    'slug', r.slug,
+    'id', r.id, 'slug', r.slug,
     'negotiation', json_build_object('slug', n.slug, 'title', n.title),
     'sequence', r.sequence, 'title', r.title, 'level', r.level, 'status', r.status,
     'start_date', r.start_date, 'end_date', r.end_date, 'date_precision', r.date_precision,
@@ -410,7 +410,7 @@ def area_history(conn, slug: str, query: dict | None = None) -> bytes:
 # --- Deadlines and people ----------------------------------------------------------------------
 
 DEADLINE_JSON = f"""json_build_object(
-    'slug', d.slug, 'title', d.title, 'kind', d.kind, 'negotiation', n.slug,
+    'id', d.id, 'slug', d.slug, 'title', d.title, 'kind', d.kind, 'negotiation', n.slug,
     'measure', m.slug, 'date', d.date, 'end_date', d.end_date,
     'date_precision', d.date_precision, 'date_as_reported', d.date_as_reported,
     'date_note', d.date_note, 'description', d.description,
@@ -453,7 +453,7 @@ def deadlines_list(conn, query: dict) -> bytes:
 
 
 PERSON_JSON = f"""json_build_object(
-    'slug', p.slug, 'name', p.name, 'party', pa.slug,
+    'id', p.id, 'slug', p.slug, 'name', p.name, 'party', pa.slug,
     'aliases', (SELECT coalesce(json_agg(json_build_object('name', al.name, 'kind', al.kind,
                 'citations', {cites("personalias", "al.id")})
                 ORDER BY al.name, al.id), '[]'::json)

@@ -101,6 +101,7 @@ class RoundSerializer(serializers.ModelSerializer):
     class Meta:
         model = Round
         fields = [
+            "id",
             "slug",
             "negotiation",
             "sequence",
@@ -149,6 +150,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
     class Meta:
         model = Deadline
         fields = [
+            "id",
             "slug",
             "title",
             "kind",
@@ -216,7 +218,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["slug", "name", "party", "aliases", "roles", "notes", "created", "updated"]
+        fields = ["id", "slug", "name", "party", "aliases", "roles", "notes", "created", "updated"]
 
 
 # --- Baselines: the request stack with nothing to do ---------------------------------------------
