@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "negotiations.middleware.DatabaseUnavailableMiddleware",
+    "negotiations.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -185,6 +186,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "negotiations.api.filters.StrictOrderingFilter",
     ],
+    "DEFAULT_PARSER_CLASSES": ["negotiations.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "negotiations.api.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
