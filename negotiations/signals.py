@@ -2,8 +2,10 @@
 
 * Every save, delete and many-to-many change of the record (fixture loads included) moves
   the data version, so conditional GETs never serve a stale answer.
-* Fixture loads save "raw", which django-simple-history does not record; the audit history
-  must show them too, so raw saves are recorded here unless they changed nothing.
+* Fixture loads save "raw", without validation: each record is validated as the admin
+  would (negotiations.domain.fixtures) before it is saved.
+* Raw saves are not recorded by django-simple-history; the audit history must show them
+  too, so raw saves are recorded here unless they changed nothing.
 * A change to a record embedded in resources (an agenda item in its round, an alias or a
   role in its person, a citation in every fact citing it, a fact's list of citations...)
   touches those resources (negotiations.domain.services.touch): their ``updated`` moves and
@@ -15,6 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.utils import timezone
 
 from negotiations.domain import audit
+from negotiations.domain.fixtures import validate_fixture_record
 from negotiations.domain.services import TOUCHING, touch, touch_keys
 from negotiations.domain.versioning import bump_data_version
 from negotiations.models import DATA_MODELS, Citation, Source
@@ -46,18 +49,10 @@ def on_change(sender, instance=None, **kwargs):
         bump_data_version()
 
 
-def check_fixture_references(sender, instance, raw=False, **kwargs):
-    """A fixture record whose required reference did not resolve fails with a clear message
-    (Django would otherwise report a bare NOT NULL violation)."""
-    if not raw:
-        return
-    for field in sender._meta.concrete_fields:
-        if field.is_relation and not field.null and getattr(instance, field.attname) is None:
-            name = getattr(instance, "slug", None) or str(instance.natural_key())
-            raise ValueError(
-                f"Fixture record {sender._meta.label} “{name}”: its {field.name} matches no "
-                f"{field.related_model._meta.verbose_name} (unknown natural key?)."
-            )
+def validate_loaded_record(sender, instance, raw=False, using=None, **kwargs):
+    """A fixture load saves raw, without validation: validate as the admin would."""
+    if raw:
+        validate_fixture_record(instance, using)
 
 
 def record_raw_save(sender, instance, created, raw=False, using=None, **kwargs):
@@ -215,7 +210,7 @@ def connect():
         post_delete.connect(on_change, sender=model, dispatch_uid=f"version-delete-{label}")
         post_save.connect(record_raw_save, sender=model, dispatch_uid=f"history-raw-{label}")
         pre_save.connect(
-            check_fixture_references, sender=model, dispatch_uid=f"fixture-refs-{label}"
+            validate_loaded_record, sender=model, dispatch_uid=f"fixture-valid-{label}"
         )
         post_save.connect(mark_raw_save, sender=model, dispatch_uid=f"touch-raw-{label}")
         pre_delete.connect(mark_deleting, sender=model, dispatch_uid=f"touch-deleting-{label}")
