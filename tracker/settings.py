@@ -4,6 +4,7 @@ Every value that differs between a laptop and production comes from the environm
 there is no second settings file. See README.md ("Configuration") for the variables.
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "negotiations",
 ]
 
@@ -76,7 +78,26 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Admin logins are limited (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one
+# account from one address, that account is locked for that address for
+# LOGIN_LOCKOUT_MINUTES, the right password included (429 with Retry-After). Counting the
+# pair, not the account alone, keeps a stranger from locking an editor out; attempts are
+# rows in the database, so every gunicorn worker sees them. The address is the one the rate
+# limits use (NUM_PROXIES).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=float(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "negotiations.access.client_address"
+AXES_LOCKOUT_CALLABLE = "negotiations.access.locked_out"
 
 ROOT_URLCONF = "tracker.urls"
 
