@@ -14,6 +14,13 @@ What it checks (exit status 1 if any check fails):
   answer) sent after that edit was, never an older value; a round without acknowledged
   edits holds its value from before the load or one of its unknown-outcome edits.
 
+Then two more cases, each with its own checks and section of the report:
+
+* slow clients (reliability/slowclients.py): slowloris connections against the same
+  gunicorn, through the reverse proxy docker compose runs (nginx) and straight to it;
+* SQLite under 20 concurrent writers (reliability/sqlite_writers.py): `make run`'s server
+  on a throwaway SQLite file.
+
 Results go to reliability/REPORT.md (Markdown) and a summary to stdout.
 """
 
@@ -37,6 +44,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import slowclients
+import sqlite_writers
 from common import (
     ROOT,
     TIMEOUT,
@@ -498,7 +507,9 @@ def checks(analysis, verification, restart, load) -> list[tuple[str, bool, str]]
     return result
 
 
-def write_report(path, args, load, events, analysis, verification, results, elapsed) -> str:
+def write_report(
+    path, args, load, events, analysis, verification, results, elapsed, sections
+) -> str:
     ledger = load.ledger
     lines = [
         "# Load and fault test",
@@ -582,6 +593,8 @@ def write_report(path, args, load, events, analysis, verification, results, elap
     for status, count in sorted(analysis["statuses"].items()):
         if status == 0 or status >= 400:
             lines.append(f"| {status or 'no answer'} | {count} |")
+    for section in sections:
+        lines += ["", *section]
     text = "\n".join(lines) + "\n"
     Path(path).write_text(text)
     return text
@@ -598,6 +611,16 @@ def main() -> int:
         "--restart-at", type=float, help="restart PostgreSQL after this many seconds (half)"
     )
     parser.add_argument("--no-restart", action="store_true", help="load only, no fault")
+    parser.add_argument(
+        "--slow-duration",
+        type=float,
+        help="seconds of each slow-client phase (a quarter of --duration, 8 to 30)",
+    )
+    parser.add_argument(
+        "--sqlite-duration",
+        type=float,
+        help="seconds of SQLite writers (half of --duration, 10 to 60; 0 skips them)",
+    )
     parser.add_argument("--report", default=str(ROOT / "reliability" / "REPORT.md"))
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -606,6 +629,12 @@ def main() -> int:
     if restart and not (os.environ.get("PG_DIR") and os.environ.get("PG_BINDIR")):
         parser.error("the restart needs PG_DIR and PG_BINDIR (.ci/postgres.sh); or --no-restart")
     restart_at = args.restart_at if args.restart_at is not None else args.duration / 2
+    slow_duration = args.slow_duration or min(30.0, max(8.0, args.duration / 4))
+    sqlite_duration = (
+        args.sqlite_duration
+        if args.sqlite_duration is not None
+        else min(60.0, max(10.0, args.duration / 2))
+    )
 
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="tracker-loadfault-") as folder:
@@ -646,11 +675,21 @@ def main() -> int:
             if restarter:
                 restarter.join(120)
             verification = verify(load, env)
+            print(f"Slow clients: three phases of {slow_duration:.0f} s", flush=True)
+            slow = slowclients.run(port, work, slow_duration)
         finally:
             stop_server(server)
         log = (work / "gunicorn.log").read_text()
+    writers = None
+    if sqlite_duration > 0:
+        print(f"SQLite: 20 writers and 8 readers for {sqlite_duration:.0f} s", flush=True)
+        writers = sqlite_writers.run(sqlite_duration, writers=20, readers=8)
     analysis = analyse(load, events, restart)
-    results = checks(analysis, verification, restart, load)
+    results = checks(analysis, verification, restart, load) + slowclients.checks(slow)
+    sections = [slowclients.report_lines(slow)]
+    if writers is not None:
+        results += sqlite_writers.checks(writers)
+        sections.append(sqlite_writers.report_lines(writers))
     elapsed = time.monotonic() - began
     report = write_report(
         args.report,
@@ -661,6 +700,7 @@ def main() -> int:
         verification,
         results,
         elapsed,
+        sections,
     )
     print(report)
     failed = [name for name, ok, _ in results if not ok]
