@@ -182,6 +182,8 @@ def test_every_seed_object_is_valid():
             "broken-round.*negotiation matches no negotiation",
         ),
         ({"negotiation": ["kr-us-tariff-talks-2025"], "start_date": "2025-02-30"}, "2025-02-30"),
+        # A reference by primary key to no row: loaddata's own check at the end of the load.
+        ({"negotiation": 999_999}, r"(?s)negotiation_id.*999999"),
         # What the admin refuses, SQLite would store: every record is validated (full_clean).
         (
             {"negotiation": ["kr-us-tariff-talks-2025"], "level": "bogus_level"},
@@ -209,7 +211,16 @@ def test_every_seed_object_is_valid():
             "Round “broken-round”: sequence: This negotiation already has a round",
         ),
     ],
-    ids=["unknown key", "impossible date", "choice", "length", "dates", "coarse", "unique"],
+    ids=[
+        "unknown key",
+        "impossible date",
+        "unknown pk",
+        "choice",
+        "length",
+        "dates",
+        "coarse",
+        "unique",
+    ],
 )
 def test_a_broken_fixture_fails_atomically_with_a_clear_error(tmp_path, broken, message):
     good_source = {
