@@ -32,8 +32,9 @@ def search_problem(text: str) -> str | None:
 
 
 def json_problem(data) -> str | None:
-    """A parsed JSON body nested too deep or holding too many values (object members and
-    list items, counted at every level). Walked without recursion."""
+    """A parsed JSON body nested too deep (a scalar inside 16 containers is at level 17) or
+    holding too many values (object members and list items, counted at every level).
+    Walked without recursion."""
     limit = max_values()
     pending = [(data, 1)]
     count = 0
@@ -41,12 +42,13 @@ def json_problem(data) -> str | None:
         value, depth = pending.pop()
         if depth > MAX_JSON_DEPTH:
             return too_deep()
-        children = value.values() if isinstance(value, dict) else value
-        if isinstance(value, dict | list):
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
             count += len(value)
             if count > limit:
                 return f"The JSON body holds too many values (at most {limit} values)."
-            pending.extend((child, depth + 1) for child in children)
+            pending.extend((child, depth + 1) for child in value)
     return None
 
 

@@ -187,3 +187,16 @@ def test_anonymous_long_searches_go_to_the_login_page_first(browser):
     response = browser.get("/admin/negotiations/round/", {"q": "w " * 1_000})
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+class TestLongURLs:
+    """Servers in front refuse request lines over 8 kB (nginx) or 4 kB (gunicorn); behind
+    them, a long URL is still an ordinary answer."""
+
+    def test_a_long_path_under_the_api_is_a_json_404(self, browser):
+        assert_json_4xx(browser.get(f"/api/v1/rounds/{'a' * 10_000}/"), status=404)
+
+    def test_a_long_dashboard_parameter_is_a_400_page(self, browser):
+        response = browser.get("/dashboard/", {"as_of": "9" * 10_000, "round": "x" * 10_000})
+        assert response.status_code == 400
+        assert b"Enter a date" in response.content
