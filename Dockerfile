@@ -1,4 +1,15 @@
-FROM python:3.11-slim
+# Two images. The last stage (the default build) is the app: gunicorn's sync workers, which
+# must not face clients directly (a slow client holds a worker). The "proxy" stage is the
+# official nginx image with deploy/nginx's template: it buffers whole requests and answers
+# and times slow clients out, so only complete requests reach gunicorn. docker compose
+# builds both (docker-compose.yml); elsewhere: docker build --target proxy -t tracker-proxy .
+FROM nginx:1.28 AS proxy
+COPY deploy/nginx/templates /etc/nginx/templates
+ENV TRACKER_UPSTREAM=web:8000 \
+    TRACKER_PROXY_PORT=8080
+EXPOSE 8080
+
+FROM python:3.11-slim AS app
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -15,4 +26,6 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 RUN useradd --create-home tracker
 USER tracker
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py seed && exec gunicorn tracker.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2} --access-logfile -"]
+# Behind the proxy: NUM_PROXIES=1 (compose sets it) so that rate limits and the login
+# lockout count the client's address, not the proxy's.
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py seed && exec gunicorn tracker.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2} --timeout 30 --access-logfile -"]

@@ -1,10 +1,11 @@
 """The editors' workplace: every model editable, provenance one click away."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models as db_models
 from django.db import router, transaction
 from django.db.models.functions import ExtractYear
@@ -128,6 +129,13 @@ class TrackedAdmin(SimpleHistoryAdmin):
         )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history lets anyone who may view the history post the revert form
+        # (the missing permission only hides the button): a revert is a write, so it is
+        # checked like one.
+        if request.method == "POST":
+            stored = self.get_object(request, unquote(object_id))
+            if not self.has_revert_permission(request, stored):
+                raise PermissionDenied
         return writes.run_write(
             lambda: super(TrackedAdmin, self).history_form_view(
                 request, object_id, version_id, extra_context
@@ -169,6 +177,20 @@ class TrackedAdmin(SimpleHistoryAdmin):
             report_changed_links(inline)
         if hasattr(formset, "after_save"):
             formset.after_save()
+
+    def has_revert_permission(self, request, stored) -> bool:
+        """Reverting saves over the stored record (change), or brings a deleted one back
+        (add: it is created again)."""
+        if stored is None:
+            return self.has_add_permission(request)
+        return self.has_change_permission(request, stored)
+
+    def revert_disabled(self, request, obj=None):
+        # ``obj`` is the old version: whether the record still exists decides the permission.
+        if getattr(settings, "SIMPLE_HISTORY_REVERT_DISABLED", False):
+            return True
+        stored = self.model._default_manager.filter(pk=obj.pk).first() if obj else None
+        return not self.has_revert_permission(request, stored)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -546,7 +568,11 @@ class RoundAdmin(CitedAdmin):
     def agenda_changes(self, round_):
         if not round_.pk:
             return "Save the round to see how its agenda changed."
-        panel = round_changes_panel(round_)
+        # On the revert page round_ is an old version: the agenda is the stored round's.
+        stored = models.Round.objects.filter(pk=round_.pk).first()
+        if stored is None:
+            return "This round is deleted: its agenda changes show once it is restored."
+        panel = round_changes_panel(stored)
         return render_to_string(
             "agenda/changes_panel.html",
             {"ch": panel, "prefix": "admin-changes", "in_admin": True},

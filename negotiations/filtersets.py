@@ -34,6 +34,7 @@ from negotiations.domain.known import (
     known_records,
     status_as_known,
 )
+from negotiations.limits import MAX_SEARCH_LENGTH
 
 
 @extend_schema_field({"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"})
@@ -41,8 +42,7 @@ class SlugFilter(filters.ModelMultipleChoiceFilter):
     """Filter by the slugs of related objects (repeat the parameter for several)."""
 
 
-# Longer search terms find nothing useful, and SQLite refuses LIKE patterns past 50,000 bytes.
-MAX_TEXT_LENGTH = 200
+MAX_TEXT_LENGTH = MAX_SEARCH_LENGTH
 
 
 @extend_schema_field({"type": "string", "pattern": r"^[^\x00]*$", "maxLength": MAX_TEXT_LENGTH})

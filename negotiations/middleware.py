@@ -1,13 +1,20 @@
-"""A database outage is a 503 with a JSON body and Retry-After, never a stack trace; and
-every error under /api/ is JSON, even those Django answers before reaching the API."""
+"""A database outage is a 503 with a JSON body and Retry-After, never a stack trace; every
+error under /api/ is JSON, even those Django answers before reaching the API; and a request
+too big to answer is a 4xx in every mode, before any view reads it."""
 
 import logging
+from http import HTTPStatus
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.contrib import admin
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
 from rest_framework.response import Response
 
+from negotiations import limits
 from negotiations.api.exceptions import is_outage
 
 logger = logging.getLogger(__name__)
@@ -50,10 +57,6 @@ class DatabaseUnavailableMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if isinstance(exception, RequestDataTooBig) and request.path.startswith("/api/"):
-            return JsonResponse(
-                {"detail": "The request body is too large (at most 2.5 MB)."}, status=413
-            )
         if is_outage(exception):
             logger.warning("Database unavailable: %s", exception)
             response = JsonResponse(
@@ -61,4 +64,77 @@ class DatabaseUnavailableMiddleware:
             )
             response["Retry-After"] = "5"
             return response
+        return None
+
+
+def refusal(request, status: int, message: str) -> HttpResponse:
+    """A 4xx that says why: JSON under /api/, a short page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    title = f"{status} {HTTPStatus(status).phrase}"
+    page = format_html(
+        "<!doctype html><title>{}</title><h1>{}</h1><p>{}</p>", title, title, message
+    )
+    return HttpResponse(page, status=status)
+
+
+def too_many(noun: str) -> str:
+    return f"Too many {noun} (at most {limits.max_values()})."
+
+
+def too_big() -> str:
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+    return f"The request body is too large (at most {megabytes:.1f} MB)."
+
+
+class RequestLimitsMiddleware:
+    """Too many query parameters or form fields, a body too large, an admin search of too
+    many words: answered here with a 400 (413 for the body), whatever DEBUG says.
+
+    Django raises these while a view or middleware first reads ``request.GET`` or
+    ``request.POST``; from inside DRF (whose error handling then fails: a 500), or with DEBUG
+    on (whose error page reads them again: a 500 after seconds), they were no 400. So they
+    are read here first, once. JSON bodies are bounded by the API's parser.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            request.GET  # noqa: B018 - parsed (and bounded) here, once
+        except TooManyFieldsSent:
+            return refusal(request, 400, too_many("query parameters"))
+        if request.method == "POST":  # form bodies only: a JSON body is not read here
+            try:
+                request.POST  # noqa: B018
+            except TooManyFieldsSent:
+                return refusal(request, 400, too_many("form fields"))
+            except TooManyFilesSent:
+                return refusal(request, 400, too_many("files"))
+            except RequestDataTooBig:
+                return refusal(request, 413, too_big())
+            except MultiPartParserError as error:
+                return refusal(request, 400, f"The form body is malformed: {error}")
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or match.namespace != admin.site.name or not request.user.is_staff:
+            return None  # others are sent to the login page by the admin itself
+        if match.url_name == "autocomplete":
+            problem = limits.search_problem(request.GET.get("term", ""))
+            return JsonResponse({"error": problem}, status=400) if problem else None
+        if (match.url_name or "").endswith("_changelist"):
+            problem = limits.search_problem(request.GET.get("q", ""))
+            if problem:
+                context = {**admin.site.each_context(request), "title": "Search refused"}
+                context.update(problem=problem, changelist=request.path)
+                return TemplateResponse(request, "admin/search_refused.html", context, status=400)
+        return None
+
+    def process_exception(self, request, exception):
+        # A JSON body too large, found when the API reads it.
+        if isinstance(exception, RequestDataTooBig):
+            return refusal(request, 413, too_big())
         return None

@@ -933,7 +933,8 @@ class Generator:
 
 
 def bump_version() -> None:
-    """Bulk writes send no signals: move the data version (conditional GETs) by hand."""
+    """Bulk writes go around the write services: move the data version (conditional GETs)
+    by hand."""
     try:
         from negotiations.domain.versioning import bump_data_version
     except ImportError:  # a tree without conditional GETs
@@ -992,7 +993,7 @@ def clear() -> dict[str, int]:
     removed: dict[str, int] = defaultdict(int)
     with transaction.atomic():
         for queryset in steps:
-            # _raw_delete: one DELETE ... WHERE, no collector, no signals (see bump_version).
+            # _raw_delete: one DELETE ... WHERE, no collector (see bump_version).
             count = queryset._raw_delete(queryset.db)
             removed[queryset.model._meta.label] += count
         bump_version()

@@ -14,6 +14,13 @@ What it checks (exit status 1 if any check fails):
   answer) sent after that edit was, never an older value; a round without acknowledged
   edits holds its value from before the load or one of its unknown-outcome edits.
 
+Then two more cases, each with its own checks and section of the report:
+
+* slow clients (reliability/slowclients.py): slowloris connections against the same
+  gunicorn, through the reverse proxy docker compose runs (nginx) and straight to it;
+* SQLite under 20 concurrent writers (reliability/sqlite_writers.py): `make run`'s server
+  on a throwaway SQLite file.
+
 Results go to reliability/REPORT.md (Markdown) and a summary to stdout.
 """
 
@@ -29,8 +36,6 @@ import platform
 import random
 import secrets
 import shlex
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,106 +44,25 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-TIMEOUT = 10.0  # seconds: a request still unanswered then is a hang, and a failure
+import slowclients
+import sqlite_writers
+from common import (
+    ROOT,
+    TIMEOUT,
+    free_port,
+    gunicorn_command,
+    manage,
+    prepare_database,
+    request,
+    server_env,
+    start_server,
+    stop_server,
+)
+
 OUTAGE_GRACE = 5.0  # seconds after PostgreSQL is back during which a 503 is still tolerated
 FAST = 5.0  # seconds: the slowest acceptable 503 during the outage
 TALKS = "kr-us-tariff-talks-2025"
 AS_OF = "2025-05-16"
-
-
-# --- The server ---------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def server_env(work: Path) -> dict[str, str]:
-    """Production settings (DEBUG off, a random key, no HTTPS redirect on loopback, no rate
-    limits), static files collected into the throwaway folder."""
-    env = dict(os.environ)
-    env.update(
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        SECURE_HSTS_SECONDS="0",
-        THROTTLE_ANON="off",
-        THROTTLE_USER="off",
-        LOG_LEVEL="WARNING",
-        STATIC_ROOT=str(work / "static"),
-    )
-    return env
-
-
-def manage(env, *args, capture=False) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        text=True,
-        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
-    )
-    return result.stdout or ""
-
-
-EDITOR_SNIPPET = """
-from django.contrib.auth.models import Permission, User
-from rest_framework.authtoken.models import Token
-user, _ = User.objects.get_or_create(username="loadfault-editor")
-user.user_permissions.set(Permission.objects.filter(content_type__app_label="negotiations"))
-print(Token.objects.get_or_create(user=user)[0].key)
-"""
-
-
-def prepare_database(env) -> str:
-    manage(env, "migrate", "--noinput")
-    manage(env, "loaddata", "korea_us_2025")
-    manage(env, "collectstatic", "--noinput")
-    return manage(env, "shell", "-v", "0", "-c", EDITOR_SNIPPET, capture=True).split()[-1]
-
-
-def start_gunicorn(env, port: int, log: Path) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            *(GUNICORN, "tracker.wsgi:application", "--bind", f"127.0.0.1:{port}"),
-            *("--workers", "2", "--timeout", "30", "--graceful-timeout", "5"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited early:\n{log.read_text()[-3000:]}")
-        try:
-            if request(port, "GET", "/healthz").status == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer /healthz within 60 s")
-
-
-def stop_gunicorn(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
 
 
 # --- PostgreSQL restart --------------------------------------------------------------------
@@ -176,37 +100,6 @@ class Postgres:
 
     def start(self, options: str) -> None:
         self.run("-w", "-l", str(self.log), "-o", options, "start")
-
-
-# --- HTTP ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Answer:
-    status: int
-    body: bytes
-    headers: dict[str, str]
-
-    def json(self):
-        return json.loads(self.body)
-
-
-def request(port, method, path, body=None, headers=None, timeout=TIMEOUT) -> Answer:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        payload = json.dumps(body).encode() if body is not None else None
-        all_headers = {"Accept": "application/json", **(headers or {})}
-        if payload is not None:
-            all_headers["Content-Type"] = "application/json"
-        connection.request(method, path, body=payload, headers=all_headers)
-        response = connection.getresponse()
-        return Answer(
-            response.status,
-            response.read(),
-            {key.lower(): value for key, value in response.getheaders()},
-        )
-    finally:
-        connection.close()
 
 
 @dataclass
@@ -614,7 +507,9 @@ def checks(analysis, verification, restart, load) -> list[tuple[str, bool, str]]
     return result
 
 
-def write_report(path, args, load, events, analysis, verification, results, elapsed) -> str:
+def write_report(
+    path, args, load, events, analysis, verification, results, elapsed, sections
+) -> str:
     ledger = load.ledger
     lines = [
         "# Load and fault test",
@@ -698,6 +593,8 @@ def write_report(path, args, load, events, analysis, verification, results, elap
     for status, count in sorted(analysis["statuses"].items()):
         if status == 0 or status >= 400:
             lines.append(f"| {status or 'no answer'} | {count} |")
+    for section in sections:
+        lines += ["", *section]
     text = "\n".join(lines) + "\n"
     Path(path).write_text(text)
     return text
@@ -714,6 +611,16 @@ def main() -> int:
         "--restart-at", type=float, help="restart PostgreSQL after this many seconds (half)"
     )
     parser.add_argument("--no-restart", action="store_true", help="load only, no fault")
+    parser.add_argument(
+        "--slow-duration",
+        type=float,
+        help="seconds of each slow-client phase (a quarter of --duration, 8 to 30)",
+    )
+    parser.add_argument(
+        "--sqlite-duration",
+        type=float,
+        help="seconds of SQLite writers (half of --duration, 10 to 60; 0 skips them)",
+    )
     parser.add_argument("--report", default=str(ROOT / "reliability" / "REPORT.md"))
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -722,6 +629,12 @@ def main() -> int:
     if restart and not (os.environ.get("PG_DIR") and os.environ.get("PG_BINDIR")):
         parser.error("the restart needs PG_DIR and PG_BINDIR (.ci/postgres.sh); or --no-restart")
     restart_at = args.restart_at if args.restart_at is not None else args.duration / 2
+    slow_duration = args.slow_duration or min(30.0, max(8.0, args.duration / 4))
+    sqlite_duration = (
+        args.sqlite_duration
+        if args.sqlite_duration is not None
+        else min(60.0, max(10.0, args.duration / 2))
+    )
 
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="tracker-loadfault-") as folder:
@@ -730,7 +643,7 @@ def main() -> int:
         print("Preparing the database (migrate, seed data, editor token)...", flush=True)
         token = prepare_database(env)
         port = free_port()
-        server = start_gunicorn(env, port, work / "gunicorn.log")
+        server = start_server(gunicorn_command(port), env, port, work / "gunicorn.log")
         try:
             initial = {
                 r["slug"]: r["summary"]
@@ -762,11 +675,21 @@ def main() -> int:
             if restarter:
                 restarter.join(120)
             verification = verify(load, env)
+            print(f"Slow clients: three phases of {slow_duration:.0f} s", flush=True)
+            slow = slowclients.run(port, work, slow_duration)
         finally:
-            stop_gunicorn(server)
+            stop_server(server)
         log = (work / "gunicorn.log").read_text()
+    writers = None
+    if sqlite_duration > 0:
+        print(f"SQLite: 20 writers and 8 readers for {sqlite_duration:.0f} s", flush=True)
+        writers = sqlite_writers.run(sqlite_duration, writers=20, readers=8)
     analysis = analyse(load, events, restart)
-    results = checks(analysis, verification, restart, load)
+    results = checks(analysis, verification, restart, load) + slowclients.checks(slow)
+    sections = [slowclients.report_lines(slow)]
+    if writers is not None:
+        results += sqlite_writers.checks(writers)
+        sections.append(sqlite_writers.report_lines(writers))
     elapsed = time.monotonic() - began
     report = write_report(
         args.report,
@@ -777,6 +700,7 @@ def main() -> int:
         verification,
         results,
         elapsed,
+        sections,
     )
     print(report)
     failed = [name for name, ok, _ in results if not ok]

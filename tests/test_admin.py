@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 
@@ -28,7 +29,11 @@ def form_data(form) -> dict:
         key = form.add_prefix(name)
         if value is None or value is False:
             continue
-        if value is True:
+        widget = form.fields[name].widget
+        if isinstance(widget, forms.MultiWidget):  # a date and a time in two inputs
+            for index, part in enumerate(widget.decompress(value)):
+                data[f"{key}_{index}"] = "" if part is None else str(part)
+        elif value is True:
             data[key] = "on"
         elif isinstance(value, list | tuple):
             data[key] = [str(getattr(item, "pk", item)) for item in value]

@@ -187,10 +187,48 @@ def test_every_seed_object_is_valid():
     ("broken", "message"),
     [
         (
-            {"negotiation": ["no-such-negotiation"], "start_date": "2025-05-01"},
+            {"negotiation": ["no-such-negotiation"]},
             "broken-round.*negotiation matches no negotiation",
         ),
         ({"negotiation": ["kr-us-tariff-talks-2025"], "start_date": "2025-02-30"}, "2025-02-30"),
+        # A reference by primary key to no row: loaddata's own check at the end of the load.
+        ({"negotiation": 999_999}, r"(?s)negotiation_id.*999999"),
+        # What the admin refuses, SQLite would store: every record is validated (full_clean).
+        (
+            {"negotiation": ["kr-us-tariff-talks-2025"], "level": "bogus_level"},
+            "Round “broken-round”: level: Value 'bogus_level' is not a valid choice",
+        ),
+        (
+            {"negotiation": ["kr-us-tariff-talks-2025"], "title": "x" * 5_000},
+            "Round “broken-round”: title: Ensure this value has at most 250 characters "
+            r"\(it has 5000\)",
+        ),
+        (
+            {
+                "negotiation": ["kr-us-tariff-talks-2025"],
+                "start_date": "2025-05-02",
+                "end_date": "2025-05-01",
+            },
+            "Round “broken-round”: end_date: ",
+        ),
+        (
+            {"negotiation": ["kr-us-tariff-talks-2025"], "date_precision": "week"},
+            "Round “broken-round”: end_date: ",
+        ),
+        (
+            {"negotiation": ["kr-us-tariff-talks-2025"], "sequence": 1},
+            "Round “broken-round”: sequence: This negotiation already has a round",
+        ),
+    ],
+    ids=[
+        "unknown key",
+        "impossible date",
+        "unknown pk",
+        "choice",
+        "length",
+        "dates",
+        "coarse",
+        "unique",
     ],
 )
 def test_a_broken_fixture_fails_atomically_with_a_clear_error(tmp_path, broken, message):
@@ -209,6 +247,7 @@ def test_a_broken_fixture_fails_atomically_with_a_clear_error(tmp_path, broken, 
             "slug": "broken-round",
             "sequence": 77,
             "title": "Broken",
+            "start_date": "2025-05-01",
             "created": "2026-01-01T00:00:00Z",
             "updated": "2026-01-01T00:00:00Z",
             **broken,
@@ -218,11 +257,12 @@ def test_a_broken_fixture_fails_atomically_with_a_clear_error(tmp_path, broken, 
     path.write_text(json.dumps([good_source, bad_round]))
     before = row_counts()
 
-    with pytest.raises(Exception, match=message):
-        call_command("loaddata", str(path), verbosity=0)
+    for command in (["loaddata"], ["seed", "--force"]):
+        with pytest.raises(Exception, match=message):
+            call_command(*command, str(path), verbosity=0)
 
-    assert row_counts() == before
-    assert not models.Source.objects.filter(slug="broken-fixture-source").exists()
+        assert row_counts() == before
+        assert not models.Source.objects.filter(slug="broken-fixture-source").exists()
 
 
 def test_every_agenda_label_is_worded_as_its_source_reports_it():
@@ -266,3 +306,37 @@ def test_washington_2plus2_occasion_is_the_reported_imf_world_bank_meetings():
     wording = "the meetings of the International Monetary Fund (IMF) and World Bank Group"
     assert wording in washington.occasion
     assert any(wording in citation.quote for citation in washington.citations.all())
+
+
+def test_reloading_validates_against_the_rows_it_overwrites():
+    """Unique fields are checked against other rows, not the one a record overwrites."""
+    jeju = models.Round.objects.get(slug="jeju-ministerial-2025-05-16")
+    jeju.summary = "Edited."
+    jeju.save()
+
+    call_command("loaddata", SEED_FIXTURE, verbosity=0)
+
+    jeju.refresh_from_db()
+    assert jeju.summary != "Edited."
+
+
+def test_a_record_clashing_with_another_stored_record_is_refused(tmp_path):
+    """A new slug, but the sequence of a stored round of the same negotiation."""
+    fixture = json.loads(
+        (Path(settings.BASE_DIR) / "fixtures" / f"{SEED_FIXTURE}.json").read_text()
+    )
+    [jeju] = [
+        entry
+        for entry in fixture
+        if entry["model"] == "negotiations.round"
+        and entry["fields"]["slug"] == "jeju-ministerial-2025-05-16"
+    ]
+    jeju["fields"]["slug"] = "jeju-copy"
+    path = tmp_path / "copy.json"
+    path.write_text(json.dumps([jeju]))
+
+    with pytest.raises(
+        Exception, match=r"Round “jeju-copy”: sequence: This negotiation already has a round"
+    ):
+        call_command("loaddata", str(path), verbosity=0)
+    assert not models.Round.objects.filter(slug="jeju-copy").exists()

@@ -1,6 +1,7 @@
 """Audit history in the admin: reverting to an earlier version, without silent overwrites."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from negotiations import models
@@ -101,3 +102,60 @@ def test_revert_restores_a_deleted_record(staff_client):
 
     assert response.status_code == 302, response.context and response.context["errors"]
     assert models.PartyAlias.objects.get(pk=pk).name == "The Republic"
+
+
+def staff_with(django_user_model, client, *codenames):
+    """A staff client whose user has only these permissions of the negotiations app."""
+    user = django_user_model.objects.create_user("limited", password="x" * 16, is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="negotiations", codename__in=codenames)
+    )
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("codenames", "allowed"),
+    [(["view_round"], False), (["view_round", "add_round"], False), (["change_round"], True)],
+)
+def test_reverting_needs_the_change_permission(
+    staff_client, client, django_user_model, edited_jeju, codenames, allowed
+):
+    jeju, earlier = edited_jeju
+    url = revert_url(earlier)
+    data = form_data(staff_client.get(url).context["adminform"].form)
+    limited = staff_with(django_user_model, client, *codenames)
+
+    page = limited.get(url)
+    response = limited.post(url, data)
+
+    assert page.context["revert_disabled"] is not allowed
+    assert response.status_code == (302 if allowed else 403)
+    jeju.refresh_from_db()
+    assert (jeju.summary == earlier.summary) is allowed
+
+
+@pytest.mark.parametrize(
+    ("codenames", "allowed"),
+    [
+        (["view_partyalias"], False),
+        (["view_partyalias", "change_partyalias"], False),
+        (["view_partyalias", "add_partyalias"], True),
+    ],
+)
+def test_restoring_a_deleted_record_needs_the_add_permission(
+    staff_client, client, django_user_model, codenames, allowed
+):
+    alias = factories.party().aliases.create(name="The Republic")
+    pk = alias.pk
+    alias.delete()
+    url = revert_url(models.PartyAlias.history.filter(id=pk, history_type="+").get())
+    data = form_data(staff_client.get(url).context["adminform"].form)
+    limited = staff_with(django_user_model, client, *codenames)
+
+    page = limited.get(url)
+    response = limited.post(url, data)
+
+    assert page.context["revert_disabled"] is not allowed
+    assert response.status_code == (302 if allowed else 403)
+    assert models.PartyAlias.objects.filter(pk=pk).exists() is allowed

@@ -4,12 +4,16 @@ Every value that differs between a laptop and production comes from the environm
 there is no second settings file. See README.md ("Configuration") for the variables.
 """
 
+import base64
+import datetime
+import hashlib
 import os
 import sys
 from pathlib import Path
 
 import dj_database_url
 from corsheaders.defaults import default_headers
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 
 from tracker.postgres import session_options
@@ -22,6 +26,12 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def csp_hash(text: str) -> str:
+    """A Content-Security-Policy source that allows exactly this inline text."""
+    digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+    return f"'sha256-{digest}'"
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -60,12 +70,16 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
     "negotiations",
 ]
 
 MIDDLEWARE = [
     "negotiations.middleware.DatabaseUnavailableMiddleware",
+    "negotiations.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -75,14 +89,34 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Admin logins are limited (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one
+# account from one address, that account is locked for that address for
+# LOGIN_LOCKOUT_MINUTES, the right password included (429 with Retry-After). Counting the
+# pair, not the account alone, keeps a stranger from locking an editor out; attempts are
+# rows in the database, so every gunicorn worker sees them. The address is the one the rate
+# limits use (NUM_PROXIES).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=float(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "negotiations.access.client_address"
+AXES_LOCKOUT_CALLABLE = "negotiations.access.locked_out"
 
 ROOT_URLCONF = "tracker.urls"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of third-party templates (the browsable API's, for its CSP nonce).
+        "DIRS": [BASE_DIR / "tracker" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -105,9 +139,22 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE: a writing transaction takes the write lock when it starts, so concurrent
-    # writers wait for each other (up to the timeout) instead of failing as "locked".
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    # Django's backend, with a process's writers served in arrival order (see its docstring).
+    DATABASES["default"]["ENGINE"] = "tracker.db.sqlite3"
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE: a writing transaction takes the write lock when it starts, so
+        # concurrent writers queue for it instead of failing as "locked" when one of them
+        # would have to upgrade a read lock.
+        "transaction_mode": "IMMEDIATE",
+        # WAL: readers no longer block a writer's commit (nor it them), so a writer waits
+        # only for the other writers' short transactions. NORMAL: in WAL mode a commit
+        # survives a crash of the server; a power cut may lose the last ones (the database
+        # stays consistent). Where that matters, use PostgreSQL (README, "SQLite").
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        # Seconds a writer waits for the write lock before the request is a 503: well past
+        # any queue of writers seen (reliability/REPORT.md), under gunicorn's 30 s timeout.
+        "timeout": 20,
+    }
 else:
     options = DATABASES["default"].setdefault("OPTIONS", {})
     # Fail fast (503) instead of hanging when PostgreSQL is unreachable.
@@ -185,6 +232,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "negotiations.api.filters.StrictOrderingFilter",
     ],
+    "DEFAULT_PARSER_CLASSES": ["negotiations.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "negotiations.api.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -255,6 +303,31 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER"):
         )
     SECURE_PROXY_SSL_HEADER = tuple(_proxy_header)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Content-Security-Policy on every answer (django-csp): everything from this origin, nothing
+# inline except script and style elements that carry the page's nonce (the API docs' set-up
+# code, the browsable API's syntax colours) and two style attributes of third-party
+# templates, allowed by their hash only; no plugins, no framing, forms only to this origin.
+INLINE_STYLE_ATTRIBUTES = [
+    "float: right; margin-right: 10px",  # the browsable API's Filters and Extra Actions
+    "border-top: 0",  # django-simple-history's history page
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_HASHES, *map(csp_hash, INLINE_STYLE_ATTRIBUTES)],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        # ReDoc's search runs in a web worker it starts from a blob.
+        "worker-src": ["blob:"],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 # The health check must answer plain HTTP from the load balancer.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 

@@ -42,6 +42,20 @@ def flatten(value, prefix: str = "", into: dict | None = None) -> dict:
     return row
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value):
+    """A cell a spreadsheet shows as it is: text that starts like a formula gets a leading
+    single quote (OWASP's remedy). Numbers are left alone: they come from the API's own
+    fields (``days_remaining`` of a passed deadline is -5), carry no formula, and a quote
+    would turn them into text that no longer sorts or sums."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return f"'{value}"
+    return value
+
+
 def identifier(item) -> str:
     if isinstance(item, dict):
         for key in ("slug", "label", "name", "title"):
@@ -101,9 +115,18 @@ class CSVRenderer(renderers.BaseRenderer):
             records = [data]
         rows = [flatten(record) for record in records]
         header = self.header(rows, records, renderer_context.get("view"))
+        rows = [{key: spreadsheet_text(value) for key, value in row.items()} for row in rows]
         buffer = io.StringIO()
+        # Every text cell is quoted (numbers are not), so that a separator inside one, the
+        # "," of this file or the ";" of a spreadsheet set up for another locale, never
+        # starts a new cell there; quotes inside are doubled.
         writer = csv.DictWriter(
-            buffer, fieldnames=header, lineterminator="\r\n", restval="", extrasaction="ignore"
+            buffer,
+            fieldnames=header,
+            lineterminator="\r\n",
+            restval="",
+            extrasaction="ignore",
+            quoting=csv.QUOTE_NONNUMERIC,
         )
         writer.writeheader()
         writer.writerows(rows)

@@ -128,7 +128,10 @@ class TrackerAutoSchema(AutoSchema):
                 parameter["description"] = "The representation, instead of an Accept header."
                 if "csv" in parameter.get("schema", {}).get("enum", ()):
                     parameter["description"] += (
-                        " `csv`: one row per record, nested objects as dotted columns."
+                        " `csv`: one row per record, nested objects as dotted columns; text"
+                        " cells are quoted, and text starting with =, +, -, @, a tab or a"
+                        " carriage return gets a leading ' so that spreadsheets show it as"
+                        " text, not run it as a formula."
                     )
             elif parameter["in"] == "path" and name == "slug":
                 parameter["description"] = "The record's slug: its stable identifier."

@@ -10,6 +10,8 @@ import os
 
 from rest_framework import throttling
 
+from negotiations.access import client_address
+
 DEFAULT_RATES = {"anon": "600/minute", "user": "3000/minute"}
 
 
@@ -22,7 +24,13 @@ class AnonRateThrottle(throttling.AnonRateThrottle):
     def get_rate(self):
         return configured_rate(self.scope)
 
+    def get_ident(self, request):
+        return client_address(request)
+
 
 class UserRateThrottle(throttling.UserRateThrottle):
     def get_rate(self):
         return configured_rate(self.scope)
+
+    def get_ident(self, request):
+        return client_address(request)

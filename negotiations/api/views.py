@@ -18,7 +18,6 @@ from rest_framework import generics, permissions, renderers, serializers, viewse
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from negotiations import filtersets, models
@@ -27,6 +26,7 @@ from negotiations.api import serializers as api
 from negotiations.api.exceptions import Moved, NotModified, PreconditionFailed
 from negotiations.api.filters import StrictOrderingFilter, filter_param_names
 from negotiations.api.pagination import AreaHistoryPagination
+from negotiations.api.parsers import JSONParser
 from negotiations.api.renderers import CSVRenderer, ICalendarRenderer, ORJSONRenderer
 from negotiations.api.schema import SLUG_PATTERN, TrackerAutoSchema
 from negotiations.domain import agenda, audit, known

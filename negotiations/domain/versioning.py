@@ -11,8 +11,8 @@ from negotiations.models import DataVersion
 def bump_data_version() -> None:
     """Move the version inside the current transaction (a rollback takes it back).
 
-    Called by the model signals in negotiations.signals for ordinary saves and deletes;
-    code that writes with bulk_create() or QuerySet.update() must call it itself.
+    Called once per write by negotiations.domain.writes; code that writes around its
+    services (a bulk load, a data migration) must call it itself.
     """
     now = timezone.now()
     if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now):

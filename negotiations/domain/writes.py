@@ -40,6 +40,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from negotiations import registry
+from negotiations.domain.fixtures import validate_fixture_record
 from negotiations.domain.versioning import bump_data_version
 from negotiations.models import AgendaArea, AgendaItem, AgendaItemArea, Citation, Round, Source
 from negotiations.models.versioning import SlugHistory
@@ -459,13 +460,7 @@ def load_record(deserialized, using: str) -> None:
     record identical to the stored one is left alone (a reload changes nothing)."""
     record = deserialized.object
     model = type(record)
-    for field in model._meta.concrete_fields:
-        if field.is_relation and not field.null and getattr(record, field.attname) is None:
-            name = getattr(record, "slug", None) or model._meta.verbose_name
-            raise ValueError(
-                f"Fixture record {model._meta.label} \u201c{name}\u201d: its {field.name} "
-                f"matches no {field.related_model._meta.verbose_name} (unknown natural key?)."
-            )
+    validate_fixture_record(record, using)  # as the admin would
     stored = (
         model._base_manager.using(using).filter(pk=record.pk).first()
         if record.pk is not None

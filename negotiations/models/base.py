@@ -5,8 +5,8 @@ from simple_history.models import HistoricalRecords
 
 from negotiations.choices import AliasKind
 
-# One HistoricalRecords for every concrete subclass (inherit=True); kept at module level so
-# that fixture loads, which django-simple-history skips, can be recorded too (signals.py).
+# One HistoricalRecords for every concrete subclass (inherit=True): every save writes an
+# audit row (negotiations.domain.writes saves fixture records like any other write).
 AUDIT_HISTORY = HistoricalRecords(inherit=True)
 
 

@@ -2,9 +2,11 @@
 
 import csv
 import io
+import re
 
 import pytest
 
+from tests import factories
 from tests.api.test_formats import LISTS
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +48,64 @@ def test_csv_pages_say_where_they_are(api):
     last = api.get("/api/v1/citations/", {"format": "csv", "page_size": 10, "page": "last"})
     assert 'rel="previous"' in last["Link"]
     assert 'rel="next"' not in last["Link"]
+
+
+# OWASP "CSV Injection": a cell a spreadsheet would read as a formula starts with one of these.
+FORMULAS = [
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3+cmd|' /C calc'!E2",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+2",
+    "\r=1+2",
+    '=1+2";=1+2',
+]
+
+
+def exported_source(api, title: str) -> tuple[str, dict]:
+    """A source with this title, as the CSV export writes it: its line and its cells."""
+    factories.source(title=title, publisher="CSV export test")
+    response = api.get("/api/v1/sources/", {"format": "csv", "publisher": "CSV export test"})
+    assert response.status_code == 200, response.content
+    text = response.content.decode()
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    return text.split("\r\n")[1], row
+
+
+@pytest.mark.parametrize("title", FORMULAS)
+def test_text_that_a_spreadsheet_would_run_is_neutralised(api, title):
+    _, row = exported_source(api, title)
+    # A leading single quote makes the cell text; the value is otherwise intact.
+    assert row["title"] == "'" + title
+
+
+@pytest.mark.parametrize("title", ["Talks resume; =cmd|' /C calc'!A0", "Seoul, =1+2"])
+def test_separators_inside_a_text_cell_stay_inside(api, title):
+    # A spreadsheet splitting on ";" (many locales) or "," must not start a cell at "=":
+    # every text cell is quoted, whatever it holds.
+    line, row = exported_source(api, title)
+    assert f'"{title}"' in line
+    assert row["title"] == title
+
+
+def test_ordinary_text_is_unchanged_and_quoted(api):
+    line, row = exported_source(api, "Korea and U.S. agree on a July package")
+    assert row["title"] == "Korea and U.S. agree on a July package"
+    assert '"Korea and U.S. agree on a July package"' in line
+
+
+def test_numbers_stay_numbers_even_when_negative(api):
+    # days_remaining is computed by the API: a number (negative once a deadline has
+    # passed), written unquoted and without a quote mark, so a spreadsheet sorts and sums it.
+    response = api.get(
+        "/api/v1/deadlines/",
+        {"format": "csv", "as_of": "2025-08-30", "fields": "days_remaining,slug"},
+    )
+    assert response.status_code == 200, response.content
+    lines = response.content.decode().split("\r\n")[1:-1]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    numbers = [row["days_remaining"] for row in rows]
+    assert numbers and all(re.fullmatch(r"-?\d+", number) for number in numbers), numbers
+    assert any(number.startswith("-") for number in numbers)
+    for line, number in zip(lines, numbers, strict=True):
+        assert number in line.split(",")  # not '"-53"'

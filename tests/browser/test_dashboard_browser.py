@@ -1,109 +1,23 @@
-"""The dashboard in a real headless Chromium (Debian's /usr/bin/chromium), driven by Playwright.
-
-Skipped when Chromium or Playwright is missing, unless REQUIRE_BROWSER=1, which turns a
-missing browser into a failure (CI). Screenshots go to test-artifacts/ (ignored by git).
-
-live_server tests are transactional: the database is flushed after each of them. Each test
-loads the seed data itself, and the module puts it back at the end for the tests that run
-after it, which expect the seed data loaded once per session by tests/conftest.py.
-"""
-
-import os
-from pathlib import Path
+"""The dashboard in a real headless Chromium (Debian's /usr/bin/chromium), driven by
+Playwright: tests/browser/chromium.py and conftest.py. Screenshots go to test-artifacts/
+(ignored by git)."""
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 
 from negotiations import models
+from tests.browser.chromium import ARTIFACTS, BROWSER, PASSWORD, expect
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-SEED_FIXTURE = "korea_us_2025"
-PASSWORD = "browser-test-password-42"
 JEJU = "jeju-ministerial-2025-05-16"
 NEXT_WEEK = "technical-2-week-of-2025-05-19"
 
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the environment
-    sync_playwright = expect = None
-
-MISSING = (
-    f"{CHROMIUM} is missing (apt-get install chromium)"
-    if not os.path.exists(CHROMIUM)
-    else "the playwright package is missing (pip install -e '.[dev]')"
-    if sync_playwright is None
-    else ""
-)
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        bool(MISSING) and not REQUIRED,
-        reason=f"browser tests need Chromium and Playwright: {MISSING}; "
-        "set REQUIRE_BROWSER=1 to make this a failure",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser(django_db_blocker):
-    """One headless Chromium for the module; the seed data is restored when it is done."""
-    if MISSING:
-        pytest.fail(f"REQUIRE_BROWSER=1 but {MISSING}")
-    # Playwright's sync API runs an event loop in this thread; Django would refuse
-    # database access from it. The tests touch the database only between page actions.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    ARTIFACTS.mkdir(exist_ok=True)
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-        # The live server's tests flushed the database: put the session's seed data back.
-        with django_db_blocker.unblock():
-            call_command("loaddata", SEED_FIXTURE, verbosity=0)
-
-
-@pytest.fixture
-def site(browser, live_server, django_user_model):
-    """The live server with the seed data and a superuser (flushed after each test)."""
-    call_command("loaddata", SEED_FIXTURE, verbosity=0)
-    django_user_model.objects.create_superuser("admin", "admin@example.com", PASSWORD)
-    return live_server.url
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+pytestmark = BROWSER
 
 
 def cell(page, area: str, round_slug: str):
     return page.locator(f'td.cell[data-area="{area}"][data-round="{round_slug}"]')
 
 
-def test_dashboard_marks_jeju_currency_policy_dropped(site, page, browser):
+def test_dashboard_marks_jeju_currency_policy_dropped(site, page, new_context):
     page.goto(f"{site}/dashboard/?as_of=2025-05-16&round={JEJU}")
     expect(page.locator("h1")).to_have_text("Korea–US tariff negotiations 2025 (July package)")
 
@@ -154,16 +68,12 @@ def test_dashboard_marks_jeju_currency_policy_dropped(site, page, browser):
     page.screenshot(path=ARTIFACTS / "dashboard-print.png", full_page=True)
     page.emulate_media(media="screen")
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844})
-    try:
-        small = phone.new_page()
-        small.goto(f"{site}/dashboard/?as_of=2025-05-16&round={JEJU}")
-        expect(small.locator("h1")).to_be_visible()
-        # The page itself does not scroll sideways; the matrix and the timeline do.
-        assert small.evaluate("document.documentElement.scrollWidth") <= 390
-        small.screenshot(path=ARTIFACTS / "dashboard-390.png", full_page=True)
-    finally:
-        phone.close()
+    small = new_context(viewport={"width": 390, "height": 844}).new_page()
+    small.goto(f"{site}/dashboard/?as_of=2025-05-16&round={JEJU}")
+    expect(small.locator("h1")).to_be_visible()
+    # The page itself does not scroll sideways; the matrix and the timeline do.
+    assert small.evaluate("document.documentElement.scrollWidth") <= 390
+    small.screenshot(path=ARTIFACTS / "dashboard-390.png", full_page=True)
 
 
 def test_changing_as_of_on_the_page_changes_the_countdown(site, page):

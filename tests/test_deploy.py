@@ -1,0 +1,59 @@
+"""Deployment: docker compose puts nginx in front of gunicorn, and its configuration is
+valid nginx with timeouts for slow clients (run for real by reliability/slowclients.py)."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+from django.conf import settings
+
+ROOT = settings.BASE_DIR
+sys.path.insert(0, str(ROOT / "reliability"))
+import slowclients  # noqa: E402
+
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+TEMPLATE = slowclients.TEMPLATE.read_text()
+
+
+def test_compose_publishes_only_the_proxy():
+    services = COMPOSE["services"]
+    assert services["proxy"]["build"]["target"] == "proxy"
+    assert services["proxy"]["ports"] == ["${PORT:-8000}:8080"]
+    assert "ports" not in services["web"]  # gunicorn is reached through nginx only
+    assert services["web"]["environment"]["NUM_PROXIES"] == "${NUM_PROXIES:-1}"
+
+
+def test_the_proxy_image_is_the_official_nginx_with_the_template():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    stages = re.findall(r"^FROM (\S+) AS (\w+)$", dockerfile, re.MULTILINE)
+    assert stages[0][0].startswith("nginx:") and stages[0][1] == "proxy"
+    assert stages[-1][1] == "app"  # the default build target stays the app
+    assert "COPY deploy/nginx/templates /etc/nginx/templates" in dockerfile
+
+
+@pytest.mark.parametrize(
+    "directive",
+    [
+        "client_header_timeout 10s;",
+        "client_body_timeout 10s;",
+        "send_timeout 30s;",
+        "keepalive_timeout 15s;",
+        "proxy_request_buffering on;",
+        "proxy_buffering on;",
+        "limit_conn tracker_per_client 64;",
+        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+    ],
+)
+def test_the_proxy_buffers_and_times_slow_clients_out(directive):
+    assert directive in TEMPLATE
+
+
+@pytest.mark.skipif(not slowclients.nginx_binary(), reason="nginx is not installed")
+def test_the_proxy_configuration_is_valid_nginx(tmp_path):
+    config = slowclients.render_proxy(tmp_path, upstream_port=8000, proxy_port=8080)
+    try:
+        slowclients.check_config(slowclients.nginx_binary(), config)
+    except subprocess.CalledProcessError as error:  # pragma: no cover - shows nginx's reason
+        pytest.fail(error.stderr.decode())
