@@ -314,7 +314,11 @@ def build_matrix(matrix: dict, rounds_by_slug: dict, compared_with: dict[str, st
     """The domain's matrix, labelled for the page: each cell with what it marks, on what
     evidence, the quotes behind it and the disputes about it. ``compared_with``: each
     round's slug -> the slug of the round it is compared with."""
-    columns = [{**ref, **rounds_by_slug[ref["slug"]]} for ref in matrix["rounds"]]
+    unmapped = {entry["round"]: entry["items"] for entry in matrix["unmapped"]}
+    columns = [
+        {**ref, **rounds_by_slug[ref["slug"]], "unmapped": unmapped.get(ref["slug"], [])}
+        for ref in matrix["rounds"]
+    ]
     area_names = {area["slug"]: area["name"] for area in matrix["areas"]}
     rows = []
     for area in matrix["areas"]:
@@ -352,7 +356,12 @@ def build_matrix(matrix: dict, rounds_by_slug: dict, compared_with: dict[str, st
             enriched["description"] = cell_description(area["name"], column, enriched)
             cells.append(enriched)
         rows.append({"slug": area["slug"], "name": area["name"], "cells": cells})
-    return {"columns": columns, "rows": rows, "contested": matrix["contested"]}
+    return {
+        "columns": columns,
+        "rows": rows,
+        "unmapped": bool(unmapped),
+        "contested": matrix["contested"],
+    }
 
 
 def default_round(rounds: list[dict]) -> dict | None:

@@ -60,6 +60,11 @@ class Source(SluggedModel):
     seed_file = models.CharField(
         max_length=200, blank=True, help_text="The seed file the text came from, if any."
     )
+    text = models.TextField(
+        blank=True,
+        help_text="The document's text as stored for checking quotes: every citation's quote "
+        "should be found in it verbatim (the review queue lists those that are not).",
+    )
     language = models.CharField(max_length=10, default="en")
     notes = models.TextField(blank=True)
 

@@ -8,9 +8,9 @@ never see the change), so a database that already has data is left alone unless 
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.core.management.commands.loaddata import Command as LoadDataCommand
 from django.db import DEFAULT_DB_ALIAS, transaction
 
+from negotiations.management.commands.loaddata import Command as LoadDataCommand
 from negotiations.models import DATA_MODELS
 
 SEED_FIXTURES = ["korea_us_2025"]
