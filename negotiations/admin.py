@@ -1,13 +1,14 @@
 """The editors' workplace: every model editable, provenance one click away."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models as db_models
 from django.db import router, transaction
 from django.db.models.functions import ExtractYear
+from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
@@ -17,12 +18,23 @@ from simple_history.models import is_historic
 from negotiations import models
 from negotiations.dashboard.selectors import round_changes_panel
 from negotiations.domain.citations import facts_citing
+from negotiations.domain.labels import AreaIndex
 from negotiations.domain.services import (
+    copy_previous_agenda,
     one_write,
+    previous_reported_round,
     set_agenda_item_areas,
     set_round_agenda_areas,
+    unmapped_label_error,
 )
+from negotiations.domain.slugs import unique_slug
 from negotiations.domain.versioning import object_token
+from negotiations.models.base import SluggedModel
+
+SLUG_HELP = (
+    "Leave empty: the slug is made from the {source} (transliterated: "
+    "\u201cAhn\u2013Greer\u201d is \u201cahn-greer\u201d). Slugs never change once saved."
+)
 
 
 def admin_link(obj, text=None):
@@ -34,7 +46,48 @@ def admin_link(obj, text=None):
     return format_html('<a href="{}">{}</a>', url, text or obj)
 
 
-class ConcurrentModelForm(forms.ModelForm):
+class DomainSlugForm(forms.ModelForm):
+    """A new record left without a slug gets the domain's (negotiations.domain.slugs), as in
+    the API and in fixtures; the admin's JavaScript slug filler, which drops characters
+    ("Ahn\u2013Greer" became "ahngreer"), is not used."""
+
+    def __init__(self, *args, reserved_slugs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Slugs given to the other new rows of the same submission (an inline formset).
+        self.reserved_slugs = reserved_slugs if reserved_slugs is not None else set()
+
+    def related(self, name):
+        """The instance's related record ``name`` (None if unset), saved or not."""
+        try:
+            return getattr(self.instance, name, None)
+        except ObjectDoesNotExist:
+            return None
+
+    def fill_slug(self, cleaned: dict) -> None:
+        """A new record without a slug gets the domain's (negotiations.domain.slugs)."""
+        model = self._meta.model
+        if self.instance.pk or not issubclass(model, SluggedModel):
+            return
+        if cleaned.get("slug") or (self.instance.slug and "slug" not in self.fields):
+            return
+        values = dict(cleaned)
+        for relation in ("round", "source"):
+            if values.get(relation) is None and hasattr(model, relation):
+                values[relation] = self.related(relation)
+        slug = unique_slug(model, values, reserved=self.reserved_slugs)
+        self.reserved_slugs.add(slug)
+        self.instance.slug = slug
+        if "slug" in self.fields:
+            cleaned["slug"] = slug
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            self.fill_slug(cleaned)
+        return cleaned
+
+
+class ConcurrentModelForm(DomainSlugForm):
     """Refuses to save over a change someone else made since this form was opened.
 
     The edit token is the stored record's last change. It always describes the row in the
@@ -93,6 +146,9 @@ class TrackedAdmin(SimpleHistoryAdmin):
 
     form = ConcurrentModelForm
 
+    class Media:
+        css = {"all": ["agenda/admin.css"]}
+
     # Every form of the admin writes like the API does (services.one_write): one transaction
     # in which ConcurrentModelForm.clean() locks the row until the save commits, the records
     # embedding what changed are touched once each at its end, and a deadlock with a
@@ -117,6 +173,22 @@ class TrackedAdmin(SimpleHistoryAdmin):
             )
         )
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug" and issubclass(self.model, SluggedModel) and field:
+            from negotiations.domain.slugs import SLUG_SOURCES
+
+            source = SLUG_SOURCES.get(self.model._meta.model_name, "title")
+            field.required = False
+            field.help_text = SLUG_HELP.format(source=source)
+        return field
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and issubclass(self.model, SluggedModel) and "slug" not in readonly:
+            readonly.append("slug")  # stable identifiers, as in the API
+        return readonly
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and "edit_token" not in flatten_fieldsets(fieldsets):
@@ -134,6 +206,22 @@ class CitedAdmin(TrackedAdmin):
 class CitedInline(admin.TabularInline):
     autocomplete_fields = ["citations"]
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (SharedSlugsFormSet, formset), {})
+
+
+class SharedSlugsFormSet(forms.BaseInlineFormSet):
+    """New rows of one submission reserve their slugs, so two never get the same one."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if issubclass(self.form, DomainSlugForm):
+            if not hasattr(self, "_reserved_slugs"):
+                self._reserved_slugs = set()
+            kwargs["reserved_slugs"] = self._reserved_slugs
+        return kwargs
 
 
 class AliasFormSet(forms.BaseInlineFormSet):
@@ -174,7 +262,6 @@ class PartyAdmin(TrackedAdmin):
     list_display = ["name", "code", "kind", "slug", "updated"]
     list_filter = ["kind"]
     search_fields = ["name", "code", "slug", "aliases__name"]
-    prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created", "updated"]
     inlines = [PartyAliasInline]
 
@@ -190,7 +277,6 @@ class OrganizationAdmin(TrackedAdmin):
     list_select_related = ["party"]
     search_fields = ["name", "acronym", "slug", "aliases__name"]
     autocomplete_fields = ["party", "parent"]
-    prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created", "updated"]
     inlines = [OrganizationAliasInline]
 
@@ -212,7 +298,6 @@ class PersonAdmin(TrackedAdmin):
     list_select_related = ["party"]
     search_fields = ["name", "slug", "aliases__name"]
     autocomplete_fields = ["party"]
-    prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created", "updated"]
     inlines = [PersonAliasInline, RoleInline]
 
@@ -263,7 +348,6 @@ class NegotiationAdmin(CitedAdmin):
     list_filter = ["status", "parties"]
     search_fields = ["title", "slug", "goal"]
     autocomplete_fields = ["parties", "organizations", "citations"]
-    prepopulated_fields = {"slug": ["title"]}
     inlines = [NegotiationRelationInline]
 
 
@@ -295,33 +379,65 @@ class YearListFilter(admin.SimpleListFilter):
 
 
 class AgendaItemForm(ConcurrentModelForm):
-    """An agenda item with the canonical areas it maps to, saved through the domain service."""
+    """An agenda item with the canonical areas it maps to, saved through the domain service.
+
+    Areas left empty are resolved from the label (negotiations.domain.labels, as the API and
+    fixture loading do); a label that names no area is refused, with the closest areas, unless
+    the editor saves the item as unmapped on purpose."""
 
     canonical_areas = forms.ModelMultipleChoiceField(
         queryset=models.AgendaArea.objects.all(),
         required=False,
         widget=AutocompleteSelectMultiple(models.AgendaItem._meta.get_field("areas"), admin.site),
-        help_text="The canonical areas this reported item covers (one item may cover two).",
+        help_text="The canonical areas this reported item covers (one item may cover two). "
+        "Leave empty to resolve them from the label.",
     )
     # Inline in a round, the formset saves the areas of all the round's items at once.
     saves_own_areas = True
 
     class Meta:
         model = models.AgendaItem
-        fields = ["round", "label", "order", "slug", "notes", "citations"]
+        fields = ["round", "label", "order", "notes", "unmapped", "citations"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, area_index=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self._area_index = area_index
         if self.instance.pk:
             self.initial["canonical_areas"] = list(self.instance.areas.values_list("pk", flat=True))
+
+    @property
+    def area_index(self) -> AreaIndex:
+        if self._area_index is None:
+            self._area_index = AreaIndex()
+        return self._area_index
 
     def _save_m2m(self):
         super()._save_m2m()
         if self.saves_own_areas:
             set_agenda_item_areas(item=self.instance, areas=self.cleaned_data["canonical_areas"])
 
+    def resolve_areas(self, cleaned: dict) -> None:
+        label, unmapped = cleaned.get("label"), cleaned.get("unmapped")
+        areas = list(cleaned.get("canonical_areas") or [])
+        if areas and unmapped:
+            self.add_error(
+                "unmapped", "An item mapped to areas is not unmapped: untick it or clear the areas."
+            )
+        elif not areas and not unmapped and label:
+            areas = self.area_index.resolve(label)
+            if not areas:
+                closest = self.area_index.suggest(label, limit=3)
+                hint = (
+                    " Closest: " + ", ".join(f"{s.name} ({s.score:.0f})" for s in closest) + "."
+                    if closest
+                    else ""
+                )
+                self.add_error("canonical_areas", unmapped_label_error(label) + hint)
+            cleaned["canonical_areas"] = areas
+
     def clean(self):
         cleaned = super().clean()
+        self.resolve_areas(cleaned)
         # On the change page the round is read-only, so it is not in the cleaned data.
         round_ = cleaned.get("round") or (self.instance.round if self.instance.pk else None)
         if self.saves_own_areas and round_ and cleaned.get("canonical_areas"):
@@ -345,9 +461,19 @@ class AgendaItemForm(ConcurrentModelForm):
 class InlineAgendaItemForm(AgendaItemForm):
     saves_own_areas = False
 
+    class Meta(AgendaItemForm.Meta):
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2, "cols": 24})}
 
-class AgendaItemFormSet(forms.BaseInlineFormSet):
+
+class AgendaItemFormSet(SharedSlugsFormSet):
     """Across the items of one round an area may appear once; areas are saved together."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if not hasattr(self, "_area_index"):
+            self._area_index = AreaIndex()  # one load of the taxonomy for every row
+        kwargs["area_index"] = self._area_index
+        return kwargs
 
     def kept_forms(self):
         for form in self.forms:
@@ -385,12 +511,13 @@ class AgendaItemFormSet(forms.BaseInlineFormSet):
         return saved
 
 
-class AgendaItemInline(admin.StackedInline):
+class AgendaItemInline(admin.TabularInline):
     model = models.AgendaItem
     form = InlineAgendaItemForm
     formset = AgendaItemFormSet
-    # The edit token is rendered (hidden) so that each existing item is checked too.
-    fields = [("label", "order", "slug"), "canonical_areas", "notes", "citations", "edit_token"]
+    # The edit token is rendered (hidden) so that each existing item is checked too. The
+    # slug is made by the rule (<round>--<label>) and shown on the item's own page.
+    fields = ["label", "order", "canonical_areas", "unmapped", "notes", "citations", "edit_token"]
     autocomplete_fields = ["citations"]
     extra = 0
 
@@ -456,8 +583,7 @@ class RoundAdmin(CitedAdmin):
     ]
     date_hierarchy = "start_date"
     autocomplete_fields = ["negotiation", "citations"]
-    prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["agenda_changes", "created", "updated"]
+    readonly_fields = ["copy_agenda", "agenda_changes", "created", "updated"]
     inlines = [AgendaItemInline, ParticipantInline, AnnotationInline]
     fieldsets = [
         (None, {"fields": ["negotiation", "sequence", "title", "slug", "level", "status"]}),
@@ -479,6 +605,7 @@ class RoundAdmin(CitedAdmin):
                     "summary",
                     "outcomes",
                     ("agenda_status", "agenda_basis"),
+                    "copy_agenda",
                     "agenda_changes",
                 ]
             },
@@ -488,6 +615,42 @@ class RoundAdmin(CitedAdmin):
 
     class Media:
         css = {"all": ["agenda/agenda.css"]}
+
+    @admin.display(description="Start from the previous agenda")
+    def copy_agenda(self, round_):
+        if not round_.pk:
+            return "Save the round first."
+        if round_.agenda_items.exists():
+            return "This round has an agenda."
+        previous = previous_reported_round(round_)
+        if previous is None:
+            return "No earlier round of this negotiation has a reported agenda."
+        count = previous.agenda_items.count()
+        return format_html(
+            '<button type="submit" name="_copy_previous_agenda" value="1" class="button">'
+            "Copy the agenda of the previous round</button> "
+            '<span class="help">{} ({} item{}): labels and areas, saved with your other '
+            "changes; cite this round\u2019s own sources afterwards.</span>",
+            previous.title,
+            count,
+            "" if count == 1 else "s",
+        )
+
+    def response_change(self, request, obj):
+        if "_copy_previous_agenda" not in request.POST:
+            return super().response_change(request, obj)
+        try:
+            previous, items = copy_previous_agenda(round=obj)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"Copied {len(items)} agenda item{'' if len(items) == 1 else 's'} from "
+                f"{previous.title}: add this round's citations.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(request.path)
 
     @admin.display(description="Agenda changes against the round it is compared with")
     def agenda_changes(self, round_):
@@ -520,7 +683,6 @@ class AgendaAreaAliasInline(AliasInline):
 class AgendaAreaAdmin(TrackedAdmin):
     list_display = ["name", "slug", "aliases_list"]
     search_fields = ["name", "slug", "aliases__name"]
-    prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created", "updated"]
     inlines = [AgendaAreaAliasInline]
 
@@ -544,12 +706,21 @@ class AgendaAreaAliasAdmin(CitedAdmin):
 @admin.register(models.AgendaItem)
 class AgendaItemAdmin(CitedAdmin):
     form = AgendaItemForm
-    list_display = ["label", "round", "order", "areas_list"]
-    list_filter = ["round__negotiation", "areas"]
+    list_display = ["label", "round", "order", "areas_list", "unmapped"]
+    list_filter = ["unmapped", "round__negotiation", "areas"]
     list_select_related = ["round"]
     search_fields = ["label", "slug", "round__title", "areas__name", "areas__aliases__name"]
     autocomplete_fields = ["round", "citations"]
-    fields = ["round", "label", "order", "slug", "canonical_areas", "notes", "citations"]
+    fields = [
+        "round",
+        "label",
+        "order",
+        "slug",
+        "canonical_areas",
+        "unmapped",
+        "notes",
+        "citations",
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("areas")
@@ -592,7 +763,6 @@ class DeadlineAdmin(CitedAdmin):
     search_fields = ["title", "slug", "description", "date_as_reported"]
     date_hierarchy = "date"
     autocomplete_fields = ["negotiation", "measure", "citations"]
-    prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(models.Measure)
@@ -602,7 +772,6 @@ class MeasureAdmin(CitedAdmin):
     list_select_related = ["imposing_party", "target_party"]
     search_fields = ["title", "slug", "scope"]
     autocomplete_fields = ["imposing_party", "target_party", "negotiation", "citations"]
-    prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(models.Position)
@@ -640,7 +809,10 @@ class PositionAdmin(CitedAdmin):
 
 class CitationInline(admin.TabularInline):
     model = models.Citation
+    form = DomainSlugForm
+    formset = SharedSlugsFormSet
     fields = ["slug", "quote", "note"]
+    readonly_fields = ["slug"]  # made by the slug rule (<source>--<quote>), never changed
     extra = 0
 
 
@@ -650,7 +822,6 @@ class SourceAdmin(TrackedAdmin):
     list_filter = ["publisher", "published_on_inferred"]
     search_fields = ["title", "publisher", "authors", "slug", "seed_file"]
     date_hierarchy = "published_on"
-    prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["cited_by", "created", "updated"]
     inlines = [CitationInline]
     formfield_overrides = {db_models.URLField: {"assume_scheme": "https"}}
@@ -701,7 +872,6 @@ class DisagreementAdmin(TrackedAdmin):
     list_select_related = ["round", "area"]
     search_fields = ["title", "slug", "note"]
     autocomplete_fields = ["negotiation", "round", "area", "measures"]
-    prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created", "updated"]
     inlines = [DisagreementClaimInline]
 

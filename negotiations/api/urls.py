@@ -25,6 +25,7 @@ router.register("conflicts", views.DisagreementViewSet, basename="disagreement")
 urlpatterns = [
     path("deadlines.ics", views.DeadlineCalendarView.as_view(), name="deadline-calendar"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
+    path("review/", views.ReviewView.as_view(), name="review"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
