@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelectMultiple
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models as db_models
 from django.db import router, transaction
@@ -148,6 +148,7 @@ class TrackedAdmin(SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["agenda/admin.css"]}
+        js = ["agenda/admin.js"]
 
     # Every form of the admin writes like the API does (services.one_write): one transaction
     # in which ConcurrentModelForm.clean() locks the row until the save commits, the records
@@ -175,6 +176,11 @@ class TrackedAdmin(SimpleHistoryAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, AdminSplitDateTime):
+            # Two inputs under one label: each gets its own name.
+            label = str(field.label or db_field.verbose_name).capitalize()
+            field.widget.widgets[0].attrs["aria-label"] = f"{label}: date"
+            field.widget.widgets[1].attrs["aria-label"] = f"{label}: time"
         if db_field.name == "slug" and issubclass(self.model, SluggedModel) and field:
             from negotiations.domain.slugs import SLUG_SOURCES
 
@@ -203,7 +209,25 @@ class CitedAdmin(TrackedAdmin):
     readonly_fields = ["created", "updated"]
 
 
-class CitedInline(admin.TabularInline):
+class NamedFieldsInline:
+    """A tabular inline's fields have no <label> of their own (the column header names them):
+    each widget gets its column's name, for screen readers."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+        return type(formset.__name__, (NamedDeleteFormSet, formset), {})
+
+
+class NamedDeleteFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this row"
+
+
+class CitedInline(NamedFieldsInline, admin.TabularInline):
     autocomplete_fields = ["citations"]
     extra = 0
 
@@ -511,7 +535,7 @@ class AgendaItemFormSet(SharedSlugsFormSet):
         return saved
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(NamedFieldsInline, admin.TabularInline):
     model = models.AgendaItem
     form = InlineAgendaItemForm
     formset = AgendaItemFormSet
@@ -541,6 +565,8 @@ class AnnotationInline(CitedInline):
     fields = ["area", "change", "basis", "note", "citations"]
     autocomplete_fields = ["area", "citations"]
     verbose_name = "agenda change annotation"
+    # Shown in full in the agenda changes panel above: the form opens on demand.
+    classes = ["collapse"]
 
 
 @admin.register(models.Round)
@@ -610,7 +636,7 @@ class RoundAdmin(CitedAdmin):
                 ]
             },
         ),
-        ("Provenance", {"fields": ["citations", "created", "updated"]}),
+        ("Provenance", {"fields": ["citations", "created", "updated"], "classes": ["collapse"]}),
     ]
 
     class Media:
@@ -807,7 +833,7 @@ class PositionAdmin(CitedAdmin):
 # --- Sources, citations, disagreements ---------------------------------------------------------
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(NamedFieldsInline, admin.TabularInline):
     model = models.Citation
     form = DomainSlugForm
     formset = SharedSlugsFormSet
@@ -816,10 +842,29 @@ class CitationInline(admin.TabularInline):
     extra = 0
 
 
+class PublisherListFilter(admin.SimpleListFilter):
+    """Publishers, with sources whose publisher is not given named as such (an empty choice
+    would be a link without text)."""
+
+    title = "publisher"
+    parameter_name = "publisher"
+    NOT_GIVEN = "-"
+
+    def lookups(self, request, model_admin):
+        names = models.Source.objects.order_by("publisher").values_list("publisher", flat=True)
+        return [(name or self.NOT_GIVEN, name or "Not given") for name in names.distinct()]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(publisher="" if value == self.NOT_GIVEN else value)
+
+
 @admin.register(models.Source)
 class SourceAdmin(TrackedAdmin):
     list_display = ["title", "publisher", "published_on", "published_on_inferred", "slug"]
-    list_filter = ["publisher", "published_on_inferred"]
+    list_filter = [PublisherListFilter, "published_on_inferred"]
     search_fields = ["title", "publisher", "authors", "slug", "seed_file"]
     date_hierarchy = "published_on"
     readonly_fields = ["cited_by", "created", "updated"]

@@ -134,8 +134,10 @@ class Citation(SluggedModel):
         ordering = ["slug"]
 
     def __str__(self):
-        quote = self.quote if len(self.quote) <= 80 else f"{self.quote[:77]}..."
-        return f"{self.source.slug}: \u201c{quote}\u201d"
+        # The slug names the source and what the quote is about ("...--four-main-areas"),
+        # and enough of the quote follows to tell two quotes of one source apart.
+        quote = self.quote if len(self.quote) <= 140 else f"{self.quote[:137].rstrip()}\u2026"
+        return f"{self.slug}: \u201c{quote}\u201d"
 
 
 class Disagreement(SluggedModel):
