@@ -16,7 +16,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
 from negotiations import models
+from negotiations.choices import AgendaStatus
 from negotiations.dashboard.selectors import round_changes_panel
+from negotiations.dashboard.timeline import date_label
 from negotiations.domain.citations import facts_citing
 from negotiations.domain.labels import AreaIndex
 from negotiations.domain.services import (
@@ -571,18 +573,9 @@ class AnnotationInline(CitedInline):
 
 @admin.register(models.Round)
 class RoundAdmin(CitedAdmin):
-    list_display = [
-        "title",
-        "negotiation",
-        "sequence",
-        "level",
-        "status",
-        "start_date",
-        "date_precision",
-        "city",
-        "agenda_status",
-        "agenda_basis",
-    ]
+    # Eight columns fit a 1,366 px screen beside the filters: the date with its precision
+    # in one ("week of 19 May 2025"), the agenda's status with its basis in another.
+    list_display = ["title", "negotiation", "sequence", "level", "status", "when", "city", "agenda"]
     list_filter = [
         "negotiation",
         "level",
@@ -641,6 +634,19 @@ class RoundAdmin(CitedAdmin):
 
     class Media:
         css = {"all": ["agenda/agenda.css"]}
+
+    @admin.display(description="Date", ordering="start_date")
+    def when(self, round_):
+        if round_.start_date is None:
+            return "-"
+        return date_label(round_.start_date, round_.end_date, round_.date_precision)
+
+    @admin.display(description="Agenda", ordering="agenda_status")
+    def agenda(self, round_):
+        if round_.agenda_status != AgendaStatus.REPORTED:
+            return "Not reported"
+        short = {"discussed": "discussed", "agreed_scope": "scope agreed"}
+        return f"Reported ({short.get(round_.agenda_basis, round_.agenda_basis)})"
 
     @admin.display(description="Start from the previous agenda")
     def copy_agenda(self, round_):
