@@ -798,10 +798,16 @@ class SourceSerializer(RecordSerializer):
             "date_note",
             "url",
             "seed_file",
+            "text",
             "language",
             "notes",
             *timestamps(),
         ]
+        extra_kwargs = {
+            **RecordSerializer.Meta.extra_kwargs,
+            # A whole article, against which the review queue checks the quotes.
+            "text": {"max_length": 200_000},
+        }
 
 
 class CitationSerializer(RecordSerializer):
