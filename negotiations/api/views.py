@@ -1024,8 +1024,9 @@ class ReviewQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=review.KINDS,
         required=False,
+        allow_blank=True,  # empty is "not given", as for the lists' filters
         help_text="Only entries of this kind: unmapped_item, unmatched_participant, "
-        "unmatched_speaker, undated_source, unverified_quote, uncited_fact.",
+        "unmatched_speaker, undated_source, unverified_quote, uncited_fact (empty: all).",
     )
 
 
