@@ -166,8 +166,12 @@ def test_the_queue_is_read_only(editor):
 # --- The admin page and its accept action ---------------------------------------------------
 
 
-def test_admin_review_page_lists_entries_with_accept_buttons(staff_client, built):
-    response = staff_client.get(reverse("admin:review"))
+def test_admin_review_page_lists_entries_with_accept_buttons(
+    staff_client, built, django_assert_max_num_queries
+):
+    # The queue's queries, and the session, the user and their permissions.
+    with django_assert_max_num_queries(MAX_QUERIES + 4):
+        response = staff_client.get(reverse("admin:review"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Review queue" in html
