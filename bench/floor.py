@@ -183,6 +183,16 @@ LINK_JOINS = """JOIN negotiations_agendaitem i ON i.id = ia.item_id
 LINK_ORDER = 'ia.round_id, i."order", i.id, a.name'
 
 
+def unmapped_sql(where: str) -> str:
+    """The agenda items (``i``) matching ``where`` mapped to no area, as a JSON array."""
+    return f"""(SELECT coalesce(json_agg(json_build_object('round', i.round_id, 'item', i.slug,
+            'label', i.label, 'citations', {cites("agendaitem", "i.id")})
+            ORDER BY i.round_id, i."order", i.id), '[]')
+        FROM negotiations_agendaitem i
+        WHERE ({where}) AND NOT EXISTS (
+            SELECT 1 FROM negotiations_agendaitemarea ia WHERE ia.item_id = i.id))"""
+
+
 def annotations_sql(where: str) -> str:
     """The editors' annotations (``an``) matching ``where``, by round, area name and basis
     ("stated" first), as a JSON array."""
@@ -219,7 +229,7 @@ def fetch(conn, sql: str, params) -> dict:
 
 def facts_from(doc: dict) -> shape.Facts:
     """The evidence of a document's rounds: agendas, annotations and disputes by round id."""
-    facts = shape.Facts(defaultdict(dict), defaultdict(list), defaultdict(list))
+    facts = shape.Facts(defaultdict(dict), defaultdict(list), defaultdict(list), defaultdict(list))
     for link in doc["links"]:
         facts.agendas[link["round"]][link["area"]] = {
             "name": link["name"],
@@ -229,6 +239,8 @@ def facts_from(doc: dict) -> shape.Facts:
                 "citations": link["citations"],
             },
         }
+    for item in doc.get("unmapped", ()):
+        facts.unmapped[item.pop("round")].append(item)
     for note in doc.get("annotations", ()):
         facts.notes[note.pop("round")].append(note)
     for dispute in doc.get("disputes", ()):
@@ -248,6 +260,7 @@ def negotiation_agenda_changes(conn, slug: str, include_planned: bool = False) -
           'links', (SELECT coalesce(json_agg({LINK_JSON} ORDER BY {LINK_ORDER}), '[]')
                     FROM negotiations_agendaitemarea ia {LINK_JOINS}
                     WHERE ia.round_id IN (SELECT id FROM rounds)),
+          'unmapped', {unmapped_sql("i.round_id IN (SELECT id FROM rounds)")},
           'annotations', {annotations_sql("an.round_id IN (SELECT id FROM rounds)")},
           'disputes', {disputes_sql("d.round_id IN (SELECT id FROM rounds)")})::text""",
         [slug],
@@ -283,6 +296,7 @@ def round_agenda_changes(conn, slug: str, include_planned: bool = False) -> byte
           'links', (SELECT coalesce(json_agg({LINK_JSON} ORDER BY {LINK_ORDER}), '[]')
                     FROM negotiations_agendaitemarea ia {LINK_JOINS}
                     WHERE ia.round_id IN (SELECT id FROM compared)),
+          'unmapped', {unmapped_sql("i.round_id IN (SELECT id FROM compared)")},
           'annotations', {annotations_sql("an.round_id = (SELECT id FROM target)")},
           'disputes', {disputes_sql("d.round_id IN (SELECT id FROM compared)")})::text""",
         {"slug": slug, "include_planned": include_planned},
@@ -309,6 +323,7 @@ def agenda_matrix(conn, slug: str, include_planned: bool = False) -> bytes:
                     FROM negotiations_agendaarea a WHERE a.id IN (
                         SELECT ia.area_id FROM negotiations_agendaitemarea ia
                         WHERE ia.round_id IN (SELECT id FROM rounds))),
+          'unmapped', {unmapped_sql("i.round_id IN (SELECT id FROM rounds)")},
           'annotations', {annotations_sql("an.round_id IN (SELECT id FROM rounds)")},
           'disputes', {disputes_sql("d.round_id IN (SELECT id FROM rounds)")})::text""",
         [slug],

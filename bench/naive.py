@@ -310,6 +310,14 @@ def agenda(round_: Round) -> dict:
     return result
 
 
+def unmapped(round_: Round) -> list[dict]:
+    """The round's items mapped to no area: a query, and one per item for its citations."""
+    return [
+        {"item": item.slug, "label": item.label, "citations": citations(item)}
+        for item in round_.agenda_items.filter(area_links=None).order_by("order", "pk")
+    ]
+
+
 def previous(round_: Round, planned: bool = False) -> tuple[Round | None, list[dict]]:
     """Walk back to the round this one is compared with, a query per round passed over."""
     skipped = []
@@ -366,6 +374,7 @@ def round_changes(round_: Round, planned: bool = False) -> dict:
     for fact in (round_, basis):
         if fact is not None:
             facts.agendas[fact.pk] = agenda(fact)
+            facts.unmapped[fact.pk] = unmapped(fact)
             facts.disputes[fact.pk] = disputes(fact)
     facts.notes[round_.pk] = annotations(round_)
     return shape.changes(row(round_), row(basis) if basis else None, skipped, facts)
@@ -439,11 +448,15 @@ def agenda_matrix(request, slug):
         }
         for area in areas.order_by("name")
     ]
+    lists = {r.pk: unmapped(r) for r in rounds if r.agenda_status == "reported"}
     return Response(
         {
             "negotiation": negotiation.slug,
             "rounds": [shape.round_ref(row(r)) for r in rounds],
             "areas": shaped,
+            "unmapped": [
+                {"round": r.slug, "items": lists[r.pk]} for r in rounds if lists.get(r.pk)
+            ],
             "contested": any(c["disputes"] for area in shaped for c in area["cells"]),
         }
     )

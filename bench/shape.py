@@ -12,6 +12,8 @@ The evidence about some rounds is a ``Facts``, each part by round id:
   citations}} (the last item reporting an area, in item order, wins);
 * ``notes``: the editors' annotations {area, change, basis, note, citations}, by area name
   then basis descending ("stated" before "editors_reading");
+* ``unmapped``: the agenda items mapped to no area, [{item, label, citations}] in item
+  order;
 * ``disputes``: the disagreements about the round, {slug, title, status, topic, round,
   area (slug or None), claims: [{label, claim, citations}] by label}. Only those about an
   area (any topic) or about the agenda as a whole (topic "agenda", no area) count here.
@@ -30,6 +32,9 @@ The rules:
   area or that round's agenda as a whole, once each, by title then slug.
 * A matrix cell with no change lists only the disputes about its own area at its own round.
 * Annotations come with an answer only when their area and kind of change are the answer's.
+* Items mapped to no area are listed apart, for both rounds of an answer whose own agenda
+  is reported ({"before": the compared round's, "after": the round's}), and in the matrix
+  per reported round that has some.
 """
 
 from dataclasses import dataclass, field
@@ -66,9 +71,13 @@ class Facts:
     agendas: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
     disputes: dict = field(default_factory=dict)
+    unmapped: dict = field(default_factory=dict)
 
     def agenda(self, row: dict | None) -> dict:
         return {} if row is None else self.agendas.get(row["id"], {})
+
+    def unmapped_of(self, row: dict | None) -> list:
+        return [] if row is None or not reported(row) else self.unmapped.get(row["id"], [])
 
 
 def round_ref(row: dict) -> dict:
@@ -156,12 +165,14 @@ def changes(row: dict, compared: dict | None, skipped: list[dict], facts: Facts)
         "added": [],
         "dropped": [],
         "retained": [],
+        "unmapped": {"before": [], "after": []},
         "annotations": [],
         "contested": False,
     }
     if not reported(row):
         result["reason"] = REASON_OWN_UNKNOWN
         return result
+    result["unmapped"] = {"before": facts.unmapped_of(compared), "after": facts.unmapped_of(row)}
     after = facts.agenda(row)
     if compared is None:
         result["reason"] = REASON_FIRST_REPORTED
@@ -286,6 +297,11 @@ def matrix(
         "negotiation": negotiation,
         "rounds": [round_ref(row) for row in rows],
         "areas": shaped,
+        "unmapped": [
+            {"round": row["slug"], "items": facts.unmapped_of(row)}
+            for row in rows
+            if facts.unmapped_of(row)
+        ],
         "contested": any(c["disputes"] for area in shaped for c in area["cells"]),
     }
 

@@ -2,13 +2,14 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelectMultiple
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models as db_models
 from django.db import router, transaction
 from django.db.models.functions import ExtractYear
+from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
@@ -16,10 +17,21 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
 from negotiations import models
+from negotiations.choices import AgendaStatus
 from negotiations.dashboard.selectors import round_changes_panel
+from negotiations.dashboard.timeline import date_label
 from negotiations.domain import writes
 from negotiations.domain.citations import facts_citing
+from negotiations.domain.labels import AreaIndex
+from negotiations.domain.slugs import unique_slug
 from negotiations.domain.versioning import object_token
+from negotiations.models.base import SluggedModel
+
+SLUG_HELP = (
+    "Leave empty on a new record: the slug is made from the {source} (transliterated: "
+    "\u201cAhn\u2013Greer\u201d is \u201cahn-greer\u201d). The record's id never changes; "
+    "renaming its slug keeps the old URL working (it redirects) and shows in the changes feed."
+)
 
 
 def admin_link(obj, text=None):
@@ -31,7 +43,48 @@ def admin_link(obj, text=None):
     return format_html('<a href="{}">{}</a>', url, text or obj)
 
 
-class ConcurrentModelForm(forms.ModelForm):
+class DomainSlugForm(forms.ModelForm):
+    """A new record left without a slug gets the domain's (negotiations.domain.slugs), as in
+    the API and in fixtures; the admin's JavaScript slug filler, which drops characters
+    ("Ahn\u2013Greer" became "ahngreer"), is not used."""
+
+    def __init__(self, *args, reserved_slugs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Slugs given to the other new rows of the same submission (an inline formset).
+        self.reserved_slugs = reserved_slugs if reserved_slugs is not None else set()
+
+    def related(self, name):
+        """The instance's related record ``name`` (None if unset), saved or not."""
+        try:
+            return getattr(self.instance, name, None)
+        except ObjectDoesNotExist:
+            return None
+
+    def fill_slug(self, cleaned: dict) -> None:
+        """A new record without a slug gets the domain's (negotiations.domain.slugs)."""
+        model = self._meta.model
+        if self.instance.pk or not issubclass(model, SluggedModel):
+            return
+        if cleaned.get("slug") or (self.instance.slug and "slug" not in self.fields):
+            return
+        values = dict(cleaned)
+        for relation in ("round", "source"):
+            if values.get(relation) is None and hasattr(model, relation):
+                values[relation] = self.related(relation)
+        slug = unique_slug(model, values, reserved=self.reserved_slugs)
+        self.reserved_slugs.add(slug)
+        self.instance.slug = slug
+        if "slug" in self.fields:
+            cleaned["slug"] = slug
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            self.fill_slug(cleaned)
+        return cleaned
+
+
+class ConcurrentModelForm(DomainSlugForm):
     """Refuses to save over a change someone else made since this form was opened.
 
     The edit token is the stored record's last change. It always describes the row in the
@@ -109,6 +162,10 @@ class TrackedAdmin(SimpleHistoryAdmin):
     """Base of every admin: audit history with revert, and no silent overwrites."""
 
     form = ConcurrentModelForm
+
+    class Media:
+        css = {"all": ["agenda/admin.css"]}
+        js = ["agenda/admin.js"]
 
     # Every form of the admin is one write, like an API request (negotiations.domain.writes):
     # one transaction in which ConcurrentModelForm.clean() locks the row until the save
@@ -192,6 +249,21 @@ class TrackedAdmin(SimpleHistoryAdmin):
         stored = self.model._default_manager.filter(pk=obj.pk).first() if obj else None
         return not self.has_revert_permission(request, stored)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, AdminSplitDateTime):
+            # Two inputs under one label: each gets its own name.
+            label = str(field.label or db_field.verbose_name).capitalize()
+            field.widget.widgets[0].attrs["aria-label"] = f"{label}: date"
+            field.widget.widgets[1].attrs["aria-label"] = f"{label}: time"
+        if db_field.name == "slug" and issubclass(self.model, SluggedModel) and field:
+            from negotiations.domain.slugs import SLUG_SOURCES
+
+            source = SLUG_SOURCES.get(self.model._meta.model_name, "title")
+            field.required = False
+            field.help_text = SLUG_HELP.format(source=source)
+        return field
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and "edit_token" not in flatten_fieldsets(fieldsets):
@@ -206,9 +278,43 @@ class CitedAdmin(TrackedAdmin):
     readonly_fields = ["created", "updated"]
 
 
-class CitedInline(admin.TabularInline):
+class NamedFieldsInline:
+    """A tabular inline's fields have no <label> of their own (the column header names them):
+    each widget gets its column's name, for screen readers."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+        return type(formset.__name__, (NamedDeleteFormSet, formset), {})
+
+
+class NamedDeleteFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this row"
+
+
+class CitedInline(NamedFieldsInline, admin.TabularInline):
     autocomplete_fields = ["citations"]
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (SharedSlugsFormSet, formset), {})
+
+
+class SharedSlugsFormSet(forms.BaseInlineFormSet):
+    """New rows of one submission reserve their slugs, so two never get the same one."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if issubclass(self.form, DomainSlugForm):
+            if not hasattr(self, "_reserved_slugs"):
+                self._reserved_slugs = set()
+            kwargs["reserved_slugs"] = self._reserved_slugs
+        return kwargs
 
 
 class AliasFormSet(forms.BaseInlineFormSet):
@@ -249,7 +355,6 @@ class PartyAdmin(TrackedAdmin):
     list_display = ["name", "code", "kind", "slug", "updated"]
     list_filter = ["kind"]
     search_fields = ["name", "code", "slug", "aliases__name"]
-    prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created", "updated"]
     inlines = [PartyAliasInline]
 
@@ -265,7 +370,6 @@ class OrganizationAdmin(TrackedAdmin):
     list_select_related = ["party"]
     search_fields = ["name", "acronym", "slug", "aliases__name"]
     autocomplete_fields = ["party", "parent"]
-    prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created", "updated"]
     inlines = [OrganizationAliasInline]
 
@@ -287,7 +391,6 @@ class PersonAdmin(TrackedAdmin):
     list_select_related = ["party"]
     search_fields = ["name", "slug", "aliases__name"]
     autocomplete_fields = ["party"]
-    prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created", "updated"]
     inlines = [PersonAliasInline, RoleInline]
 
@@ -338,7 +441,6 @@ class NegotiationAdmin(CitedAdmin):
     list_filter = ["status", "parties"]
     search_fields = ["title", "slug", "goal"]
     autocomplete_fields = ["parties", "organizations", "citations"]
-    prepopulated_fields = {"slug": ["title"]}
     inlines = [NegotiationRelationInline]
 
 
@@ -370,25 +472,37 @@ class YearListFilter(admin.SimpleListFilter):
 
 
 class AgendaItemForm(ConcurrentModelForm):
-    """An agenda item with the canonical areas it maps to, saved through the domain service."""
+    """An agenda item with the canonical areas it maps to, saved through the domain service.
+
+    Areas left empty are resolved from the label (negotiations.domain.labels, as the API and
+    fixture loading do); a label that names no area is refused, with the closest areas, unless
+    the editor saves the item as unmapped on purpose."""
 
     canonical_areas = forms.ModelMultipleChoiceField(
         queryset=models.AgendaArea.objects.all(),
         required=False,
         widget=AutocompleteSelectMultiple(models.AgendaItem._meta.get_field("areas"), admin.site),
-        help_text="The canonical areas this reported item covers (one item may cover two).",
+        help_text="The canonical areas this reported item covers (one item may cover two). "
+        "Leave empty to resolve them from the label.",
     )
     # Inline in a round, the formset saves the areas of all the round's items at once.
     saves_own_areas = True
 
     class Meta:
         model = models.AgendaItem
-        fields = ["round", "label", "order", "slug", "notes", "citations"]
+        fields = ["round", "label", "order", "notes", "unmapped", "citations"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, area_index=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self._area_index = area_index
         if self.instance.pk:
             self.initial["canonical_areas"] = list(self.instance.areas.values_list("pk", flat=True))
+
+    @property
+    def area_index(self) -> AreaIndex:
+        if self._area_index is None:
+            self._area_index = AreaIndex()
+        return self._area_index
 
     def _save_m2m(self):
         super()._save_m2m()
@@ -397,8 +511,28 @@ class AgendaItemForm(ConcurrentModelForm):
                 item=self.instance, areas=self.cleaned_data["canonical_areas"]
             )
 
+    def resolve_areas(self, cleaned: dict) -> None:
+        label, unmapped = cleaned.get("label"), cleaned.get("unmapped")
+        areas = list(cleaned.get("canonical_areas") or [])
+        if areas and unmapped:
+            self.add_error(
+                "unmapped", "An item mapped to areas is not unmapped: untick it or clear the areas."
+            )
+        elif not areas and not unmapped and label:
+            areas = self.area_index.resolve(label)
+            if not areas:
+                closest = self.area_index.suggest(label, limit=3)
+                hint = (
+                    " Closest: " + ", ".join(f"{s.name} ({s.score:.0f})" for s in closest) + "."
+                    if closest
+                    else ""
+                )
+                self.add_error("canonical_areas", writes.unmapped_label_error(label) + hint)
+            cleaned["canonical_areas"] = areas
+
     def clean(self):
         cleaned = super().clean()
+        self.resolve_areas(cleaned)
         # On the change page the round is read-only, so it is not in the cleaned data.
         round_ = cleaned.get("round") or (self.instance.round if self.instance.pk else None)
         if self.saves_own_areas and round_ and cleaned.get("canonical_areas"):
@@ -422,9 +556,19 @@ class AgendaItemForm(ConcurrentModelForm):
 class InlineAgendaItemForm(AgendaItemForm):
     saves_own_areas = False
 
+    class Meta(AgendaItemForm.Meta):
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2, "cols": 24})}
 
-class AgendaItemFormSet(forms.BaseInlineFormSet):
+
+class AgendaItemFormSet(SharedSlugsFormSet):
     """Across the items of one round an area may appear once; areas are saved together."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if not hasattr(self, "_area_index"):
+            self._area_index = AreaIndex()  # one load of the taxonomy for every row
+        kwargs["area_index"] = self._area_index
+        return kwargs
 
     def kept_forms(self):
         for form in self.forms:
@@ -460,12 +604,13 @@ class AgendaItemFormSet(forms.BaseInlineFormSet):
         )
 
 
-class AgendaItemInline(admin.StackedInline):
+class AgendaItemInline(NamedFieldsInline, admin.TabularInline):
     model = models.AgendaItem
     form = InlineAgendaItemForm
     formset = AgendaItemFormSet
-    # The edit token is rendered (hidden) so that each existing item is checked too.
-    fields = [("label", "order", "slug"), "canonical_areas", "notes", "citations", "edit_token"]
+    # The edit token is rendered (hidden) so that each existing item is checked too. The
+    # slug is made by the rule (<round>--<label>) and shown on the item's own page.
+    fields = ["label", "order", "canonical_areas", "unmapped", "notes", "citations", "edit_token"]
     autocomplete_fields = ["citations"]
     extra = 0
 
@@ -489,22 +634,15 @@ class AnnotationInline(CitedInline):
     fields = ["area", "change", "basis", "note", "citations"]
     autocomplete_fields = ["area", "citations"]
     verbose_name = "agenda change annotation"
+    # Shown in full in the agenda changes panel above: the form opens on demand.
+    classes = ["collapse"]
 
 
 @admin.register(models.Round)
 class RoundAdmin(CitedAdmin):
-    list_display = [
-        "title",
-        "negotiation",
-        "sequence",
-        "level",
-        "status",
-        "start_date",
-        "date_precision",
-        "city",
-        "agenda_status",
-        "agenda_basis",
-    ]
+    # Eight columns fit a 1,366 px screen beside the filters: the date with its precision
+    # in one ("week of 19 May 2025"), the agenda's status with its basis in another.
+    list_display = ["title", "negotiation", "sequence", "level", "status", "when", "city", "agenda"]
     list_filter = [
         "negotiation",
         "level",
@@ -531,8 +669,7 @@ class RoundAdmin(CitedAdmin):
     ]
     date_hierarchy = "start_date"
     autocomplete_fields = ["negotiation", "citations"]
-    prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["agenda_changes", "created", "updated"]
+    readonly_fields = ["copy_agenda", "agenda_changes", "created", "updated"]
     inlines = [AgendaItemInline, ParticipantInline, AnnotationInline]
     fieldsets = [
         (None, {"fields": ["negotiation", "sequence", "title", "slug", "level", "status"]}),
@@ -554,15 +691,65 @@ class RoundAdmin(CitedAdmin):
                     "summary",
                     "outcomes",
                     ("agenda_status", "agenda_basis"),
+                    "copy_agenda",
                     "agenda_changes",
                 ]
             },
         ),
-        ("Provenance", {"fields": ["citations", "created", "updated"]}),
+        ("Provenance", {"fields": ["citations", "created", "updated"], "classes": ["collapse"]}),
     ]
 
     class Media:
         css = {"all": ["agenda/agenda.css"]}
+
+    @admin.display(description="Date", ordering="start_date")
+    def when(self, round_):
+        if round_.start_date is None:
+            return "-"
+        return date_label(round_.start_date, round_.end_date, round_.date_precision)
+
+    @admin.display(description="Agenda", ordering="agenda_status")
+    def agenda(self, round_):
+        if round_.agenda_status != AgendaStatus.REPORTED:
+            return "Not reported"
+        short = {"discussed": "discussed", "agreed_scope": "scope agreed"}
+        return f"Reported ({short.get(round_.agenda_basis, round_.agenda_basis)})"
+
+    @admin.display(description="Start from the previous agenda")
+    def copy_agenda(self, round_):
+        if not round_.pk:
+            return "Save the round first."
+        if round_.agenda_items.exists():
+            return "This round has an agenda."
+        previous = writes.previous_reported_round(round_)
+        if previous is None:
+            return "No earlier round of this negotiation has a reported agenda."
+        count = previous.agenda_items.count()
+        return format_html(
+            '<button type="submit" name="_copy_previous_agenda" value="1" class="button">'
+            "Copy the agenda of the previous round</button> "
+            '<span class="help">{} ({} item{}): labels and areas, saved with your other '
+            "changes; cite this round\u2019s own sources afterwards.</span>",
+            previous.title,
+            count,
+            "" if count == 1 else "s",
+        )
+
+    def response_change(self, request, obj):
+        if "_copy_previous_agenda" not in request.POST:
+            return super().response_change(request, obj)
+        try:
+            previous, items = writes.copy_previous_agenda(round=obj)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"Copied {len(items)} agenda item{'' if len(items) == 1 else 's'} from "
+                f"{previous.title}: add this round's citations.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(request.path)
 
     @admin.display(description="Agenda changes against the round it is compared with")
     def agenda_changes(self, round_):
@@ -599,7 +786,6 @@ class AgendaAreaAliasInline(AliasInline):
 class AgendaAreaAdmin(TrackedAdmin):
     list_display = ["name", "slug", "aliases_list"]
     search_fields = ["name", "slug", "aliases__name"]
-    prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created", "updated"]
     inlines = [AgendaAreaAliasInline]
 
@@ -623,12 +809,21 @@ class AgendaAreaAliasAdmin(CitedAdmin):
 @admin.register(models.AgendaItem)
 class AgendaItemAdmin(CitedAdmin):
     form = AgendaItemForm
-    list_display = ["label", "round", "order", "areas_list"]
-    list_filter = ["round__negotiation", "areas"]
+    list_display = ["label", "round", "order", "areas_list", "unmapped"]
+    list_filter = ["unmapped", "round__negotiation", "areas"]
     list_select_related = ["round"]
     search_fields = ["label", "slug", "round__title", "areas__name", "areas__aliases__name"]
     autocomplete_fields = ["round", "citations"]
-    fields = ["round", "label", "order", "slug", "canonical_areas", "notes", "citations"]
+    fields = [
+        "round",
+        "label",
+        "order",
+        "slug",
+        "canonical_areas",
+        "unmapped",
+        "notes",
+        "citations",
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("areas")
@@ -671,7 +866,6 @@ class DeadlineAdmin(CitedAdmin):
     search_fields = ["title", "slug", "description", "date_as_reported"]
     date_hierarchy = "date"
     autocomplete_fields = ["negotiation", "measure", "citations"]
-    prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(models.Measure)
@@ -681,7 +875,6 @@ class MeasureAdmin(CitedAdmin):
     list_select_related = ["imposing_party", "target_party"]
     search_fields = ["title", "slug", "scope"]
     autocomplete_fields = ["imposing_party", "target_party", "negotiation", "citations"]
-    prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(models.Position)
@@ -717,19 +910,40 @@ class PositionAdmin(CitedAdmin):
 # --- Sources, citations, disagreements ---------------------------------------------------------
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(NamedFieldsInline, admin.TabularInline):
     model = models.Citation
+    form = DomainSlugForm
+    formset = SharedSlugsFormSet
     fields = ["slug", "quote", "note"]
+    readonly_fields = ["slug"]  # made by the slug rule (<source>--<quote>), never changed
     extra = 0
+
+
+class PublisherListFilter(admin.SimpleListFilter):
+    """Publishers, with sources whose publisher is not given named as such (an empty choice
+    would be a link without text)."""
+
+    title = "publisher"
+    parameter_name = "publisher"
+    NOT_GIVEN = "-"
+
+    def lookups(self, request, model_admin):
+        names = models.Source.objects.order_by("publisher").values_list("publisher", flat=True)
+        return [(name or self.NOT_GIVEN, name or "Not given") for name in names.distinct()]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(publisher="" if value == self.NOT_GIVEN else value)
 
 
 @admin.register(models.Source)
 class SourceAdmin(TrackedAdmin):
     list_display = ["title", "publisher", "published_on", "published_on_inferred", "slug"]
-    list_filter = ["publisher", "published_on_inferred"]
+    list_filter = [PublisherListFilter, "published_on_inferred"]
     search_fields = ["title", "publisher", "authors", "slug", "seed_file"]
     date_hierarchy = "published_on"
-    prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["cited_by", "created", "updated"]
     inlines = [CitationInline]
     formfield_overrides = {db_models.URLField: {"assume_scheme": "https"}}
@@ -780,7 +994,6 @@ class DisagreementAdmin(TrackedAdmin):
     list_select_related = ["round", "area"]
     search_fields = ["title", "slug", "note"]
     autocomplete_fields = ["negotiation", "round", "area", "measures"]
-    prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created", "updated"]
     inlines = [DisagreementClaimInline]
 

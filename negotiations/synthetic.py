@@ -324,7 +324,8 @@ class Generator:
         timestamps are set explicitly by the generator, as auto_now would.
         """
         fields = model._meta.concrete_fields
-        defaults = {f.attname: f.get_default() for f in fields if f.has_default()}
+        # get_default() also gives "" for a text field without a default (as bulk_create does).
+        defaults = {f.attname: f.get_default() for f in fields}
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         attnames = [f.attname for f in fields]
         table = connection.ops.quote_name(model._meta.db_table)

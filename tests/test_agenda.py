@@ -11,7 +11,7 @@ from negotiations.domain.agenda import (
     negotiation_agenda_changes,
     round_agenda_changes,
 )
-from negotiations.domain.services import resolve_agenda_areas
+from negotiations.domain.labels import resolve_agenda_areas
 from negotiations.models import AgendaArea, AgendaChangeAnnotation, Negotiation, Round
 from tests import factories
 

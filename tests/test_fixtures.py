@@ -91,11 +91,14 @@ def test_fixture_file_uses_natural_keys_only():
 
 
 def test_every_quote_is_verbatim_from_its_source():
+    """Each source stores its article's text (the seed file's, unchanged), and every quote
+    is found in it verbatim: what the review queue checks on any data."""
     texts = {path.name: path.read_text() for path in SEEDS_DIR.glob("*.txt")}
     assert len(texts) == 5
+    for source in models.Source.objects.all():
+        assert source.text == texts[source.seed_file], source.slug
     for citation in models.Citation.objects.select_related("source"):
-        assert citation.source.seed_file in texts, citation.source
-        assert citation.quote in texts[citation.source.seed_file], citation.slug
+        assert citation.quote in citation.source.text, citation.slug
 
 
 def test_every_source_comes_from_a_seed_file_and_is_cited():

@@ -68,7 +68,8 @@ class TestRenames:
             assert response["Location"].endswith("/api/v1/rounds/jeju-two/"), old
 
     def test_a_deleted_records_old_slug_is_gone(self, staff_client, editor, api):
-        item = factories.agenda_item(models.Round.objects.get(slug=JEJU), "steel", [])
+        steel = factories.area(name="Steel", slug="steel")
+        item = factories.agenda_item(models.Round.objects.get(slug=JEJU), "steel", [steel])
         rename_in_the_admin(staff_client, item, "steel-renamed")
         assert editor.delete("/api/v1/agenda-items/steel-renamed/").status_code == 204
         assert api.get(f"/api/v1/agenda-items/{item.slug}/").status_code == 404

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from negotiations import models, registry
-from negotiations.domain.services import resolve_agenda_areas
+from negotiations.domain.labels import resolve_agenda_areas
 from negotiations.domain.writes import set_agenda_item_areas, set_round_agenda_areas
 from tests import factories
 

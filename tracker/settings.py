@@ -56,7 +56,7 @@ if RUNNING_TESTS:
     ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "negotiations.admin_apps.TrackerAdminConfig",  # django.contrib.admin + the review queue
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

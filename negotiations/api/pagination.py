@@ -130,3 +130,24 @@ class AreaHistoryPagination(PageNumberPagination):
     page_size = 20
     max_page_size = 100
     page_size_query_description = f"Negotiations per page, from 1 to {max_page_size} (default 20)."
+
+
+class ReviewPagination(PageNumberPagination):
+    """The review queue pages by number only: it is computed, not a table to keyset."""
+
+    page_size = 25
+    page_size_query_description = f"Entries per page, from 1 to {MAX_PAGE_SIZE} (default 25)."
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if self.cursor_query_param in request.query_params:
+            raise ValidationError({self.cursor_query_param: ["The review queue pages by number."]})
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response_schema(self, schema):
+        paginated = pagination.PageNumberPagination.get_paginated_response_schema(self, schema)
+        paginated["required"] = ["count", "next", "previous", "results"]
+        return paginated
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        return [p for p in parameters if p["name"] != self.cursor_query_param]

@@ -12,7 +12,6 @@ import re
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from django.utils.text import slugify
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -39,7 +38,9 @@ from negotiations.domain.agenda import (
     UNKNOWN,
 )
 from negotiations.domain.deadlines import STATUSES, deadline_status
-from negotiations.domain.services import resolve_agenda_areas
+from negotiations.domain.labels import resolve_agenda_areas
+from negotiations.domain.review import KINDS as REVIEW_KINDS
+from negotiations.domain.slugs import unique_slug
 
 # --- Refs: written as a slug, read as a small object ------------------------------------------
 
@@ -198,14 +199,6 @@ def api_errors(error: DjangoValidationError) -> dict:
     }
 
 
-def unique_slug(model, text: str) -> str:
-    base = slugify(text or "")[:100].strip("-") or model._meta.model_name
-    candidate, counter = base, 2
-    while model.objects.filter(slug=candidate).exists():
-        candidate, counter = f"{base}-{counter}", counter + 1
-    return candidate
-
-
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A lone UTF-16 surrogate ("\ud800" in JSON) is no character: no database can store it.
 LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")
@@ -256,12 +249,12 @@ def json_type_problem(field, value) -> str | None:
 class RecordSerializer(serializers.ModelSerializer):
     """Base for every resource: slugs, sparse fields and model validation.
 
-    * ``slug`` may be omitted on create (it is made from ``slug_from``) and never changes.
+    * ``slug`` may be omitted on create (the domain's rule makes it: negotiations.domain.slugs)
+      and never changes.
     * ``?fields=a,b`` (validated by the view) trims the top-level fields of a response.
     * ``validate()`` runs the model's full_clean() on the would-be instance.
     """
 
-    slug_from = "title"
     id = serializers.IntegerField(
         read_only=True, help_text="The record's id: it never changes, whatever its slug."
     )
@@ -334,7 +327,7 @@ class RecordSerializer(serializers.ModelSerializer):
         attrs = super().validate(attrs)
         model = self.Meta.model
         if self.instance is None and not attrs.get("slug") and "slug" in self.fields:
-            attrs["slug"] = unique_slug(model, str(attrs.get(self.slug_from, "")))
+            attrs["slug"] = unique_slug(model, attrs)
         candidate = copy.copy(self.instance) if self.instance is not None else model()
         concrete = {field.name for field in model._meta.concrete_fields}
         for name, value in attrs.items():
@@ -371,7 +364,6 @@ class AliasSerializer(serializers.Serializer):
 
 
 class PartySerializer(RecordSerializer):
-    slug_from = "name"
     aliases = AliasSerializer(many=True, read_only=True, help_text="Edited in the admin.")
 
     class Meta(RecordSerializer.Meta):
@@ -380,7 +372,6 @@ class PartySerializer(RecordSerializer):
 
 
 class OrganizationSerializer(RecordSerializer):
-    slug_from = "name"
     party = slug_of(models.Party)
     parent = slug_of(models.Organization, required=False, allow_null=True)
     aliases = AliasSerializer(many=True, read_only=True, help_text="Edited in the admin.")
@@ -421,7 +412,6 @@ class RoleSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(RecordSerializer):
-    slug_from = "name"
     party = slug_of(models.Party, required=False, allow_null=True)
     aliases = AliasSerializer(
         many=True,
@@ -585,7 +575,6 @@ class RoundSerializer(RecordSerializer):
 
 
 class AgendaAreaSerializer(RecordSerializer):
-    slug_from = "name"
     aliases = AliasSerializer(
         many=True, read_only=True, help_text="Other words for the area. Edited in the admin."
     )
@@ -596,7 +585,6 @@ class AgendaAreaSerializer(RecordSerializer):
 
 
 class AgendaItemSerializer(RecordSerializer):
-    slug_from = "label"
     round = slug_of(models.Round)
     negotiation = serializers.SlugRelatedField(
         source="round.negotiation", slug_field="slug", read_only=True
@@ -606,7 +594,8 @@ class AgendaItemSerializer(RecordSerializer):
         required=False,
         queryset=models.AgendaArea.objects.all(),
         help_text="Canonical areas (slugs). Omitted on create: resolved from the label "
-        "through area names and aliases.",
+        "through area names, slugs and aliases (case, spacing and punctuation ignored). "
+        "Empty only for an item saved as unmapped.",
     )
     citations = citations_field()
 
@@ -620,21 +609,44 @@ class AgendaItemSerializer(RecordSerializer):
             "label",
             "order",
             "areas",
+            "unmapped",
             "notes",
             "citations",
             *timestamps(),
         ]
+        extra_kwargs = {
+            **RecordSerializer.Meta.extra_kwargs,
+            "unmapped": {
+                "help_text": "True: saved on purpose without an area (no area fits the label "
+                "yet); comparisons list it apart and the review queue shows it. Giving the "
+                "item areas makes it mapped again."
+            },
+        }
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
         round_ = attrs.get("round") or self.instance.round
-        if self.instance is None and "areas" not in attrs:
+        unmapped = attrs.get("unmapped", self.instance.unmapped if self.instance else False)
+        if self.instance is None and "areas" not in attrs and not unmapped:
             areas = resolve_agenda_areas(attrs["label"])
             if not areas:
                 raise serializers.ValidationError(
-                    {"areas": f"No agenda area is named “{attrs['label']}”; give the areas."}
+                    {"areas": writes.unmapped_label_error(attrs["label"])}
                 )
             attrs["areas"] = areas
+        areas = attrs.get("areas")
+        if areas is None and self.instance is not None:
+            areas = list(self.instance.areas.all())
+        if areas and attrs.get("unmapped"):
+            raise serializers.ValidationError(
+                {"unmapped": "An item mapped to areas is not unmapped: leave out its areas."}
+            )
+        if not areas and not unmapped:
+            raise serializers.ValidationError(
+                {"areas": "Give the item at least one area, or save it with unmapped: true."}
+            )
+        if areas and "unmapped" not in attrs:
+            attrs["unmapped"] = False
         if round_.agenda_status != AgendaStatus.REPORTED:
             raise serializers.ValidationError(
                 {"round": "This round's agenda is marked not reported; mark it reported first."}
@@ -750,7 +762,6 @@ class MeasureSerializer(RecordSerializer):
 
 
 class PositionSerializer(RecordSerializer):
-    slug_from = "summary"
     party = slug_of(models.Party)
     speaker = RefField(queryset=models.Person.objects.all(), required=False, allow_null=True)
     organization = slug_of(models.Organization, required=False, allow_null=True)
@@ -819,14 +830,19 @@ class SourceSerializer(RecordSerializer):
             "date_note",
             "url",
             "seed_file",
+            "text",
             "language",
             "notes",
             *timestamps(),
         ]
+        extra_kwargs = {
+            **RecordSerializer.Meta.extra_kwargs,
+            # A whole article, against which the review queue checks the quotes.
+            "text": {"max_length": 200_000},
+        }
 
 
 class CitationSerializer(RecordSerializer):
-    slug_from = "quote"
     source = slug_of(models.Source)
     publisher = serializers.CharField(source="source.publisher", read_only=True)
 
@@ -973,6 +989,21 @@ class AnnotationSerializer(serializers.Serializer):
     citations = CitationRefSerializer(many=True)
 
 
+class UnmappedItemsSerializer(serializers.Serializer):
+    before = ReportedItemSerializer(
+        many=True, help_text="Items of compared_to's agenda mapped to no area."
+    )
+    after = ReportedItemSerializer(
+        many=True, help_text="Items of round's agenda mapped to no area."
+    )
+
+
+UNMAPPED_HELP = (
+    "Agenda items mapped to no canonical area (saved as unmapped, or not mapped yet): they "
+    "cannot be compared by area, so they are listed here rather than left out."
+)
+
+
 class AgendaChangesSerializer(serializers.Serializer):
     round = RoundRefSerializer()
     compared_to = RoundRefSerializer(
@@ -993,6 +1024,7 @@ class AgendaChangesSerializer(serializers.Serializer):
     added = AreaChangeSerializer(many=True)
     dropped = AreaChangeSerializer(many=True)
     retained = AreaChangeSerializer(many=True)
+    unmapped = UnmappedItemsSerializer(help_text=UNMAPPED_HELP)
     annotations = AnnotationSerializer(many=True, help_text="Editors' notes, cited.")
     contested = serializers.BooleanField(help_text="Whether any entry has disputes.")
     known_as_of = known_as_of_field()
@@ -1037,10 +1069,18 @@ class MatrixAreaSerializer(serializers.Serializer):
     cells = MatrixCellSerializer(many=True, help_text="One per round, in round order.")
 
 
+class MatrixUnmappedSerializer(serializers.Serializer):
+    round = serializers.SlugField()
+    items = ReportedItemSerializer(many=True)
+
+
 class AgendaMatrixSerializer(serializers.Serializer):
     negotiation = serializers.SlugField()
     rounds = RoundRefSerializer(many=True)
     areas = MatrixAreaSerializer(many=True)
+    unmapped = MatrixUnmappedSerializer(
+        many=True, help_text=UNMAPPED_HELP + " Only rounds (reported agendas) that have some."
+    )
     contested = serializers.BooleanField(help_text="Whether any cell has disputes.")
     known_as_of = known_as_of_field()
 
@@ -1068,6 +1108,36 @@ class AreaHistorySerializer(serializers.Serializer):
     negotiations = HistoryNegotiationSerializer(many=True)
     contested = serializers.BooleanField(help_text="Whether any cell on this page has disputes.")
     known_as_of = known_as_of_field()
+
+
+# --- Review queue --------------------------------------------------------------------------------
+
+
+class ReviewRecordSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="The kind of record (agendaitem, participant...).")
+    id = serializers.IntegerField()
+    slug = serializers.SlugField(allow_null=True, help_text="Its slug, if it has one.")
+    text = serializers.CharField(help_text="What needs review: the label, name, title or quote.")
+
+
+class ReviewSuggestionSerializer(serializers.Serializer):
+    slug = serializers.SlugField(
+        help_text="The suggested area or person (for a quote: the source)."
+    )
+    name = serializers.CharField(help_text="Its name (for a quote: the closest passage).")
+    score = serializers.FloatField(help_text="Similarity, 0 to 100 (100: the same words).")
+    matched = serializers.CharField(help_text="The name or alias that scored best.")
+
+
+class ReviewEntrySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=REVIEW_KINDS)
+    key = serializers.CharField(help_text="Identifies the entry (kind:id).")
+    record = ReviewRecordSerializer()
+    round = TitledRefSerializer(allow_null=True, help_text="The round it belongs to, if any.")
+    reason = serializers.CharField()
+    suggestions = ReviewSuggestionSerializer(
+        many=True, help_text="Best first; accepted in the admin's review queue."
+    )
 
 
 # --- Audit history -------------------------------------------------------------------------------

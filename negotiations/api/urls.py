@@ -25,6 +25,7 @@ router.register("conflicts", views.DisagreementViewSet, basename="disagreement")
 urlpatterns = [
     path("deadlines.ics", views.DeadlineCalendarView.as_view(), name="deadline-calendar"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
+    path("review/", views.ReviewView.as_view(), name="review"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Templates whose inline set-up code carries the Content-Security-Policy nonce.
     path(

@@ -25,11 +25,11 @@ from negotiations.api import readers
 from negotiations.api import serializers as api
 from negotiations.api.exceptions import Moved, NotModified, PreconditionFailed
 from negotiations.api.filters import StrictOrderingFilter, filter_param_names
-from negotiations.api.pagination import AreaHistoryPagination
+from negotiations.api.pagination import AreaHistoryPagination, ReviewPagination
 from negotiations.api.parsers import JSONParser
 from negotiations.api.renderers import CSVRenderer, ICalendarRenderer, ORJSONRenderer
 from negotiations.api.schema import SLUG_PATTERN, TrackerAutoSchema
-from negotiations.domain import agenda, audit, known
+from negotiations.domain import agenda, audit, known, review
 from negotiations.domain.versioning import current_data_version, etag_for, object_token
 from negotiations.domain.writes import delete_record, run_write, settle_now
 from negotiations.models import SlugHistory
@@ -1036,3 +1036,46 @@ class ChangesView(StrictFormatMixin, generics.GenericAPIView):
                 )
             )
         return Response({"next": next_url, "results": events})
+
+
+class ReviewQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=review.KINDS,
+        required=False,
+        allow_blank=True,  # empty is "not given", as for the lists' filters
+        help_text="Only entries of this kind: unmapped_item, unmatched_participant, "
+        "unmatched_speaker, undated_source, unverified_quote, uncited_fact (empty: all).",
+    )
+
+
+@extend_schema(
+    summary="Review queue: what needs an editor's eye, with suggested fixes",
+    description="Agenda items mapped to no area; participants and speakers whose name as "
+    "reported matches no person's name or alias; sources without a publication day; "
+    "citations whose quote is not found verbatim in their source's stored text; facts "
+    "without a citation. In that order; each entry's suggestions (areas, people, the closest "
+    "passage of a source) are ranked by similarity, best first, with their score. "
+    "Suggestions are accepted in the admin's review queue (/admin/review/).",
+    parameters=[ReviewQuerySerializer],
+)
+class ReviewView(StrictFormatMixin, generics.ListAPIView):
+    renderer_classes = JSON_ONLY
+    serializer_class = api.ReviewEntrySerializer
+    pagination_class = ReviewPagination
+    filter_backends = []
+    permission_classes = [permissions.AllowAny]  # read-only: it only answers GET
+    http_method_names = ["get", "head", "options"]
+    allowed_params = {"kind", "page", "page_size", "format"}
+
+    def get_queryset(self):
+        query = ReviewQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        kind = query.validated_data.get("kind")
+        return review.ReviewQueue([kind] if kind else review.KINDS)
+
+    def list(self, request, *args, **kwargs):
+        unknown = sorted(set(request.query_params) - self.allowed_params)
+        if unknown:
+            raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

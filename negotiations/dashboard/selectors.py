@@ -4,7 +4,9 @@ The agenda logic lives in negotiations.domain.agenda and the deadline arithmetic
 negotiations.domain.deadlines; this module only loads, joins and labels their answers for
 the templates. Query budget, independent of the number of rounds, items or citations:
 
-* 1  negotiations for the picker, with their round counts
+* 3  the picker: how many negotiations match its search, one page of them (with their
+     round counts and latest rounds), and their parties
+* 1  the negotiation shown (2 when the Korea–US talks are not recorded)
 * 1  rounds of the selected negotiation (places, dates as reported, ids for admin links)
 * 7  agenda_story(): every round's changes and the matrix (rounds, agenda links,
      annotations, dispute claims, citation links, citations, areas)
@@ -17,9 +19,12 @@ the templates. Query budget, independent of the number of rounds, items or citat
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, F, Q
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, Max, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from negotiations import models
 from negotiations.choices import (
@@ -51,7 +56,12 @@ from negotiations.domain.agenda import (
     STATED,
     UNKNOWN,
     agenda_story,
+    cell_of,
+    comparison_bases,
+    load_evidence,
+    negotiation_rounds,
     round_agenda_changes,
+    round_ref,
     round_rows,
 )
 from negotiations.domain.citations import citations_for
@@ -132,27 +142,67 @@ def api_url(basename: str, slug: str) -> str:
 # --- The negotiation -----------------------------------------------------------------------
 
 
-def negotiation_choices() -> list[models.Negotiation]:
-    """Every negotiation with its number of rounds, for the picker (one query)."""
-    return list(
-        models.Negotiation.objects.annotate(round_count=Count("rounds")).order_by("title", "pk")
-    )
+PICKER_PAGE_SIZE = 8
 
 
-def pick_negotiation(
-    choices: list[models.Negotiation], slug: str | None
-) -> models.Negotiation | None:
+def find_negotiations(q: str = "", status: str = "") -> QuerySet:
+    """The picker's search: negotiations by title, party (name, code or alias) and status;
+    active ones first, then those whose latest round is the most recent, then by title."""
+    found = models.Negotiation.objects.all()
+    if q:
+        matches = (
+            Q(title__icontains=q)
+            | Q(parties__name__icontains=q)
+            | Q(parties__code__iexact=q)
+            | Q(parties__aliases__name__icontains=q)
+        )
+        found = found.filter(pk__in=models.Negotiation.objects.filter(matches).values("pk"))
+    if status:
+        found = found.filter(status=status)
+    return found.annotate(
+        round_count=Count("rounds", distinct=True),
+        latest_round=Max("rounds__start_date"),
+        is_active=Case(When(status=NegotiationStatus.ACTIVE, then=0), default=1),
+    ).order_by("is_active", F("latest_round").desc(nulls_last=True), "title", "pk")
+
+
+def picker_page(q: str = "", status: str = "", page: int = 1) -> dict:
+    """One page of the picker (three queries: the count, the page, its parties)."""
+    parties = Prefetch("parties", queryset=models.Party.objects.order_by("code"))
+    paginator = Paginator(find_negotiations(q, status).prefetch_related(parties), PICKER_PAGE_SIZE)
+    number = min(max(page, 1), paginator.num_pages)
+    current = paginator.page(number)
+    rows = list(current.object_list)
+    for row in rows:
+        row.status_name = NEGOTIATION_STATUS_NAMES.get(row.status, row.status)
+        row.party_codes = ", ".join(party.code for party in row.parties.all())
+    return {
+        "results": rows,
+        "count": paginator.count,
+        "number": number,
+        "num_pages": paginator.num_pages,
+        "has_previous": current.has_previous(),
+        "has_next": current.has_next(),
+    }
+
+
+def pick_negotiation(slug: str | None) -> models.Negotiation | None:
     """The negotiation named in the URL (404 if unknown); else the Korea–US talks if
-    recorded; else the one with the most rounds; None when there is none at all."""
+    recorded; else the one with the most rounds; None when there is none at all (one query,
+    two without the talks)."""
     if slug is not None:
-        for negotiation in choices:
-            if negotiation.slug == slug:
-                return negotiation
-        raise Http404(f"No negotiation {slug!r}.")
-    for negotiation in choices:
-        if negotiation.slug == DEFAULT_NEGOTIATION:
-            return negotiation
-    return max(choices, key=lambda n: (n.round_count, -n.pk), default=None)
+        found = models.Negotiation.objects.filter(slug=slug).first()
+        if found is None:
+            raise Http404(f"No negotiation {slug!r}.")
+        return found
+    found = models.Negotiation.objects.filter(slug=DEFAULT_NEGOTIATION).first()
+    if found is not None:
+        return found
+    return (
+        models.Negotiation.objects.annotate(round_count=Count("rounds"))
+        .order_by("-round_count", "pk")
+        .first()
+    )
 
 
 # --- Rounds, deadlines and the timeline ----------------------------------------------------
@@ -297,6 +347,55 @@ def cell_description(area: str, column: dict, cell: dict) -> str:
     return "\n".join(lines)
 
 
+def cell_summary(cell: dict) -> str:
+    """The short plain-text title of a matrix cell that has more to say than its word (its
+    details come on hover and focus); empty for a plain "Off" or "Unknown" cell."""
+    parts = []
+    if cell["state"] == PRESENT:
+        parts.append(f"On the agenda, reported as \u201c{cell['label']}\u201d.")
+    if cell["change"] == FIRST_REPORTED:
+        parts.append("First reported agenda.")
+    elif cell["change"] == AgendaChange.ADDED:
+        parts.append("Added.")
+    elif cell["change"] == AgendaChange.DROPPED:
+        before = cell["before"]
+        parts.append(f"Dropped (was \u201c{before['label']}\u201d)." if before else "Dropped.")
+    if cell["basis"] == STATED:
+        parts.append("Stated by a source.")
+    if cell["disputes"]:
+        parts.append("Disputed by a source.")
+    return " ".join(parts)
+
+
+CELL_WORDS = {PRESENT: "On", ABSENT: "Off", UNKNOWN: "Unknown"}
+
+
+def cell_markup(cell: dict) -> str:
+    """A matrix cell's <td>, built here rather than in the template: a 60-round matrix has
+    over a thousand cells, and this keeps the page small and quick to render. A cell that
+    only says Off or Unknown carries no title and is not a tab stop (the row and column
+    headers say the rest); the others open their details on hover and focus."""
+    classes = f"cell state-{cell['state']}"
+    # The area is its row's (<tr data-area>), the round its column's: not repeated here.
+    attributes = [f'data-round="{escape(cell["round"])}"', f'data-state="{cell["state"]}"']
+    if cell["change"]:
+        classes += f" change-{cell['change']}"
+        attributes.append(f'data-change="{cell["change"]}"')
+    if cell["basis"]:
+        attributes.append(f'data-basis="{cell["basis"]}"')
+    if cell["disputes"]:
+        classes += " is-disputed"
+        attributes.append('data-disputed="true"')
+    inside = CELL_WORDS[cell["state"]]
+    if cell["change_text"]:
+        inside += f' <span class="cell__change">{cell["change_text"]}</span>'
+    if cell["disputes"]:
+        inside += ' <span class="cell__disputed">Disputed</span>'
+    if cell["summary"]:
+        attributes.append(f'tabindex="0" title="{escape(cell["summary"])}"')
+    return mark_safe(f'<td class="{classes}" {" ".join(attributes)}>{inside}</td>')
+
+
 def present_annotations(notes: list[dict], area_names: dict[str, str]) -> list[dict]:
     change_names = dict(AgendaChange.choices)
     return [
@@ -314,7 +413,11 @@ def build_matrix(matrix: dict, rounds_by_slug: dict, compared_with: dict[str, st
     """The domain's matrix, labelled for the page: each cell with what it marks, on what
     evidence, the quotes behind it and the disputes about it. ``compared_with``: each
     round's slug -> the slug of the round it is compared with."""
-    columns = [{**ref, **rounds_by_slug[ref["slug"]]} for ref in matrix["rounds"]]
+    unmapped = {entry["round"]: entry["items"] for entry in matrix["unmapped"]}
+    columns = [
+        {**ref, **rounds_by_slug[ref["slug"]], "unmapped": unmapped.get(ref["slug"], [])}
+        for ref in matrix["rounds"]
+    ]
     area_names = {area["slug"]: area["name"] for area in matrix["areas"]}
     rows = []
     for area in matrix["areas"]:
@@ -350,9 +453,16 @@ def build_matrix(matrix: dict, rounds_by_slug: dict, compared_with: dict[str, st
                 "column": column,
             }
             enriched["description"] = cell_description(area["name"], column, enriched)
+            enriched["summary"] = cell_summary(enriched)
+            enriched["td"] = cell_markup(enriched)
             cells.append(enriched)
         rows.append({"slug": area["slug"], "name": area["name"], "cells": cells})
-    return {"columns": columns, "rows": rows, "contested": matrix["contested"]}
+    return {
+        "columns": columns,
+        "rows": rows,
+        "unmapped": bool(unmapped),
+        "contested": matrix["contested"],
+    }
 
 
 def default_round(rounds: list[dict]) -> dict | None:
@@ -581,6 +691,48 @@ def dashboard_data(
         "sources": sources,
         "disagreements": disagreements,
     }
+
+
+def cell_detail(
+    negotiation: models.Negotiation,
+    round_slug: str,
+    area_slug: str,
+    known_as_of: datetime.date | None = None,
+) -> dict:
+    """One matrix cell, as the page's matrix presents it, with its quotes, annotations and
+    disputes: what the cell's popover shows, loaded when it is opened (a negotiation's
+    whole matrix of details would weigh megabytes). Nine queries.
+
+    Raises UnknownRound if the round (or the area) is not in this negotiation's matrix."""
+    rows = negotiation_rounds(negotiation.pk, known_as_of)
+    index = next((i for i, row in enumerate(rows) if row["slug"] == round_slug), None)
+    area = models.AgendaArea.objects.filter(slug=area_slug).values("slug", "name").first()
+    if index is None or area is None:
+        raise UnknownRound(round_slug)
+    row = rows[index]
+    compared, _ = comparison_bases(rows[: index + 1])[index]
+    ids = [row["id"]] + ([compared["id"]] if compared else [])
+    evidence = load_evidence(ids, annotated_rounds=[row["id"]], known_as_of=known_as_of)
+    matrix = {
+        "rounds": [round_ref(row)],
+        "areas": [{**area, "cells": [cell_of(area_slug, row, compared, evidence)]}],
+        "unmapped": [],
+        "contested": False,
+    }
+    cited = {item["source"] for item in walk(matrix) if "quote" in item}
+    names = {
+        source["slug"]: source_name(source)
+        for source in models.Source.objects.filter(slug__in=cited).values(
+            "slug", "title", "publisher"
+        )
+    }
+    attribute_quotes(matrix, names)
+    rounds_by_slug = {
+        labelled["slug"]: labelled for labelled in load_rounds(negotiation, known_as_of)
+    }
+    compared_with = {row["slug"]: compared["slug"]} if compared else {}
+    built = build_matrix(matrix, rounds_by_slug, compared_with)
+    return {"area": area, **built["rows"][0]["cells"][0]}
 
 
 def round_changes_panel(round_: models.Round) -> dict:

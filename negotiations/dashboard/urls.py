@@ -7,4 +7,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.dashboard, name="index"),
     path("<slug:slug>/", views.dashboard, name="negotiation"),
+    path("<slug:slug>/cell/", views.cell, name="cell"),
 ]

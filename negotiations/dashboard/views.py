@@ -3,10 +3,13 @@
 from urllib.parse import urlencode
 
 from django import forms
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from negotiations.choices import NegotiationStatus
 from negotiations.dashboard import selectors
 
 UNKNOWN_ROUND = "This negotiation has no such round: showing the latest one instead."
@@ -37,6 +40,21 @@ class DashboardQuery(forms.Form):
     )
 
 
+class PickerQuery(forms.Form):
+    """The negotiation picker's search: words of a title or a party, a status, a page."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Find a negotiation",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title or party"}),
+    )
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *NegotiationStatus.choices], label="Status"
+    )
+    p = forms.IntegerField(required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput)
+
+
 @require_safe
 def dashboard(request, slug=None):
     """/dashboard/ and /dashboard/<negotiation>/:
@@ -57,8 +75,19 @@ def dashboard(request, slug=None):
         query.data = {**query.data, "as_of": as_of.isoformat()}  # the form shows the day used
     round_slug = query.cleaned_data.get("round") or None
 
-    choices = selectors.negotiation_choices()
-    negotiation = selectors.pick_negotiation(choices, slug)
+    picker_query = PickerQuery(request.GET.dict())
+    picker_query.is_valid()
+    picker_values = {
+        name: picker_query.cleaned_data.get(name) or ""
+        for name in ("q", "status")
+        if name not in picker_query.errors
+    }
+    picker = selectors.picker_page(
+        picker_values.get("q", ""),
+        picker_values.get("status", ""),
+        picker_query.cleaned_data.get("p") or 1,
+    )
+    negotiation = selectors.pick_negotiation(slug)
     data, notice = None, ""
     if negotiation is not None:
         try:
@@ -72,15 +101,61 @@ def dashboard(request, slug=None):
     page_query = {"as_of": as_of.isoformat()}
     if known_as_of:
         page_query["known_as_of"] = known_as_of.isoformat()
+    # Links in the picker keep its search, so the list stays as it was.
+    picker_keep = {key: value for key, value in picker_values.items() if value}
+    if picker["number"] > 1:
+        picker_keep["p"] = picker["number"]
     context = {
         "query": query,
+        "picker_query": picker_query,
+        "picker": picker,
+        "picker_link_query": urlencode({**page_query, **picker_keep}),
+        "picker_page_query": urlencode(
+            {**page_query, **{k: v for k, v in picker_keep.items() if k != "p"}}
+        ),
+        "current_on_page": negotiation is not None
+        and any(row.pk == negotiation.pk for row in picker["results"]),
         "as_of": as_of,
         "known_as_of": known_as_of,
         "page_query": urlencode(page_query),
         "today": today,
-        "choices": choices,
         "current": negotiation,
         "data": data,
         "notice": notice,
     }
-    return render(request, "dashboard/dashboard.html", context, status=400 if query.errors else 200)
+    if negotiation is not None and data is not None:
+        context["cell_url"] = reverse("dashboard:cell", args=[negotiation.slug])
+        if known_as_of:
+            context["cell_url"] += f"?known_as_of={known_as_of.isoformat()}"
+    failed = query.errors or picker_query.errors
+    return render(request, "dashboard/dashboard.html", context, status=400 if failed else 200)
+
+
+class CellQuery(forms.Form):
+    round = forms.SlugField()
+    area = forms.SlugField()
+    known_as_of = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+
+@require_safe
+def cell(request, slug):
+    """/dashboard/<negotiation>/cell/?round=&area=[&known_as_of=]: one agenda cell's details
+    (the label as reported, quotes, annotations, disputes), the HTML the page's popover
+    shows. A bad parameter is a 400, an unknown negotiation, round or area a 404."""
+    negotiation = selectors.pick_negotiation(slug)
+    query = CellQuery(request.GET.dict())
+    if not query.is_valid():
+        return HttpResponseBadRequest(
+            "; ".join(f"{name}: {' '.join(errors)}" for name, errors in query.errors.items()),
+            content_type="text/plain; charset=utf-8",
+        )
+    try:
+        detail = selectors.cell_detail(
+            negotiation,
+            query.cleaned_data["round"],
+            query.cleaned_data["area"],
+            query.cleaned_data.get("known_as_of"),
+        )
+    except selectors.UnknownRound as error:
+        raise Http404("No such cell in this negotiation's agenda matrix.") from error
+    return render(request, "dashboard/_cell_detail.html", {"cell": detail})

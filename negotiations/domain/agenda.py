@@ -31,6 +31,10 @@ The rules, in one place for the API, the admin and the dashboard:
   round.
 * An editors' annotation is returned only when its area *and* kind of change match the
   comparison's result.
+* An agenda item mapped to no area (saved *unmapped*, or not mapped yet) cannot be compared
+  by area, but it is never left out: each answer lists the unmapped items of both rounds
+  (``unmapped.after`` for the round, ``unmapped.before`` for the one compared with), and
+  the matrix lists them per round.
 * What kind of list each agenda is (``agenda_basis`` of the rounds: discussed, scope
   agreed for later talks, announced before the round) travels with every answer: two
   agreed scopes compared say how the plans for later talks changed, not what either
@@ -48,7 +52,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypedDict
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from negotiations.choices import (
     AgendaChange,
@@ -157,6 +161,11 @@ class Annotation(TypedDict):
     citations: list[CitationData]
 
 
+class UnmappedItems(TypedDict):
+    before: list[ReportedItem]
+    after: list[ReportedItem]
+
+
 class AgendaChanges(TypedDict):
     round: RoundRef
     compared_to: RoundRef | None
@@ -167,6 +176,7 @@ class AgendaChanges(TypedDict):
     added: list[AreaChange]
     dropped: list[AreaChange]
     retained: list[AreaChange]
+    unmapped: UnmappedItems
     annotations: list[Annotation]
     contested: bool
 
@@ -251,14 +261,21 @@ def round_rows(rounds: QuerySet, known_as_of: datetime.date | None, *fields: str
 @dataclass
 class Evidence:
     """What the comparisons of some rounds rest on, by round id: reported agendas (area slug
-    -> area name and the item reporting it), the editors' annotations and the disputes."""
+    -> area name and the item reporting it), the items mapped to no area, the editors'
+    annotations and the disputes."""
 
     agendas: dict[int, dict[str, dict]] = field(default_factory=dict)
     annotations: dict[int, list[Annotation]] = field(default_factory=dict)
     disputes: dict[int, list[Dispute]] = field(default_factory=dict)
+    unmapped: dict[int, list[ReportedItem]] = field(default_factory=dict)
 
     def agenda(self, row: dict | None) -> dict[str, dict]:
         return self.agendas.get(row["id"], {}) if row is not None else {}
+
+    def unmapped_items(self, row: dict | None) -> list[ReportedItem]:
+        if row is None or row["agenda_status"] != AgendaStatus.REPORTED:
+            return []
+        return self.unmapped.get(row["id"], [])
 
     def disputes_about(
         self, area: str, rows: Iterable[dict | None], agenda_wide: bool = True
@@ -293,20 +310,38 @@ def load_evidence(
     known_as_of: datetime.date | None = None,
 ) -> Evidence:
     """The reported agendas, annotations (of ``annotated_rounds`` only) and disputes of some
-    rounds, in five queries whatever their number: the item-area links (only one area's if
-    ``area_slug`` is given), the annotations, the disputes' claims, and the citations of all
-    three (links, then quotes)."""
+    rounds, in five queries whatever their number: the agenda items with their areas (only
+    one area's links if ``area_slug`` is given; else every item, those mapped to no area
+    included), the annotations, the disputes' claims, and the citations of all three
+    (links, then quotes)."""
     round_ids, annotated_rounds = list(round_ids), list(annotated_rounds)
-    links = AgendaItemArea.objects.filter(round_id__in=round_ids)
-    if known_as_of is not None:
-        links = links.filter(item__in=known(AgendaItem.objects.all(), known_as_of))
     if area_slug is not None:
-        links = links.filter(area__slug=area_slug)
-    links = list(
-        links.order_by("round_id", "item__order", "item_id", "area__name").values(
-            "round_id", "area__slug", "area__name", "item_id", "item__slug", "item__label"
+        links = AgendaItemArea.objects.filter(round_id__in=round_ids, area__slug=area_slug)
+        if known_as_of is not None:
+            links = links.filter(item__in=known(AgendaItem.objects.all(), known_as_of))
+        links = list(
+            links.order_by("round_id", "item__order", "item_id", "area__name").values(
+                "round_id",
+                "item_id",
+                item_slug=F("item__slug"),
+                item_label=F("item__label"),
+                area_slug=F("area__slug"),
+                area_name=F("area__name"),
+            )
         )
-    )
+    else:
+        # From the items, each with its areas (left join): an item with none is one row.
+        items = known(AgendaItem.objects.filter(round_id__in=round_ids), known_as_of)
+        links = list(
+            items.order_by("round_id", "order", "id", "area_links__area__name").values(
+                "round_id",
+                item_id=F("id"),
+                item_slug=F("slug"),
+                item_label=F("label"),
+                area_slug=F("area_links__area__slug"),
+                area_name=F("area_links__area__name"),
+            )
+        )
     notes = []
     if annotated_rounds:
         rows = known(
@@ -328,16 +363,20 @@ def load_evidence(
         },
         known_as_of,
     )
-    evidence = Evidence(defaultdict(dict), defaultdict(list), defaultdict(list))
+    evidence = Evidence(defaultdict(dict), defaultdict(list), defaultdict(list), defaultdict(list))
     for link in links:
-        evidence.agendas[link["round_id"]][link["area__slug"]] = {
-            "name": link["area__name"],
-            "reported": {
-                "item": link["item__slug"],
-                "label": link["item__label"],
-                "citations": cited[AgendaItem].get(link["item_id"], []),
-            },
+        reported: ReportedItem = {
+            "item": link["item_slug"],
+            "label": link["item_label"],
+            "citations": cited[AgendaItem].get(link["item_id"], []),
         }
+        if link["area_slug"] is None:
+            evidence.unmapped[link["round_id"]].append(reported)
+        else:
+            evidence.agendas[link["round_id"]][link["area_slug"]] = {
+                "name": link["area_name"],
+                "reported": reported,
+            }
     for note in notes:
         evidence.annotations[note["round_id"]].append(
             {
@@ -440,11 +479,16 @@ def build_changes(
         "added": [],
         "dropped": [],
         "retained": [],
+        "unmapped": {
+            "before": evidence.unmapped_items(compared_row),
+            "after": evidence.unmapped_items(round_row),
+        },
         "annotations": [],
         "contested": False,
     }
     if round_row["agenda_status"] != AgendaStatus.REPORTED:
         result["reason"] = REASON_OWN_UNKNOWN
+        result["unmapped"]["before"] = []
         return result
     after = evidence.agenda(round_row)
     if compared_row is None:
@@ -533,6 +577,7 @@ def compare_rounds(
         result = build_changes(to_row, None, skipped, evidence)
         # Nothing could be compared: no change, nothing first reported either.
         result.update(first_reported=[], contested=False)
+        result["unmapped"]["before"] = []
         if to_row["agenda_status"] == AgendaStatus.REPORTED:
             result["reason"] = REASON_BASIS_UNKNOWN
         return result
@@ -631,6 +676,11 @@ def matrix_answer(negotiation: Negotiation, rows, evidence, include_planned: boo
         "negotiation": negotiation.slug,
         "rounds": [round_ref(row) for row in rows],
         "areas": [{**area, "cells": cells[area["slug"]]} for area in area_rows],
+        "unmapped": [
+            {"round": row["slug"], "items": evidence.unmapped_items(row)}
+            for row in rows
+            if evidence.unmapped_items(row)
+        ],
         "contested": any(cell["disputes"] for area_cells in cells.values() for cell in area_cells),
     }
 

@@ -40,7 +40,10 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from negotiations import registry
+from negotiations.choices import AgendaStatus, RoundStatus
 from negotiations.domain.fixtures import validate_fixture_record
+from negotiations.domain.labels import AreaIndex
+from negotiations.domain.slugs import unique_slug
 from negotiations.domain.versioning import bump_data_version
 from negotiations.models import AgendaArea, AgendaItem, AgendaItemArea, Citation, Round, Source
 from negotiations.models.versioning import SlugHistory
@@ -430,6 +433,14 @@ def set_round_agenda_areas(
         ]
         AgendaItemArea.objects.bulk_create(links)
         changed.extend(link.item for link in links)
+        # An item given areas is mapped: it is no longer "unmapped".
+        mapped = [item.pk for item, areas in wanted.items() if areas and item.unmapped]
+        if mapped:
+            AgendaItem.objects.filter(pk__in=mapped).update(unmapped=False)
+            for item in wanted:
+                if item.pk in mapped:
+                    item.unmapped = False
+                    changed.append(item)
         if changed:
             # The items and the round show their areas (bulk_create saves no audit row).
             write.changed = True
@@ -449,6 +460,93 @@ def set_agenda_item_areas(*, item: AgendaItem, areas: Iterable[AgendaArea]) -> N
 def area_clash_message(area: AgendaArea, label: str) -> str:
     """The one message for an area already on a round's agenda under another item."""
     return f"{area.name} is already on this round's agenda as \u201c{label}\u201d."
+
+
+def unmapped_label_error(label: str) -> str:
+    return (
+        f"No agenda area is named \u201c{label}\u201d (by its name, slug or an alias): "
+        "choose its areas, or save it as unmapped to map it later from the review queue."
+    )
+
+
+def map_items_from_labels(item_ids: Iterable[int]) -> None:
+    """Map the given agenda items that have no area and are not marked unmapped from their
+    labels (what fixture loading does for items whose areas it does not list). An item whose
+    label names no area raises ValidationError naming it, and nothing is mapped."""
+    items = list(
+        AgendaItem.objects.filter(pk__in=list(item_ids), unmapped=False, area_links=None)
+        .select_related("round")
+        .order_by("round_id", "order", "pk")
+    )
+    if not items:
+        return
+    index = AreaIndex()
+    by_round: dict[Round, dict[AgendaItem, list[AgendaArea]]] = defaultdict(dict)
+    errors = []
+    for item in items:
+        areas = index.resolve(item.label)
+        if not areas:
+            errors.append(
+                f"Agenda item \u201c{item.slug}\u201d: {unmapped_label_error(item.label)}"
+            )
+        by_round[item.round][item] = areas
+    if errors:
+        raise ValidationError(errors)
+    with writing():
+        for round_, areas_by_item in by_round.items():
+            set_round_agenda_areas(round=round_, areas_by_item=areas_by_item)
+
+
+def previous_reported_round(round: Round) -> Round | None:
+    """The latest earlier round of the negotiation whose agenda was reported (not cancelled):
+    the agenda an editor starts from for a new round."""
+    return (
+        Round.objects.filter(
+            negotiation_id=round.negotiation_id,
+            sequence__lt=round.sequence,
+            agenda_status=AgendaStatus.REPORTED,
+        )
+        .exclude(status=RoundStatus.CANCELLED)
+        .order_by("-sequence")
+        .first()
+    )
+
+
+def copy_previous_agenda(*, round: Round) -> tuple[Round, list[AgendaItem]]:
+    """Give a round with no agenda yet the agenda of the previous reported round: the same
+    labels, order and areas (an unmapped item stays unmapped), slugs by the rule. Citations
+    are not copied: the editor cites this round's own sources. Raises ValidationError, and
+    changes nothing, if the round has items already, its agenda is not marked reported, or
+    no earlier round has a reported agenda."""
+    if round.agenda_items.exists():
+        raise ValidationError("This round already has an agenda: nothing was copied.")
+    if round.agenda_status != AgendaStatus.REPORTED:
+        raise ValidationError(
+            "Mark this round's agenda reported (with its basis) before copying an agenda to it."
+        )
+    previous = previous_reported_round(round)
+    if previous is None:
+        raise ValidationError("No earlier round of this negotiation has a reported agenda.")
+    with writing():
+        reserved: set[str] = set()
+        copied: dict[AgendaItem, list[AgendaArea]] = {}
+        for item in previous.agenda_items.prefetch_related("areas").order_by("order", "pk"):
+            slug = unique_slug(AgendaItem, {"round": round, "label": item.label}, reserved=reserved)
+            reserved.add(slug)
+            copy = create_record(
+                model=AgendaItem,
+                fields={
+                    "round": round,
+                    "label": item.label,
+                    "order": item.order,
+                    "slug": slug,
+                    "unmapped": item.unmapped,
+                    "notes": f"Copied from {previous.title}: cite this round's source.",
+                },
+            )
+            copied[copy] = list(item.areas.all())
+        set_round_agenda_areas(round=round, areas_by_item=copied)
+    return previous, list(copied)
 
 
 # --- Fixtures -------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ class AgendaAreaAlias(Alias):
 
     The same words may be an alias of several areas: a label that covers them together
     ("major and non-tariff measures" is tariffs and non-tariff measures), which resolves to
-    all of them (negotiations.domain.services.resolve_agenda_areas).
+    all of them (negotiations.domain.labels.resolve_agenda_areas).
     """
 
     area = models.ForeignKey(AgendaArea, on_delete=models.CASCADE, related_name="aliases")
@@ -55,15 +55,22 @@ class AgendaAreaAlias(Alias):
     natural_key.dependencies = ["negotiations.agendaarea"]
 
     def clean(self):
-        """An alias is never another area's name or slug: a label that names an area
-        resolves to that area alone, so such an alias would never be used."""
+        """An alias is never another area's name or slug (compared as labels are: case,
+        spacing and punctuation ignored): a label that names an area resolves to that area
+        alone, so such an alias would never be used."""
+        from negotiations.domain.labels import label_key
+
         text = (self.name or "").strip()
         if not text or not self.area_id:
             return
-        other_area = (
-            AgendaArea.objects.exclude(pk=self.area_id)
-            .filter(models.Q(name__iexact=text) | models.Q(slug__iexact=text))
-            .first()
+        key = label_key(text)
+        other_area = next(
+            (
+                area
+                for area in AgendaArea.objects.exclude(pk=self.area_id).order_by("name")
+                if key in (label_key(area.name), label_key(area.slug))
+            ),
+            None,
         )
         if other_area is not None:
             raise ValidationError(
@@ -79,12 +86,18 @@ class AgendaItem(SluggedModel):
 
     A reported item may cover more than one canonical area ("tariff and non-tariff
     measures" covers tariffs and non-tariff measures); no area appears twice in a round.
+    An item no area fits yet is saved *unmapped*, explicitly: never silently left out.
     """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="agenda_items")
     label = models.CharField(max_length=250, help_text="The agenda item exactly as reported.")
     order = models.PositiveIntegerField(default=0)
     notes = models.TextField(blank=True)
+    unmapped = models.BooleanField(
+        default=False,
+        help_text="Saved on purpose without a canonical area: no area fits the label yet. "
+        "Comparisons list it apart and the review queue shows it until it is mapped.",
+    )
     areas = models.ManyToManyField(
         AgendaArea, through="AgendaItemArea", related_name="agenda_items"
     )

@@ -60,6 +60,11 @@ class Source(SluggedModel):
     seed_file = models.CharField(
         max_length=200, blank=True, help_text="The seed file the text came from, if any."
     )
+    text = models.TextField(
+        blank=True,
+        help_text="The document's text as stored for checking quotes: every citation's quote "
+        "should be found in it verbatim (the review queue lists those that are not).",
+    )
     language = models.CharField(max_length=10, default="en")
     notes = models.TextField(blank=True)
 
@@ -129,8 +134,10 @@ class Citation(SluggedModel):
         ordering = ["slug"]
 
     def __str__(self):
-        quote = self.quote if len(self.quote) <= 80 else f"{self.quote[:77]}..."
-        return f"{self.source.slug}: \u201c{quote}\u201d"
+        # The slug names the source and what the quote is about ("...--four-main-areas"),
+        # and enough of the quote follows to tell two quotes of one source apart.
+        quote = self.quote if len(self.quote) <= 140 else f"{self.quote[:137].rstrip()}\u2026"
+        return f"{self.slug}: \u201c{quote}\u201d"
 
 
 class Disagreement(SluggedModel):

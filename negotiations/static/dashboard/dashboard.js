@@ -1,6 +1,8 @@
 // Dashboard enhancements. The page works without this file: every cell also has a title.
-// 1. Hovering or focusing an agenda cell shows its details (label as reported, quotes)
-//    in a floating panel; Escape hides it.
+// 1. Hovering or focusing an agenda cell shows its details (label as reported, quotes,
+//    annotations, disputes) in a floating panel, fetched from the server the first time
+//    (/dashboard/<negotiation>/cell/): a 60-round matrix's details would weigh megabytes.
+//    Escape hides it.
 // 2. On a narrow screen, the matrix and the timeline scroll sideways to the selected round.
 // 3. Printing opens the collapsed sections (tables, quotes) so that they are printed too.
 (function () {
@@ -23,14 +25,46 @@
         popover.style.top = top + "px";
       };
 
+      var details = {};
+      var frame = document.querySelector(".matrix-scroll");
+      var base = frame ? frame.getAttribute("data-cell-url") : "";
+
+      var detailUrl = function (cell) {
+        var row = cell.parentElement.getAttribute("data-area");
+        var round = cell.getAttribute("data-round");
+        return base + (base.indexOf("?") < 0 ? "?" : "&") + "round=" +
+          encodeURIComponent(round) + "&area=" + encodeURIComponent(row);
+      };
+
+      var fill = function (cell, html) {
+        if (current !== cell) return;
+        popover.innerHTML = html;
+        place(cell);
+      };
+
       var show = function (cell) {
-        var detail = cell.querySelector(".cell__detail");
-        if (!detail) return;
+        if (!base || !cell.parentElement.getAttribute("data-area")) return;
         current = cell;
-        popover.innerHTML = detail.innerHTML;
+        var url = detailUrl(cell);
+        popover.innerHTML = "";
+        var summary = document.createElement("p");
+        summary.textContent = cell.dataset.title || cell.getAttribute("title") || "";
+        popover.appendChild(summary);
         popover.hidden = false;
         cell.setAttribute("aria-describedby", "cell-popover");
         place(cell);
+        if (details[url]) {
+          fill(cell, details[url]);
+          return;
+        }
+        fetch(url, { headers: { Accept: "text/html" } })
+          .then(function (response) { return response.ok ? response.text() : ""; })
+          .then(function (html) {
+            if (!html) return;
+            details[url] = html;
+            fill(cell, html);
+          })
+          .catch(function () { /* the summary stays */ });
       };
 
       var follow = function () {

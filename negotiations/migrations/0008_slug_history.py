@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('negotiations', '0006_evidence_and_known_as_of'),
+        ('negotiations', '0007_review_queue_unmapped_items_source_text'),
     ]
 
     operations = [

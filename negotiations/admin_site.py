@@ -1,0 +1,98 @@
+"""The editors' admin site: Django's, with the review queue (/admin/review/) and a link to it
+on the index page. Installed as the default site (negotiations.apps.TrackerAdminConfig)."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+
+from negotiations.domain import review
+
+REVIEW_PAGE_SIZE = 25
+# What an editor needs to accept a suggestion of each kind: change the record, add an alias.
+ACCEPT_PERMISSIONS = {
+    review.UNMAPPED_ITEM: ("negotiations.change_agendaitem", "negotiations.add_agendaareaalias"),
+    review.UNMATCHED_PARTICIPANT: (
+        "negotiations.change_participant",
+        "negotiations.add_personalias",
+    ),
+    review.UNMATCHED_SPEAKER: ("negotiations.change_position", "negotiations.add_personalias"),
+}
+RECORD_ADMIN = {
+    "agendaitem": "negotiations_agendaitem",
+    "participant": "negotiations_participant",
+    "position": "negotiations_position",
+    "source": "negotiations_source",
+    "citation": "negotiations_citation",
+}
+
+
+class TrackerAdminSite(admin.AdminSite):
+    site_header = "Negotiation tracker"
+    site_title = "Negotiation tracker admin"
+    index_template = "admin/tracker_index.html"
+    # The navigation sidebar takes a quarter of a 1,366 px screen from every change page.
+    enable_nav_sidebar = False
+
+    def get_urls(self):
+        return [
+            path("review/", self.admin_view(self.review_view), name="review"),
+            *super().get_urls(),
+        ]
+
+    def index(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "review_url": reverse("admin:review")}
+        return super().index(request, extra_context)
+
+    @staticmethod
+    def record_url(record: dict) -> str | None:
+        name = RECORD_ADMIN.get(record["type"], f"negotiations_{record['type']}")
+        try:
+            return reverse(f"admin:{name}_change", args=[record["id"]])
+        except NoReverseMatch:  # a model without an admin page
+            return None
+
+    def review_view(self, request):
+        if not request.user.has_module_perms("negotiations"):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self.accept(request)
+        kind = request.GET.get("kind", "")
+        kinds = [kind] if kind in review.KINDS else review.KINDS
+        queue = review.ReviewQueue(kinds)
+        page = Paginator(queue, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+        counts = queue.counts()
+        entries = list(page.object_list)
+        for entry in entries:
+            entry["admin_url"] = self.record_url(entry["record"])
+        context = {
+            **self.each_context(request),
+            "title": "Review queue",
+            "subtitle": None,
+            "entries": entries,
+            "page_obj": page,
+            "kind": kind if kind in review.KINDS else "",
+            "kinds": [
+                {"kind": name, "title": review.KIND_TITLES[name], "count": counts[name]}
+                for name in review.KINDS
+            ],
+            "total": sum(counts.values()),
+        }
+        request.current_app = self.name
+        return TemplateResponse(request, "admin/review_queue.html", context)
+
+    def accept(self, request):
+        key, target = request.POST.get("entry", ""), request.POST.get("target", "")
+        kind = key.partition(":")[0]
+        if kind not in ACCEPT_PERMISSIONS or not request.user.has_perms(ACCEPT_PERMISSIONS[kind]):
+            raise PermissionDenied
+        try:
+            done = review.accept_suggestion(key=key, target=target)
+        except ValidationError as error:
+            messages.error(request, "Nothing was changed: " + " ".join(error.messages))
+        else:
+            messages.success(request, done)
+        back = request.POST.get("next", "")
+        return redirect(back if back.startswith(reverse("admin:review")) else "admin:review")

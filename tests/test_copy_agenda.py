@@ -1,0 +1,74 @@
+""" "Copy the agenda of the previous round" on a round's admin page: labels and areas, no
+citations, slugs by the rule; refused, changing nothing, where it makes no sense."""
+
+import pytest
+
+from negotiations import models
+from negotiations.choices import AgendaBasis, AgendaStatus, RoundStatus
+from tests import factories
+from tests.test_admin import admin_url, change_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def talks():
+    negotiation = factories.negotiation()
+    tariffs = models.AgendaArea.objects.get(slug="tariffs")
+    ntm = models.AgendaArea.objects.get(slug="non-tariff-measures")
+    fx = models.AgendaArea.objects.get(slug="currency-policy")
+    first = factories.round(
+        negotiation, 1, agenda={"tariff and non-tariff measures": [tariffs, ntm], "FX": fx}
+    )
+    first.agenda_items.first().citations.add(models.Citation.objects.order_by("pk").first())
+    factories.round(negotiation, 2, status=RoundStatus.CANCELLED, agenda={"FX": fx})
+    factories.round(negotiation, 3)  # agenda not reported
+    target = factories.round(
+        negotiation,
+        4,
+        slug="round-four",
+        agenda_status=AgendaStatus.REPORTED,
+        agenda_basis=AgendaBasis.ANNOUNCED,
+    )
+    return first, target
+
+
+def copy(staff_client, round_):
+    url = admin_url(models.Round, "change", round_.pk)
+    page = staff_client.get(url)
+    data = change_form_data(page)
+    data["_copy_previous_agenda"] = "1"
+    return page, staff_client.post(url, data, follow=True)
+
+
+def test_copies_labels_and_areas_of_the_previous_reported_round(staff_client, talks):
+    first, target = talks
+    page, response = copy(staff_client, target)
+    assert "Copy the agenda of the previous round" in page.content.decode()
+    assert "Copied 2 agenda items from Round 1" in response.content.decode()
+    copied = list(target.agenda_items.order_by("order"))
+    assert [item.label for item in copied] == ["tariff and non-tariff measures", "FX"]
+    assert [sorted(item.areas.values_list("slug", flat=True)) for item in copied] == [
+        ["non-tariff-measures", "tariffs"],
+        ["currency-policy"],
+    ]
+    assert [item.slug for item in copied] == [
+        "round-four--tariff-and-non-tariff-measures",
+        "round-four--fx",
+    ]
+    assert not models.AgendaItem.citations.through.objects.filter(agendaitem__in=copied).exists()
+    # The copied agenda needs citations: the review queue says so.
+    assert first.agenda_items.count() == 2
+
+
+def test_refused_when_the_round_has_an_agenda_or_it_is_not_reported(staff_client, talks):
+    first, target = talks
+    target.agenda_status, target.agenda_basis = AgendaStatus.NOT_REPORTED, ""
+    target.save()
+    _, response = copy(staff_client, target)
+    assert "Mark this round" in response.content.decode()
+    assert not target.agenda_items.exists()
+
+    _, response = copy(staff_client, first)
+    assert "This round has an agenda" in response.content.decode()
+    assert first.agenda_items.count() == 2

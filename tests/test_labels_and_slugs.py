@@ -1,0 +1,301 @@
+"""One rule for every write path: labels resolve to the same areas, records get the same slugs,
+whether written through the admin, the API or a fixture."""
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+
+from negotiations import models
+from negotiations.domain import slugs
+from negotiations.domain.labels import label_key, resolve_agenda_areas
+from tests import factories
+from tests.test_admin import admin_url, change_form_data
+
+pytestmark = pytest.mark.django_db
+
+JEJU = "jeju-ministerial-2025-05-16"
+
+# (label as an editor types it, the areas it names, the slug of the item it makes)
+LABELS = [
+    ("monetary policy", ["currency-policy"], "monetary-policy"),
+    ("  Monetary-Policy. ", ["currency-policy"], "monetary-policy"),
+    ("CURRENCY\u00a0policy", ["currency-policy"], "currency-policy"),
+    ("currency-policy", ["currency-policy"], "currency-policy"),
+    ("Major and non\u2013tariff measures", ["non-tariff-measures", "tariffs"], None),
+    ("Non Tariff Barriers To Trade", ["non-tariff-measures"], "non-tariff-barriers-to-trade"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Ahn\u2013Greer ministerial meeting in Paris", "ahn-greer-ministerial-meeting-in-paris"),
+        ("Korea\u2019s \u201cJuly package\u201d", "koreas-july-package"),
+        ("Jeju \uc81c\uc8fc talks", "jeju-jeju-talks"),
+        ("Tariffs & quotas \u2014 2+2", "tariffs-and-quotas-2plus2"),
+        ("S\u00e3o Paulo", "sao-paulo"),
+    ],
+)
+def test_slugs_transliterate_instead_of_dropping_characters(text, slug):
+    assert slugs.slug_text(text) == slug
+
+
+def test_long_slugs_are_cut_at_a_word_and_stay_within_the_column():
+    jeju = models.Round.objects.get(slug=JEJU)
+    made = slugs.unique_slug(models.AgendaItem, {"round": jeju, "label": "word " * 80})
+    assert len(made) <= 120
+    assert made.startswith(f"{JEJU}--word-word")
+    assert not made.endswith("-")
+
+
+def test_taken_slugs_get_the_next_free_suffix_and_reserved_words_are_avoided():
+    talks = factories.negotiation()
+    factories.round(talks, 1, slug="round-of-talks", title="Round of talks")
+    assert slugs.unique_slug(models.Round, {"title": "Round of talks"}) == "round-of-talks-2"
+    assert slugs.unique_slug(models.Round, {"title": "Compare"}) == "compare-2"
+
+
+@pytest.mark.parametrize(("label", "areas", "slug_words"), LABELS)
+def test_labels_resolve_ignoring_case_spacing_and_punctuation(label, areas, slug_words):
+    assert sorted(area.slug for area in resolve_agenda_areas(label)) == areas
+
+
+def test_an_alias_spelled_like_another_areas_name_is_refused():
+    alias = models.AgendaAreaAlias(
+        area=models.AgendaArea.objects.get(slug="tariffs"), name="Currency-Policy"
+    )
+    with pytest.raises(ValidationError, match="Currency policy"):
+        alias.full_clean()
+
+
+def test_every_seed_agenda_item_slug_follows_the_rule():
+    for item in models.AgendaItem.objects.select_related("round"):
+        assert item.slug == slugs.base_slug(
+            models.AgendaItem, {"round": item.round, "label": item.label}
+        )
+
+
+# --- The three write paths give the same data ------------------------------------------------
+
+
+def written_by_admin(staff_client, label):
+    jeju = models.Round.objects.get(slug=JEJU)
+    url = admin_url(models.Round, "change", jeju.pk)
+    data = change_form_data(staff_client.get(url))
+    count = int(data["agenda_items-TOTAL_FORMS"])
+    # The new label may name an area already on Jeju's agenda: drop those items first.
+    for index in range(count):
+        data[f"agenda_items-{index}-DELETE"] = "on"
+    data.update(
+        {
+            "agenda_items-TOTAL_FORMS": str(count + 1),
+            f"agenda_items-{count}-label": label,
+            f"agenda_items-{count}-order": "9",
+        }
+    )
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    return jeju.agenda_items.get()
+
+
+def written_by_api(editor, label):
+    jeju = models.Round.objects.get(slug=JEJU)
+    models.AgendaItem.objects.filter(round=jeju).delete()
+    response = editor.post("/api/v1/agenda-items/", {"round": JEJU, "label": label}, format="json")
+    assert response.status_code == 201, response.json()
+    return models.AgendaItem.objects.get(slug=response.json()["slug"])
+
+
+def written_by_fixture(tmp_path, label):
+    jeju = models.Round.objects.get(slug=JEJU)
+    models.AgendaItem.objects.filter(round=jeju).delete()
+    path = tmp_path / "item.json"
+    path.write_text(json.dumps([fixture_item(label=label)]))
+    call_command("loaddata", str(path), verbosity=0)
+    return models.AgendaItem.objects.get(round=jeju, label=label)
+
+
+STAMPS = {"created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z"}
+
+
+def fixture_item(**fields) -> dict:
+    return {"model": "negotiations.agendaitem", "fields": {"round": [JEJU], **STAMPS, **fields}}
+
+
+@pytest.mark.parametrize(("label", "areas", "slug_words"), LABELS)
+@pytest.mark.parametrize("path", ["admin", "api", "fixture"])
+def test_admin_api_and_fixture_resolve_a_label_alike(
+    path, label, areas, slug_words, staff_client, editor, tmp_path
+):
+    if path == "admin":
+        item = written_by_admin(staff_client, label)
+    elif path == "api":
+        item = written_by_api(editor, label)
+    else:
+        item = written_by_fixture(tmp_path, label)
+    assert sorted(item.areas.values_list("slug", flat=True)) == areas
+    expected = slug_words or slugs.slug_text(label)
+    assert item.slug == f"{JEJU}--{expected}"
+    assert not item.unmapped
+
+
+def test_a_fixture_item_without_slug_loads_again_as_the_same_item(tmp_path):
+    first = written_by_fixture(tmp_path, "monetary policy")
+    call_command("loaddata", str(tmp_path / "item.json"), verbosity=0)
+    assert models.AgendaItem.objects.filter(round=first.round, label="monetary policy").count() == 1
+
+
+def test_a_fixture_item_whose_label_names_no_area_fails_the_load(tmp_path):
+    path = tmp_path / "broken.json"
+    entries = [
+        fixture_item(label="shipbuilding", slug="ok-item"),
+        fixture_item(label="automobiles"),
+    ]
+    path.write_text(json.dumps(entries))
+    with pytest.raises(CommandError, match=r"No agenda area is named .automobiles."):
+        call_command("loaddata", str(path), verbosity=0)
+    assert not models.AgendaItem.objects.filter(slug="ok-item").exists()
+
+
+def test_a_fixture_item_marked_unmapped_loads_without_areas(tmp_path):
+    path = tmp_path / "unmapped.json"
+    path.write_text(json.dumps([fixture_item(label="automobiles", unmapped=True)]))
+    call_command("loaddata", str(path), verbosity=0)
+    item = models.AgendaItem.objects.get(slug=f"{JEJU}--automobiles")
+    assert item.unmapped and not item.areas.exists()
+
+
+# --- Unmapped items: refused unless saved as such, on purpose ---------------------------------
+
+
+def test_admin_refuses_a_label_naming_no_area_and_suggests_the_closest(staff_client):
+    models.AgendaAreaAlias.objects.filter(name="monetary policy").delete()
+    jeju = models.Round.objects.get(slug=JEJU)
+    url = admin_url(models.Round, "change", jeju.pk)
+    data = change_form_data(staff_client.get(url))
+    count = int(data["agenda_items-TOTAL_FORMS"])
+    data.update(
+        {
+            "agenda_items-TOTAL_FORMS": str(count + 1),
+            f"agenda_items-{count}-label": "monetary policy",
+            f"agenda_items-{count}-order": "9",
+        }
+    )
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No agenda area is named “monetary policy”" in html
+    assert "Closest: Currency policy" in html
+    assert not jeju.agenda_items.filter(label="monetary policy").exists()
+
+    data[f"agenda_items-{count}-unmapped"] = "on"
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    item = jeju.agenda_items.get(label="monetary policy")
+    assert item.unmapped and not item.areas.exists()
+    assert item.slug == f"{JEJU}--monetary-policy"
+
+
+def test_admin_refuses_unmapped_with_areas(staff_client):
+    jeju = models.Round.objects.get(slug=JEJU)
+    item = jeju.agenda_items.get(label="digital trade")
+    url = admin_url(models.AgendaItem, "change", item.pk)
+    data = change_form_data(staff_client.get(url))
+    data["unmapped"] = "on"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "An item mapped to areas is not unmapped" in response.content.decode()
+
+
+def test_admin_add_page_fills_the_slug_by_the_rule(staff_client):
+    jeju = models.Round.objects.get(slug=JEJU)
+    models.AgendaItem.objects.filter(round=jeju, label="digital trade").delete()
+    response = staff_client.post(
+        admin_url(models.AgendaItem, "add"),
+        {"round": jeju.pk, "label": "Digital  Trade", "order": "4", "slug": ""},
+    )
+    assert response.status_code == 302, response.context and response.context["errors"]
+    item = models.AgendaItem.objects.get(round=jeju, label="Digital  Trade")
+    assert item.slug == f"{JEJU}--digital-trade"
+    assert list(item.areas.values_list("slug", flat=True)) == ["digital-trade"]
+
+
+def test_admin_round_slug_keeps_the_en_dash_as_a_hyphen(staff_client):
+    talks = models.Negotiation.objects.get(slug="kr-us-tariff-talks-2025")
+    url = admin_url(models.Round, "add")
+    data = change_form_data(staff_client.get(url))
+    data.update(
+        negotiation=str(talks.pk),
+        sequence="42",
+        title="Ahn\u2013Greer ministerial meeting in Paris",
+        slug="",
+        level="ministerial",
+        status="planned",
+        agenda_status="not_reported",
+    )
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert models.Round.objects.filter(slug="ahn-greer-ministerial-meeting-in-paris").exists()
+
+
+def test_api_refuses_a_label_naming_no_area_unless_unmapped(editor):
+    refused = editor.post(
+        "/api/v1/agenda-items/", {"round": JEJU, "label": "automobiles"}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "No agenda area is named" in refused.json()["areas"][0]
+
+    empty = editor.post(
+        "/api/v1/agenda-items/", {"round": JEJU, "label": "autos", "areas": []}, format="json"
+    )
+    assert empty.status_code == 400
+    assert "unmapped" in empty.json()["areas"][0]
+
+    both = editor.post(
+        "/api/v1/agenda-items/",
+        {"round": JEJU, "label": "autos", "areas": ["shipbuilding-cooperation"], "unmapped": True},
+        format="json",
+    )
+    assert both.status_code == 400 and "unmapped" in both.json()
+
+    created = editor.post(
+        "/api/v1/agenda-items/",
+        {"round": JEJU, "label": "automobiles", "unmapped": True},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["unmapped"] is True and body["areas"] == []
+    assert body["slug"] == f"{JEJU}--automobiles"
+
+    # Giving it areas maps it.
+    mapped = editor.patch(
+        f"/api/v1/agenda-items/{body['slug']}/",
+        {"areas": ["shipbuilding-cooperation"]},
+        format="json",
+    )
+    assert mapped.status_code == 200, mapped.json()
+    assert mapped.json()["unmapped"] is False
+
+
+def test_api_slug_of_a_new_round_is_transliterated(editor):
+    response = editor.post(
+        "/api/v1/rounds/",
+        {
+            "negotiation": "kr-us-tariff-talks-2025",
+            "sequence": 43,
+            "title": "Ahn\u2013Greer ministerial meeting in Paris",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["slug"] == "ahn-greer-ministerial-meeting-in-paris"
+
+
+def test_label_key_ignores_case_spacing_punctuation_and_accents():
+    assert label_key("Non–Tariff  measures!") == label_key("nontariff measures")
+    assert label_key("Défense") == label_key("defense")

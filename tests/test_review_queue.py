@@ -1,0 +1,243 @@
+"""The review queue: each kind of entry on built data, suggestions ranked by similarity, and
+the admin's accept action (a cited alias and the mapping, or nothing at all)."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from negotiations import models
+from negotiations.domain import review
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+JEJU = "jeju-ministerial-2025-05-16"
+MAY_1 = "washington-technical-1-2025-05-01"
+REVIEW = "/api/v1/review/"
+# The queue's page costs this many queries at most, whatever the size of the record: the
+# counts (one per kind), the people, parties and organizations and their aliases, the
+# taxonomy, the distinct names as reported, and the rows of the page's kinds.
+MAX_QUERIES = 22
+
+
+@pytest.fixture
+def built():
+    """One record of each kind that needs review."""
+    jeju = models.Round.objects.get(slug=JEJU)
+    models.AgendaAreaAlias.objects.filter(name="monetary policy").delete()
+    anne = models.PersonAlias.objects.get(name="Anne Duk Gae-woon")
+    anne_citations = list(anne.citations.all())
+    anne.delete()
+    item = models.AgendaItem.objects.create(
+        round=jeju, label="monetary policy", slug=f"{JEJU}--monetary-policy", unmapped=True
+    )
+    item.citations.add(models.Citation.objects.get(slug="joongang-2025-05-16--six-areas"))
+    participant = models.Participant.objects.create(
+        round=models.Round.objects.get(slug=MAY_1),
+        party=models.Party.objects.get(slug="kr"),
+        name_as_reported="Anne Duk Gae-woon",
+    )
+    participant.citations.set(anne_citations)
+    speaker = models.Position.objects.create(
+        slug="position-scot-besent",
+        party=models.Party.objects.get(slug="us"),
+        kind="statement",
+        summary="A statement.",
+        speaker_name_as_reported="Scot Besent",
+    )
+    speaker.citations.add(anne_citations[0])
+    undated = factories.source(slug="undated-source", published_on=None)
+    joongang = models.Source.objects.get(slug="joongang-2025-05-16")
+    misquoted = factories.citation(
+        joongang,
+        quote="agreed to expand the number of areas of cooperation from four to seven",
+        slug="joongang-2025-05-16--misquoted",
+    )
+    factories.citation(undated, slug="undated-source--quote")  # cites the undated source
+    uncited = models.Deadline.objects.create(
+        slug="uncited-deadline", title="An uncited deadline", kind="political_event",
+        date=datetime.date(2025, 9, 1),
+    )  # fmt: skip
+    return {
+        "item": item,
+        "participant": participant,
+        "speaker": speaker,
+        "undated": undated,
+        "misquoted": misquoted,
+        "uncited": uncited,
+    }
+
+
+def entries(api, **params) -> list[dict]:
+    response = api.get(REVIEW, {"page_size": 500, **params})
+    assert response.status_code == 200, response.json()
+    return response.json()["results"]
+
+
+def entry_of(found: list[dict], kind: str, record_id: int) -> dict:
+    return next(e for e in found if e["kind"] == kind and e["record"]["id"] == record_id)
+
+
+def test_the_seed_data_has_no_undated_source_misquote_or_uncited_fact(api):
+    kinds = {entry["kind"] for entry in entries(api)}
+    assert not kinds & {review.UNDATED_SOURCE, review.UNVERIFIED_QUOTE, review.UNCITED_FACT}
+
+
+def test_the_queue_lists_each_kind_of_entry_with_ranked_suggestions(
+    api, built, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(MAX_QUERIES):
+        found = entries(api)
+
+    item = entry_of(found, review.UNMAPPED_ITEM, built["item"].pk)
+    assert item["record"]["text"] == "monetary policy"
+    assert item["round"] == {"slug": JEJU, "title": built["item"].round.title}
+    assert item["suggestions"][0]["slug"] == "currency-policy"
+    scores = [s["score"] for s in item["suggestions"]]
+    assert scores == sorted(scores, reverse=True) and 0 < scores[0] <= 100
+
+    participant = entry_of(found, review.UNMATCHED_PARTICIPANT, built["participant"].pk)
+    assert participant["suggestions"][0]["slug"] == "ahn-duk-geun"
+
+    speaker = entry_of(found, review.UNMATCHED_SPEAKER, built["speaker"].pk)
+    assert speaker["suggestions"][0]["slug"] == "scott-bessent"
+
+    undated = entry_of(found, review.UNDATED_SOURCE, built["undated"].pk)
+    assert undated["record"]["slug"] == "undated-source"
+
+    quote = entry_of(found, review.UNVERIFIED_QUOTE, built["misquoted"].pk)
+    passage = quote["suggestions"][0]["name"]
+    assert "from four to six" in passage and quote["suggestions"][0]["score"] > 80
+
+    uncited = entry_of(found, review.UNCITED_FACT, built["uncited"].pk)
+    assert uncited["record"]["text"] == "An uncited deadline"
+
+    # Kinds come in order; within the queue every entry once.
+    order = [review.KINDS.index(entry["kind"]) for entry in found]
+    assert order == sorted(order)
+    assert len({entry["key"] for entry in found}) == len(found)
+
+
+def test_names_that_are_not_people_are_not_listed(api, built):
+    names = {e["record"]["text"] for e in entries(api, kind=review.UNMATCHED_PARTICIPANT)}
+    # Descriptions of people, parties, and a surname of the person linked.
+    assert "director-level officials" not in names
+    assert "Japanese officials" not in names
+    assert "Bessent" not in names
+    assert names == {"Anne Duk Gae-woon"}
+
+
+def test_the_queue_pages_and_filters_by_kind(api, built, django_assert_max_num_queries):
+    everything = entries(api)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = api.get(REVIEW, {"page_size": 2, "page": 2})
+    body = response.json()
+    assert body["count"] == len(everything)
+    assert [e["key"] for e in body["results"]] == [e["key"] for e in everything[2:4]]
+    assert body["next"] and body["previous"]
+
+    only = entries(api, kind=review.UNDATED_SOURCE)
+    assert [e["kind"] for e in only] == [review.UNDATED_SOURCE]
+    # An empty kind is not given, as an empty filter of a list (Schemathesis finding).
+    assert len(entries(api, kind="")) == len(everything)
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"kind": "nonsense"}, "kind"),
+        ({"colour": "red"}, "colour"),
+        ({"page_size": "0"}, "page_size"),
+        ({"cursor": ""}, "cursor"),
+    ],
+)
+def test_bad_query_parameters_are_a_400_naming_them(api, params, field):
+    response = api.get(REVIEW, params)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_the_queue_is_read_only(editor):
+    assert editor.post(REVIEW, {}, format="json").status_code == 405
+
+
+# --- The admin page and its accept action ---------------------------------------------------
+
+
+def test_admin_review_page_lists_entries_with_accept_buttons(
+    staff_client, built, django_assert_max_num_queries
+):
+    # The queue's queries, and the session, the user and their permissions.
+    with django_assert_max_num_queries(MAX_QUERIES + 4):
+        response = staff_client.get(reverse("admin:review"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Review queue" in html
+    assert f'data-entry="{review.UNMAPPED_ITEM}:{built["item"].pk}"' in html
+    assert 'name="target" value="currency-policy"' in html
+    assert staff_client.get(reverse("admin:index")).content.decode().count(reverse("admin:review"))
+
+
+def test_accepting_an_area_creates_a_cited_alias_and_maps_the_item(staff_client, built):
+    item = built["item"]
+    response = staff_client.post(
+        reverse("admin:review"),
+        {"entry": f"{review.UNMAPPED_ITEM}:{item.pk}", "target": "currency-policy"},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert list(item.areas.values_list("slug", flat=True)) == ["currency-policy"]
+    assert not item.unmapped
+    alias = models.AgendaAreaAlias.objects.get(area__slug="currency-policy", name="monetary policy")
+    assert list(alias.citations.values_list("slug", flat=True)) == [
+        "joongang-2025-05-16--six-areas"
+    ]
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("mapped to Currency policy" in message for message in messages)
+
+
+def test_accepting_a_person_creates_a_cited_alias_and_links_the_participant(staff_client, built):
+    participant = built["participant"]
+    staff_client.post(
+        reverse("admin:review"),
+        {"entry": f"{review.UNMATCHED_PARTICIPANT}:{participant.pk}", "target": "ahn-duk-geun"},
+    )
+    participant.refresh_from_db()
+    assert participant.person.slug == "ahn-duk-geun"
+    alias = models.PersonAlias.objects.get(person__slug="ahn-duk-geun", name="Anne Duk Gae-woon")
+    quotes = [citation.quote for citation in alias.citations.all()]
+    assert quotes and all("Anne Duk Gae-woon" in quote for quote in quotes)
+
+
+def test_a_refused_mapping_changes_nothing(staff_client, built):
+    """Ahn already takes part in Jeju: linking a second participant to him is refused, and
+    the alias is not created either."""
+    participant = models.Participant.objects.create(
+        round=models.Round.objects.get(slug=JEJU),
+        party=models.Party.objects.get(slug="kr"),
+        name_as_reported="Anne Duk Gae-woon",
+    )
+    response = staff_client.post(
+        reverse("admin:review"),
+        {"entry": f"{review.UNMATCHED_PARTICIPANT}:{participant.pk}", "target": "ahn-duk-geun"},
+        follow=True,
+    )
+    assert "Nothing was changed" in response.content.decode()
+    assert "already takes part in this round" in response.content.decode()
+    participant.refresh_from_db()
+    assert participant.person is None
+    assert not models.PersonAlias.objects.filter(name="Anne Duk Gae-woon").exists()
+
+
+def test_accepting_needs_the_permissions(client, django_user_model, built):
+    user = django_user_model.objects.create_user("clerk", password="x" * 16, is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_agendaitem"))
+    client.force_login(user)
+    response = client.post(
+        reverse("admin:review"),
+        {"entry": f"{review.UNMAPPED_ITEM}:{built['item'].pk}", "target": "currency-policy"},
+    )
+    assert response.status_code == 403
+    assert not built["item"].areas.exists()
