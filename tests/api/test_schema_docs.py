@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.contract import parameters_of
+
 pytestmark = pytest.mark.django_db
 
 
@@ -18,7 +20,7 @@ def schema(django_db_blocker):
 
 
 def parameters(schema, path, method="get"):
-    return {p["name"]: p for p in schema["paths"][path][method].get("parameters", [])}
+    return parameters_of(schema, path, method)
 
 
 @pytest.mark.parametrize("path", ["/api/v1/rounds/", "/api/v1/people/{slug}/"])
