@@ -43,8 +43,7 @@ class RateLimit:
 
 
 class RateLimitStateMixin:
-    """Records on the request the state of the limit that applies to this client (the
-    anonymous limit to anonymous clients, the user limit to authenticated ones)."""
+    """Records on the request where the client stands against this limit."""
 
     def allow_request(self, request, view):
         allowed = super().allow_request(request, view)
@@ -54,12 +53,17 @@ class RateLimitStateMixin:
                 reset = self.history[-1] + self.duration - self.now
             else:
                 reset = self.wait() or 0
-            request.rate_limit = RateLimit(
+            state = RateLimit(
                 limit=self.num_requests,
                 remaining=remaining,
                 reset=max(math.ceil(reset), 0),
                 window=self.duration,
             )
+            # DRF's user limit also counts anonymous clients (by address): the headers tell
+            # the limit closest to running out.
+            current = getattr(request, "rate_limit", None)
+            if current is None or state.remaining < current.remaining:
+                request.rate_limit = state
         return allowed
 
 
