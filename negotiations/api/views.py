@@ -236,17 +236,23 @@ class RecordViewSet(
         self.response_etag, self.response_last_modified = tag, last_modified
         if "html" in (request.accepted_media_type or ""):
             return  # the browsable API shows the user; never answer it with a 304
-        if request.headers.get("If-None-Match", "").strip() == "*":
+        if_none_match = request.headers.get("If-None-Match", "").strip()
+        if if_none_match == "*":
             # "*" matches any current representation, so it can only be answered once the
             # request is known to have one: after validation, for a 200 (finalize_response).
             self.not_modified_if_ok = True
             return
-        timestamp = int(last_modified.timestamp()) if last_modified else None
-        if get_conditional_response(request._request, etag=tag, last_modified=timestamp):
+        if not if_none_match and "If-Modified-Since" in request.headers:
+            # If-Modified-Since (ignored when If-None-Match is sent) compares dates, not this
+            # request: like "*", it is answered only once the request proved valid.
+            timestamp = int(last_modified.timestamp()) if last_modified else None
+            self.not_modified_if_ok = bool(
+                timestamp and get_conditional_response(request._request, last_modified=timestamp)
+            )
+            return
+        if get_conditional_response(request._request, etag=tag) is not None:
             # A specific ETag matches only one issued for this very request (path, query,
             # format, data version), so the request was valid and still gives the same answer.
-            # If-Modified-Since (without If-None-Match, which takes precedence) compares with
-            # Last-Modified: no write anywhere since.
             raise NotModified(tag)
 
     def check_if_match(self, request, instance):
@@ -298,6 +304,8 @@ class RecordViewSet(
         if response.status_code == 200 and getattr(self, "not_modified_if_ok", False):
             response = HttpResponseNotModified()
             response["ETag"] = self.response_etag
+            if self.response_last_modified:
+                response["Last-Modified"] = http_date(self.response_last_modified.timestamp())
             return super().finalize_response(request, response, *args, **kwargs)
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == 200 and getattr(self, "response_etag", None):

@@ -105,7 +105,15 @@ def test_documentation_pages_use_no_cdn(client, path):
     assert response.status_code == 200
     html = response.content.decode()
     assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
-    assert "/static/drf_spectacular_sidecar/" in html
+    assert "fonts.googleapis.com" not in html
+    assert "/static/drf_spectacular_sidecar/" in html or "/api/v1/redoc/redoc.standalone.js" in html
+
+
+def test_the_redoc_bundle_refers_to_no_cdn(client):
+    response = client.get("/api/v1/redoc/redoc.standalone.js")
+    assert response.status_code == 200
+    assert b"cdn.redoc.ly" not in response.content
+    assert b"Redoc" in response.content
 
 
 def test_schema_validates_without_warnings(tmp_path):

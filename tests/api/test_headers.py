@@ -152,3 +152,15 @@ class TestCrossOrigin:
         )
         allowed = {h.strip() for h in response["Access-Control-Allow-Headers"].split(",")}
         assert {"if-modified-since", "x-request-id"} <= allowed
+
+
+def test_if_modified_since_never_hides_an_invalid_request(api):
+    """Schemathesis: a far-future If-Modified-Since was a 304 for ?page=-1 (a 400)."""
+    future = "Fri, 19 Aug 5211 16:46:43 GMT"
+    assert api.get(
+        "/api/v1/parties/", {"page": "-1"}, HTTP_IF_MODIFIED_SINCE=future
+    ).status_code == (400)
+    assert (
+        api.get("/api/v1/parties/", {"kind": "x"}, HTTP_IF_MODIFIED_SINCE=future).status_code == 400
+    )
+    assert api.get("/api/v1/parties/", HTTP_IF_MODIFIED_SINCE=future).status_code == 304
