@@ -24,8 +24,10 @@ def new_request_id(sent: str | None) -> str:
 
 
 class RequestIDFilter(logging.Filter):
-    """Adds ``request_id`` to every log record (``-`` outside a request)."""
+    """Adds ``request_id`` to every log record (``-`` outside a request). Django logs an
+    error answer ("Not Found: ...") after the middleware is done, with the request attached."""
 
     def filter(self, record):
-        record.request_id = REQUEST_ID.get()
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or REQUEST_ID.get()
         return True

@@ -335,6 +335,14 @@ class TrackerAutoSchema(AutoSchema):
         schema = super()._map_basic_serializer(serializer, direction)
         from negotiations.api.serializers import KnownAsOfSerializer
 
+        if type(serializer).__dict__.get("__doc__") is None and "description" in schema:
+            # Not the base class's notes for developers: what the record is in the domain
+            # (every model says so in its docstring), or nothing.
+            model = getattr(getattr(serializer, "Meta", None), "model", None)
+            if model is not None and model.__doc__:
+                schema["description"] = " ".join(model.__doc__.split())
+            else:
+                del schema["description"]
         if direction == "response" and schema.get("properties"):
             # Every field of an answer is always there (null when empty), but for the one that
             # only answers as known on a day carry (?known_as_of=); `fields=` answers are

@@ -198,3 +198,22 @@ class TestRequestID:
 def test_every_documented_code_has_a_status_and_a_meaning():
     for code, (status, meaning) in ERROR_CODES.items():
         assert 400 <= status < 600 and meaning, code
+
+
+def test_djangos_own_error_log_line_carries_it(api):
+    """Django logs "Not Found: ..." after the middleware has answered."""
+    records = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    handler = Collect()
+    handler.addFilter(RequestIDFilter())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        api.get("/api/v1/no-such-url/", HTTP_X_REQUEST_ID="lost-404")
+    finally:
+        logger.removeHandler(handler)
+    assert [record.request_id for record in records] == ["lost-404"]
