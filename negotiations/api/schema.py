@@ -5,9 +5,9 @@ clients can be generated from as it is (openapi-python-client in CI).
 
 OpenAPI 3.1: a nullable reference is ``oneOf: [$ref, {type: null}]``, which strict validators
 accept on real answers (3.0's ``nullable`` beside ``allOf`` is ignored by them). The
-post-processing hook (``contract_hook``) states what only the whole schema can: one shared
-``format`` parameter, enums by reference, CSV as text, sparse answers, headers and error
-answers as components.
+post-processing hook (``contract_hook``) states what only the whole schema can: enums by
+reference, CSV as text (asked for with ``Accept: text/csv``), sparse answers, headers and
+error answers as components.
 """
 
 import copy
@@ -219,12 +219,6 @@ class TrackerAutoSchema(AutoSchema):
                 continue
             if parameter["in"] == "query" and name in described:
                 parameter["description"] = described[name]
-            elif parameter["in"] == "query" and name == "format":
-                parameter["description"] = "The representation, instead of an Accept header."
-                if "csv" in parameter.get("schema", {}).get("enum", ()):
-                    parameter["description"] += (
-                        " `csv`: one row per record, nested objects as dotted columns."
-                    )
             elif parameter["in"] == "path" and name == "slug":
                 parameter["description"] = "The record's slug: its stable identifier."
         documented = {parameter["name"] for parameter in parameters}
@@ -413,14 +407,8 @@ def contract_hook(result, generator, request, public):
     schemas["Error"] = error_schema()
     schemas["ErrorItem"] = ERROR_ITEM
     schemas["ErrorLocation"] = {"type": "string", "enum": ["query", "body"]}
-    schemas["Format"] = {
-        "type": "string",
-        "enum": ["json", "csv"],
-        "description": "A representation of records: JSON, or CSV (RFC 4180) text.",
-    }
     components["headers"] = HEADERS
     components["responses"] = error_responses()
-    components["parameters"] = {"Format": FORMAT_PARAMETER}
     enums = {
         tuple(sorted(schema["enum"])): name
         for name, schema in schemas.items()
@@ -428,23 +416,13 @@ def contract_hook(result, generator, request, public):
     }
     for path, item in result["paths"].items():
         for method, operation in item.items():
-            shared_format(operation, method)
+            no_format_parameter(operation)
             enums_by_reference(operation, enums)
             sparse_answers(operation, schemas)
             response_headers(operation, method, path)
     nullable_as_31(result)
     drop_unreferenced(result)
     return result
-
-
-FORMAT_PARAMETER = {
-    "in": "query",
-    "name": "format",
-    "required": False,
-    "schema": {"$ref": "#/components/schemas/Format"},
-    "description": "The representation, instead of an Accept header: `csv` is one row per "
-    "record, nested objects as dotted columns, lists as one cell of slugs.",
-}
 
 
 def error_responses() -> dict:
@@ -475,18 +453,18 @@ def error_responses() -> dict:
     return responses
 
 
-def shared_format(operation: dict, method: str) -> None:
-    """One `Format` parameter where CSV is offered (reads of records and lists); elsewhere
-    answers are JSON only and ?format= (json) is not worth a parameter of its own."""
-    parameters = operation.get("parameters", [])
-    for index, parameter in enumerate(parameters):
-        if parameter.get("name") != "format" or parameter.get("in") != "query":
-            continue
-        if method == "get" and "csv" in parameter.get("schema", {}).get("enum", ()):
-            parameters[index] = {"$ref": "#/components/parameters/Format"}
-        else:
-            del parameters[index]
-        return
+def no_format_parameter(operation: dict) -> None:
+    """`?format=csv` is a convenience for browsers and curl, left out of the contract: a
+    generated client picks one representation per status (JSON) and would try to read a CSV
+    answer as JSON. CSV is documented as the `text/csv` content of an answer, asked for with
+    `Accept: text/csv`."""
+    operation["parameters"] = [
+        parameter
+        for parameter in operation.get("parameters", [])
+        if not (parameter.get("name") == "format" and parameter.get("in") == "query")
+    ]
+    if not operation["parameters"]:
+        del operation["parameters"]
 
 
 def enums_by_reference(operation: dict, enums: dict) -> None:
@@ -558,7 +536,11 @@ def response_headers(operation: dict, method: str, path: str) -> None:
         csv = response.get("content", {}).get("text/csv")
         if csv is not None:
             # CSV is text: one header line, then one row per record.
-            csv["schema"] = {"type": "string", "description": "CSV (RFC 4180), UTF-8."}
+            csv["schema"] = {
+                "type": "string",
+                "description": "CSV (RFC 4180), UTF-8, with `Accept: text/csv` (or `?format=csv`): "
+                "one row per record, nested objects as dotted columns, lists as one cell.",
+            }
 
 
 def nullable_as_31(node) -> None:

@@ -90,13 +90,21 @@ def test_nullable_references_are_unions_with_null(schema):
     assert {"type": "null"} in speaker["oneOf"]
 
 
-def test_one_shared_format_parameter(schema):
-    assert schema["components"]["parameters"]["Format"]["schema"] == {
-        "$ref": "#/components/schemas/Format"
-    }
+def test_no_format_parameter_and_csv_by_accept_header(schema):
+    """A generated client reads one representation per status (JSON): a documented
+    ?format=csv made it parse CSV as JSON. CSV is the text/csv content, by Accept header."""
+    assert "parameters" not in schema["components"]
     for path, method, operation in operations(schema):
         for parameter in operation.get("parameters", []):
             assert parameter.get("name") != "format", (method, path)
+    answer = schema["paths"]["/api/v1/rounds/"]["get"]["responses"]["200"]["content"]
+    assert list(answer) == ["application/json", "text/csv"]
+
+
+def test_csv_by_accept_header_is_checked_as_text(api):
+    response = api.get("/api/v1/rounds/", HTTP_ACCEPT="text/csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith(b"slug,")
 
 
 def test_query_enums_refer_to_components(schema):

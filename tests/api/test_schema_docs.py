@@ -45,7 +45,6 @@ def test_calendar_feed_documents_the_deadline_filters(schema):
         ("/api/v1/rounds/", "party"),
         ("/api/v1/deadlines/", "upcoming"),
         ("/api/v1/rounds/{slug}/", "slug"),
-        ("/api/v1/rounds/", "format"),
     ],
 )
 def test_parameters_say_what_they_mean(schema, path, name):
