@@ -525,8 +525,10 @@ def response_headers(operation: dict, method: str, path: str) -> None:
             parameters = {p.get("name") for p in operation.get("parameters", [])}
             if "If-None-Match" in parameters:
                 names += ["ETag", "Last-Modified"]
-            if {"page", "page_size"} <= parameters:
-                names += ["Link", "X-Total-Count"]
+            if "page_size" in parameters:  # a page of a list, or of the changes feed
+                names.append("Link")
+            if "page" in parameters:
+                names.append("X-Total-Count")
         if method in ("put", "patch") and status == "200":
             names.append("ETag")
         if method == "post" and status == "201":
@@ -565,22 +567,15 @@ def nullable_as_31(node) -> None:
 def drop_unreferenced(result: dict) -> None:
     """Components no operation uses (request twins of read-only nested serializers)."""
     schemas = result["components"]["schemas"]
-    while True:
-        text = str(result["paths"]) + str(
-            {k: v for k, v in result["components"].items() if k != "schemas"}
-        )
-        used = set(re.findall(r"#/components/schemas/([A-Za-z0-9_.-]+)", text))
-        pending = list(used)
-        while pending:
-            name = pending.pop()
-            for found in re.findall(
-                r"#/components/schemas/([A-Za-z0-9_.-]+)", str(schemas.get(name, ""))
-            ):
-                if found not in used:
-                    used.add(found)
-                    pending.append(found)
-        unused = set(schemas) - used
-        if not unused:
-            return
-        for name in unused:
-            del schemas[name]
+    outside = {key: value for key, value in result["components"].items() if key != "schemas"}
+    pending = set(REF.findall(str(result["paths"]) + str(outside)))
+    used = set()
+    while pending:
+        name = pending.pop()
+        used.add(name)
+        pending |= set(REF.findall(str(schemas.get(name, "")))) - used
+    for name in set(schemas) - used:
+        del schemas[name]
+
+
+REF = re.compile(r"#/components/schemas/([A-Za-z0-9_.-]+)")

@@ -27,7 +27,7 @@ from negotiations.api import serializers as api
 from negotiations.api.exceptions import NotModified, PreconditionFailed
 from negotiations.api.filters import StrictOrderingFilter, filter_param_names
 from negotiations.api.http import CreatedLocationMixin, RateLimitHeadersMixin
-from negotiations.api.pagination import AreaHistoryPagination
+from negotiations.api.pagination import AreaHistoryPagination, link_header
 from negotiations.api.renderers import CSVRenderer, ICalendarRenderer, ORJSONRenderer
 from negotiations.api.schema import SLUG_PATTERN, TrackerAutoSchema
 from negotiations.domain import agenda, audit, known
@@ -246,9 +246,10 @@ class RecordViewSet(
             # If-Modified-Since (ignored when If-None-Match is sent) compares dates, not this
             # request: like "*", it is answered only once the request proved valid.
             timestamp = int(last_modified.timestamp()) if last_modified else None
-            self.not_modified_if_ok = bool(
-                timestamp and get_conditional_response(request._request, last_modified=timestamp)
+            answer = timestamp and get_conditional_response(
+                request._request, last_modified=timestamp
             )
+            self.not_modified_if_ok = getattr(answer, "status_code", None) == 304
             return
         if get_conditional_response(request._request, etag=tag) is not None:
             # A specific ETag matches only one issued for this very request (path, query,
@@ -1052,4 +1053,5 @@ class ChangesView(RateLimitHeadersMixin, StrictFormatMixin, generics.GenericAPIV
                     {"since": date.isoformat(), "after": f"{name}:{history_id}", "page_size": limit}
                 )
             )
-        return Response({"next": next_url, "results": events})
+        links = {"Link": link_header({"next": next_url})} if next_url else None
+        return Response({"next": next_url, "results": events}, headers=links)

@@ -56,6 +56,10 @@ class TestPaging:
         assert response["X-Total-Count"] == str(response.json()["count"])
         assert "first" in links(response)
 
+    def test_the_changes_feed_links_to_its_next_page(self, api):
+        response = api.get("/api/v1/changes/", {"since": "2000-01-01T00:00:00Z", "page_size": 2})
+        assert links(response) == {"next": response.json()["next"]}
+
 
 class TestRateLimits:
     def test_every_answer_says_where_the_client_stands(self, api, monkeypatch):
