@@ -104,6 +104,7 @@ curl -fsS "$BASE/api/v1/schema/?format=json" -o "$WORK/schema.json"
   --generation-database none \
   --no-color \
   --header "Accept: text/csv" \
+  --header "Authorization: Token $TOKEN" \
   ${SCHEMATHESIS_ARGS:-} || status=$?
 
 # The server's log holds a line per 4xx (expected by the thousand); show what matters.

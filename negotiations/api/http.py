@@ -1,7 +1,19 @@
-"""HTTP behaviours every API view shares, each a small mixin: rate-limit headers on every
-answer, and a Location header on a 201."""
+"""HTTP behaviours every API view shares, each a small mixin: a 405 before anything else,
+rate-limit headers on every answer, and a Location header on a 201."""
 
 from django.urls import NoReverseMatch, reverse
+from rest_framework.exceptions import MethodNotAllowed
+
+
+class MethodFirstMixin:
+    """A method the URL does not take is a 405 whoever asks: DRF checks credentials first,
+    so an anonymous POST to a record's URL was a 401, as if logging in would help."""
+
+    def initial(self, request, *args, **kwargs):
+        method = request.method.lower()
+        if method not in self.http_method_names or getattr(self, method, None) is None:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
 
 class RateLimitHeadersMixin:

@@ -26,7 +26,7 @@ from negotiations.api import readers
 from negotiations.api import serializers as api
 from negotiations.api.exceptions import NotModified, PreconditionFailed
 from negotiations.api.filters import StrictOrderingFilter, filter_param_names
-from negotiations.api.http import CreatedLocationMixin, RateLimitHeadersMixin
+from negotiations.api.http import CreatedLocationMixin, MethodFirstMixin, RateLimitHeadersMixin
 from negotiations.api.pagination import AreaHistoryPagination, link_header
 from negotiations.api.renderers import CSVRenderer, ICalendarRenderer, ORJSONRenderer
 from negotiations.api.schema import SLUG_PATTERN, TrackerAutoSchema
@@ -124,7 +124,11 @@ class StrictFormatMixin:
 
 
 class RecordViewSet(
-    RateLimitHeadersMixin, CreatedLocationMixin, StrictFormatMixin, viewsets.ModelViewSet
+    MethodFirstMixin,
+    RateLimitHeadersMixin,
+    CreatedLocationMixin,
+    StrictFormatMixin,
+    viewsets.ModelViewSet,
 ):
     """Base of every resource: slug lookups, strict query parameters, sparse fields,
     CSV, conditional requests, and writes in one transaction each."""
@@ -884,7 +888,7 @@ class IgnoreAcceptNegotiation(BaseContentNegotiation):
     responses={(200, "text/calendar"): OpenApiTypes.STR},
     filters=True,
 )
-class DeadlineCalendarView(RateLimitHeadersMixin, generics.ListAPIView):
+class DeadlineCalendarView(MethodFirstMixin, RateLimitHeadersMixin, generics.ListAPIView):
     schema = TrackerAutoSchema()
     ignores_accept = True  # no 406: the feed is a calendar whatever the Accept header
     queryset = DeadlineViewSet.queryset
@@ -1019,7 +1023,9 @@ class DisagreementViewSet(KnownAsOfMixin, RecordViewSet):
     parameters=[api.ChangesQuerySerializer],
     responses=api.ChangesFeedSerializer,
 )
-class ChangesView(RateLimitHeadersMixin, StrictFormatMixin, generics.GenericAPIView):
+class ChangesView(
+    MethodFirstMixin, RateLimitHeadersMixin, StrictFormatMixin, generics.GenericAPIView
+):
     renderer_classes = JSON_ONLY
     # ?after= and ?page_size= (empty) are "not given": the first page, 100 events.
     empty_means_default = {"after", "page_size"}

@@ -79,6 +79,14 @@ def test_not_found_from_the_api_and_from_django(api):
     envelope(api.get("/api/v1/rounds/", {"page": "999"}), 404, "not_found")
 
 
+@pytest.mark.parametrize("url", [JEJU, "/api/v1/changes/", "/api/v1/deadlines.ics"])
+def test_a_method_the_url_does_not_take_is_a_405_even_anonymously(api, url):
+    """It was a 401: the credentials were checked before the method."""
+    response = api.post(url, {}, format="json")
+    envelope(response, 405, "method_not_allowed")
+    assert "GET" in response["Allow"]
+
+
 def test_method_accept_and_content_type(editor):
     response = editor.post(JEJU, {"title": "x"}, format="json")
     envelope(response, 405, "method_not_allowed")
