@@ -54,6 +54,25 @@ def test_body_fields_are_named_in_the_body(editor):
     assert {"negotiation", "title", "sequence"} <= set(by_field)
 
 
+def test_model_errors_keep_their_codes():
+    """A model ValidationError with a code (Django's own: `unique`, `invalid_choice`...)
+    keeps it in the envelope; one without is `invalid`."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from negotiations.api.serializers import api_errors
+
+    error = DjangoValidationError(
+        {
+            "slug": DjangoValidationError("Taken.", code="unique"),
+            "__all__": DjangoValidationError("Clashes."),
+        }
+    )
+    assert [(item["field"], item["code"]) for item in error_items(api_errors(error))] == [
+        ("slug", "unique"),
+        (None, "invalid"),
+    ]
+
+
 def test_unknown_fields_and_formats_have_their_codes(api):
     body = envelope(api.get("/api/v1/rounds/", {"fields": "slug,colour"}), 400, "invalid_input")
     assert body["errors"][0]["code"] == "unknown_field"
