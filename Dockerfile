@@ -27,5 +27,6 @@ RUN useradd --create-home tracker
 USER tracker
 EXPOSE 8000
 # Behind the proxy: NUM_PROXIES=1 (compose sets it) so that rate limits and the login
-# lockout count the client's address, not the proxy's.
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py seed && exec gunicorn tracker.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2} --timeout 30 --access-logfile -"]
+# lockout count the client's address, not the proxy's. The access log names each request
+# by its X-Request-ID, as the application's own log lines do.
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py seed && exec gunicorn tracker.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2} --timeout 30 --access-logfile - --access-logformat '%(h)s %(t)s \"%(r)s\" %(s)s %(b)s %(M)sms request=%({x-request-id}o)s'"]

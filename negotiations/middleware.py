@@ -1,6 +1,7 @@
 """A database outage is a 503 with a JSON body and Retry-After, never a stack trace; every
-error under /api/ is JSON, even those Django answers before reaching the API; and a request
-too big to answer is a 4xx in every mode, before any view reads it."""
+error under /api/ is JSON in the API's error envelope, even those Django answers before
+reaching the API; a request too big to answer is a 4xx in every mode, before any view reads
+it; and every answer carries its request ID."""
 
 import logging
 from http import HTTPStatus
@@ -15,17 +16,40 @@ from django.utils.html import format_html
 from rest_framework.response import Response
 
 from negotiations import limits
+from negotiations.api import errors
 from negotiations.api.exceptions import is_outage
+from negotiations.request_id import HEADER, REQUEST_ID, new_request_id
 
 logger = logging.getLogger(__name__)
 
 # Django's own error pages (no such URL, server error, bad request): what they mean in JSON.
 DJANGO_ERRORS = {
-    400: "Bad request.",
-    403: "Forbidden.",
-    404: "Not found.",
-    500: "Server error.",
+    400: ("bad_request", "Bad request."),
+    403: ("permission_denied", "Forbidden."),
+    404: ("not_found", "Not found."),
+    405: ("method_not_allowed", "Method not allowed."),
+    500: ("server_error", "Server error."),
 }
+
+
+class RequestIDMiddleware:
+    """``X-Request-ID`` on every answer: the client's own (if it is a sensible one) or a new
+    one. It is in every log line written while the request is answered (RequestIDFilter) and
+    in every error body, so a client can quote it and an operator find the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = new_request_id(request.headers.get(HEADER))
+        request.request_id = request_id
+        token = REQUEST_ID.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            REQUEST_ID.reset(token)
+        response[HEADER] = request_id
+        return response
 
 
 class DatabaseUnavailableMiddleware:
@@ -51,16 +75,18 @@ class DatabaseUnavailableMiddleware:
             and response.get("Content-Type", "").startswith("text/html")
             and not (settings.DEBUG and response.status_code == 500)  # the debug page helps
         ):
-            return JsonResponse(
-                {"detail": DJANGO_ERRORS[response.status_code]}, status=response.status_code
-            )
+            code, detail = DJANGO_ERRORS[response.status_code]
+            answer = errors.json_error(response.status_code, code, detail)
+            if response.has_header("Allow"):
+                answer["Allow"] = response["Allow"]
+            return answer
         return response
 
     def process_exception(self, request, exception):
         if is_outage(exception):
             logger.warning("Database unavailable: %s", exception)
-            response = JsonResponse(
-                {"detail": "The database is unavailable. Try again shortly."}, status=503
+            response = errors.json_error(
+                503, "database_unavailable", "The database is unavailable. Try again shortly."
             )
             response["Retry-After"] = "5"
             return response
@@ -68,9 +94,10 @@ class DatabaseUnavailableMiddleware:
 
 
 def refusal(request, status: int, message: str) -> HttpResponse:
-    """A 4xx that says why: JSON under /api/, a short page elsewhere."""
+    """A 4xx that says why: the API's error envelope under /api/, a short page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=status)
+        code = "payload_too_large" if status == 413 else "invalid_input"
+        return errors.json_error(status, code, message)
     title = f"{status} {HTTPStatus(status).phrase}"
     page = format_html(
         "<!doctype html><title>{}</title><h1>{}</h1><p>{}</p>", title, title, message

@@ -346,7 +346,7 @@ def verify(load: Load, env) -> dict:
     for slug in sorted({*load.initial, *acknowledged, *unknown}):
         edits, maybe = acknowledged[slug], unknown[slug]
         if edits:
-            history = request(port, "GET", f"/api/v1/rounds/{slug}/history/").json()
+            history = request(port, "GET", f"/api/v1/rounds/{slug}/audit-history/").json()
             written = {
                 change["new"]
                 for entry in history

@@ -4,7 +4,18 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.contract import check_response
+
 SEED_FIXTURE = "korea_us_2025"
+
+
+class ContractClient(APIClient):
+    """An API client that checks every answer against the OpenAPI schema (tests/contract.py)."""
+
+    def request(self, **kwargs):
+        response = super().request(**kwargs)
+        check_response(response)
+        return response
 
 
 @pytest.fixture(scope="session")
@@ -43,14 +54,14 @@ def staff_client(client, staff_user):
 @pytest.fixture
 def api():
     """An anonymous client."""
-    return APIClient()
+    return ContractClient()
 
 
 @pytest.fixture
 def reader(django_user_model):
     """Authenticated, with no model permission."""
     user = django_user_model.objects.create_user(username="reader", password="x" * 16)
-    client = APIClient()
+    client = ContractClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
 
@@ -60,6 +71,6 @@ def editor(django_user_model):
     """Authenticated by token, with every permission of the negotiations app."""
     user = django_user_model.objects.create_user(username="api-editor", password="x" * 16)
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="negotiations"))
-    client = APIClient()
+    client = ContractClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client

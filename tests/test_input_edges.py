@@ -7,6 +7,7 @@ import pytest
 from django.db import InterfaceError, OperationalError
 
 from negotiations.api import exceptions
+from tests.contract import error_messages, parameters_of
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +17,8 @@ LISTS = ["rounds", "people", "citations"]
 def assert_400_naming(response, parameter):
     assert response.status_code == 400, response.content[:300]
     assert response["Content-Type"].startswith("application/json")
-    assert parameter in response.json()
-    return response.json()
+    assert parameter in error_messages(response)
+    return error_messages(response)
 
 
 class TestNonAsciiDigits:
@@ -144,7 +145,12 @@ class TestOutageOrNot:
         response = api.get("/api/v1/rounds/")
         assert response.status_code == 500
         assert "Retry-After" not in response
-        assert response.json() == {"detail": "Server error."}
+        body = response.json()
+        assert (body["status"], body["code"], body["detail"]) == (
+            500,
+            "server_error",
+            "Server error.",
+        )
 
 
 class TestWithinDays:
@@ -163,9 +169,7 @@ class TestWithinDays:
 
     def test_schema_says_integer(self, api):
         schema = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
-        parameters = {
-            p["name"]: p for p in schema["paths"]["/api/v1/deadlines/"]["get"]["parameters"]
-        }
+        parameters = parameters_of(schema, "/api/v1/deadlines/")
         assert parameters["within_days"]["schema"] == {
             "type": "integer",
             "minimum": 0,

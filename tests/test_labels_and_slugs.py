@@ -11,6 +11,7 @@ from negotiations import models
 from negotiations.domain import slugs
 from negotiations.domain.labels import label_key, resolve_agenda_areas
 from tests import factories
+from tests.contract import error_fields, error_messages
 from tests.test_admin import admin_url, change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -247,20 +248,20 @@ def test_api_refuses_a_label_naming_no_area_unless_unmapped(editor):
         "/api/v1/agenda-items/", {"round": JEJU, "label": "automobiles"}, format="json"
     )
     assert refused.status_code == 400
-    assert "No agenda area is named" in refused.json()["areas"][0]
+    assert "No agenda area is named" in error_messages(refused)["areas"][0]
 
     empty = editor.post(
         "/api/v1/agenda-items/", {"round": JEJU, "label": "autos", "areas": []}, format="json"
     )
     assert empty.status_code == 400
-    assert "unmapped" in empty.json()["areas"][0]
+    assert "unmapped" in error_messages(empty)["areas"][0]
 
     both = editor.post(
         "/api/v1/agenda-items/",
         {"round": JEJU, "label": "autos", "areas": ["shipbuilding-cooperation"], "unmapped": True},
         format="json",
     )
-    assert both.status_code == 400 and "unmapped" in both.json()
+    assert both.status_code == 400 and "unmapped" in error_fields(both)
 
     created = editor.post(
         "/api/v1/agenda-items/",

@@ -69,3 +69,14 @@ def test_the_jeju_answer_in_the_readme_is_the_apis(api):
         "agreed_scope",
         "agreed_scope",
     )
+
+
+def test_the_readme_lists_every_error_code():
+    from negotiations.api.errors import ERROR_CODES
+
+    table = README.split("### Errors")[1].split("### Headers")[0]
+    rows = {
+        (int(status), code)
+        for status, code in re.findall(r"^\| (\d{3}) \| `([a-z_]+)` \|", table, re.MULTILINE)
+    }
+    assert rows == {(status, code) for code, (status, _) in ERROR_CODES.items()}

@@ -15,6 +15,7 @@ from django.test import Client
 from negotiations import models
 from negotiations.limits import MAX_JSON_DEPTH, MAX_SEARCH_LENGTH, MAX_SEARCH_TERMS
 from tests.api.test_hostile_input import JEJU, assert_json_4xx
+from tests.contract import json_error
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ class TestTooManyQueryParameters:
         ],
     )
     def test_api_answers_400_in_json(self, browser, path):
-        body = assert_json_4xx(browser.get(f"{path}?{TOO_MANY_PARAMS}"))
+        body = json_error(browser.get(f"{path}?{TOO_MANY_PARAMS}"))
         assert "query parameters" in body["detail"]
 
     @pytest.mark.parametrize("path", ["/dashboard/", "/admin/negotiations/round/", "/admin/"])
@@ -102,7 +103,7 @@ class TestJSONBodies:
         response = getattr(editor_browser, method)(
             path, nested(depth), content_type="application/json"
         )
-        body = assert_json_4xx(response)
+        body = json_error(response)
         assert f"at most {MAX_JSON_DEPTH} levels" in body["detail"]
         assert models.Round.objects.get(slug="jeju-ministerial-2025-05-16").updated == before
 
@@ -110,7 +111,7 @@ class TestJSONBodies:
         response = editor_browser.post(
             "/api/v1/sources/", "[" * 1_000 + "]" * 1_000, content_type="application/json"
         )
-        assert "levels" in assert_json_4xx(response)["detail"]
+        assert "levels" in json_error(response)["detail"]
 
     @pytest.mark.parametrize(
         "body",
@@ -125,7 +126,7 @@ class TestJSONBodies:
         response = editor_browser.post(
             "/api/v1/sources/", json.dumps(body), content_type="application/json"
         )
-        detail = assert_json_4xx(response)["detail"]
+        detail = json_error(response)["detail"]
         assert f"at most {django_settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} values" in detail
         assert models.Source.objects.count() == count
 

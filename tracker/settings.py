@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer, even a 503 from the next one, carries its X-Request-ID.
+    "negotiations.middleware.RequestIDMiddleware",
     "negotiations.middleware.DatabaseUnavailableMiddleware",
     "negotiations.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -197,15 +199,30 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
-# A dashboard on another origin can read ETags and send them back (If-Match: 412 on a stale
-# edit; If-None-Match: 304), read Retry-After on a 429 or 503, and name an export's file.
-CORS_ALLOW_HEADERS = (*default_headers, "if-match", "if-none-match")
+# A dashboard on another origin can read ETags and Last-Modified and send them back
+# (If-Match: 412 on a stale edit; If-None-Match, If-Modified-Since: 304), read the rate
+# limits and Retry-After, a list's place (Link, X-Total-Count), a new record's Location,
+# the request ID to quote, and name an export's file.
+CORS_ALLOW_HEADERS = (
+    *default_headers,
+    "if-match",
+    "if-none-match",
+    "if-modified-since",
+    "x-request-id",
+)
 CORS_EXPOSE_HEADERS = [
     "ETag",
+    "Last-Modified",
     "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "RateLimit-Policy",
     "Content-Disposition",
     "X-Total-Count",
     "Link",
+    "Location",
+    "X-Request-ID",
 ]
 
 # Proxies in front of the app that append the client's address to X-Forwarded-For. With 0
@@ -263,6 +280,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # OpenAPI 3.1: nullable references that strict validators accept (negotiations.api.schema).
+    "OAS_VERSION": "3.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "negotiations.api.schema.contract_hook",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AgendaChangeEnum": "negotiations.choices.AgendaChange",
         "AgendaEventEnum": ["first_reported", "added", "dropped"],
@@ -334,6 +357,17 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line names the request it was written for (X-Request-ID; "-" outside one).
+    "filters": {"request_id": {"()": "negotiations.request_id.RequestIDFilter"}},
+    "formatters": {
+        "request": {"format": "%(levelname)s %(name)s [request %(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "request",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -3,14 +3,16 @@
 import logging
 import sqlite3
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
-from django.http import HttpResponseNotModified
+from django.http import Http404, HttpResponseNotModified
 from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from negotiations.api import errors
 from negotiations.domain.writes import is_transient
 
 logger = logging.getLogger(__name__)
@@ -46,7 +48,7 @@ class Moved(exceptions.APIException):
     then repeats the same method and body there)."""
 
     status_code = status.HTTP_301_MOVED_PERMANENTLY
-    default_code = "moved"
+    default_code = "renamed"
 
     def __init__(self, location: str, *, method: str = "GET"):
         super().__init__(f"Renamed: this record is now at {location}")
@@ -108,14 +110,19 @@ class ConcurrentWrite(Conflict):
     default_code = "concurrent_write"
 
 
+class StillReferenced(Conflict):
+    default_code = "still_referenced"
+
+
 def exception_handler(exc, context):
+    """DRF's handler, answering in the one error envelope (negotiations.api.errors)."""
     if isinstance(exc, NotModified):
         response = HttpResponseNotModified()
         response["ETag"] = exc.etag
         return response
     if isinstance(exc, ProtectedError | RestrictedError):
         blocking = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
-        exc = Conflict(
+        exc = StillReferenced(
             f"Cannot delete: other records refer to it ({', '.join(blocking)}). "
             "Remove or reassign them first."
         )
@@ -140,9 +147,48 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             {api_settings.NON_FIELD_ERRORS_KEY: ["A value cannot be stored as given."]}
         )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args[:1])
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args[:1])
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(exc, ServiceUnavailable):
+    if response is None:
+        return None  # a server error: Django's handler, then the middleware's envelope
+    if isinstance(exc, ServiceUnavailable):
         response["Retry-After"] = "5"
-    if response is not None and isinstance(exc, Moved):
+    response.data = error_envelope(exc, response.status_code, context.get("request"))
+    if isinstance(exc, Moved):
         response["Location"] = exc.location
     return response
+
+
+def error_envelope(exc: exceptions.APIException, status_code: int, request) -> dict:
+    if isinstance(exc, Moved):
+        return errors.envelope(status_code, "renamed", str(exc.detail))
+    if isinstance(exc, exceptions.ValidationError):
+        items = errors.error_items(exc.detail)
+        for item in items:
+            item["in"] = field_location(item["field"], request)
+        return errors.envelope(
+            status_code, "invalid_input", errors.summary(items, "Invalid input."), items
+        )
+    detail = exc.detail
+    code = getattr(detail, "code", None)
+    if code not in errors.ERROR_CODES or errors.ERROR_CODES[code][0] != status_code:
+        code = errors.STATUS_CODES.get(status_code, "bad_request")
+    if isinstance(detail, dict | list):  # an exception raised with structured detail
+        items = errors.error_items(detail)
+        return errors.envelope(status_code, code, errors.summary(items, str(exc)), items)
+    return errors.envelope(status_code, code, str(detail))
+
+
+def field_location(field: str | None, request) -> str | None:
+    """Where a rejected name is: a query parameter, or a field of the JSON body."""
+    if field is None:
+        return None
+    if request is None:
+        return "body"
+    name = field.split(".")[0]
+    if name in request.query_params or request.method not in ("POST", "PUT", "PATCH"):
+        return "query"
+    return "body"

@@ -4,24 +4,20 @@ Page numbers are what dashboards show ("page 3 of 12"), but OFFSET pagination ge
 the deeper the page. ``?cursor=`` (empty for the first page) switches a list to keyset
 pagination in insertion order: every page costs the same, and ``count`` is null because
 counting is exactly the work a cursor avoids. Bad values are a 400 that names the parameter.
+
+A page's place in the list travels in headers too, for JSON as for CSV (whose body has no room
+for it): ``Link`` (RFC 8288: first, prev, next, last where known) and ``X-Total-Count`` where
+the list was counted.
 """
 
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 MAX_PAGE_SIZE = 500
 # With ?known_as_of= (the lists that take it): the day, and the sources it could use.
-KNOWN_AS_OF_SCHEMA = {
-    "type": "object",
-    "description": "Present with ?known_as_of=: the day and the sources it could use.",
-    "properties": {
-        "date": {"type": "string", "format": "date"},
-        "sources_published": {"type": "integer"},
-        "sources_undated": {"type": "integer"},
-    },
-    "required": ["date", "sources_published", "sources_undated"],
-}
+KNOWN_AS_OF_SCHEMA = {"$ref": "#/components/schemas/KnownAsOf"}
 
 
 def ascii_digits(raw: str) -> bool:
@@ -33,6 +29,26 @@ class KeysetPagination(pagination.CursorPagination):
     ordering = "id"
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def decode_cursor(self, request):
+        # A cursor is opaque: anything this server did not issue is a 400 naming it (DRF
+        # answers 404, and a forged position that is not an id would reach the database).
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            cursor = None
+        else:
+            if cursor is None or cursor.position is None or ascii_digits(cursor.position):
+                return cursor
+        raise ValidationError(
+            {self.cursor_query_param: ["Not a cursor from this list's next or previous link."]},
+            code="invalid_cursor",
+        )
+
+
+def link_header(links: dict[str, str | None]) -> str:
+    """An RFC 8288 Link header from relation -> URL (relations without a URL left out)."""
+    return ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items() if url)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -84,7 +100,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_paginated_response(self, data):
         if self.keyset is not None:
-            return Response(
+            response = Response(
                 {
                     "count": None,
                     "next": self.keyset.get_next_link(),
@@ -92,13 +108,44 @@ class PageNumberPagination(pagination.PageNumberPagination):
                     "results": data,
                 }
             )
-        return super().get_paginated_response(data)
+        else:
+            response = super().get_paginated_response(data)
+        for name, value in self.paging_headers().items():
+            response[name] = value
+        return response
+
+    def paging_headers(self) -> dict[str, str]:
+        """Link (first, prev, next, last where known) and X-Total-Count (where counted)."""
+        if self.keyset is not None:
+            url = self.keyset.base_url
+            first = replace_query_param(
+                remove_query_param(url, self.cursor_query_param), self.cursor_query_param, ""
+            )
+            links = {
+                "first": first,
+                "prev": self.keyset.get_previous_link(),
+                "next": self.keyset.get_next_link(),
+            }
+            return {"Link": link_header(links)}
+        url = self.request.build_absolute_uri()
+        last = self.page.paginator.num_pages
+        links = {
+            "first": remove_query_param(url, self.page_query_param),
+            "prev": self.get_previous_link(),
+            "next": self.get_next_link(),
+            "last": replace_query_param(url, self.page_query_param, last)
+            if last > 1
+            else remove_query_param(url, self.page_query_param),
+        }
+        return {"Link": link_header(links), "X-Total-Count": str(self.page.paginator.count)}
 
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)
         paginated["properties"]["count"]["nullable"] = True
         paginated["properties"]["count"]["description"] = "Null with cursor pagination."
         paginated["properties"]["known_as_of"] = KNOWN_AS_OF_SCHEMA
+        # Always there (null on the first or last page); known_as_of only with ?known_as_of=.
+        paginated["required"] = ["count", "next", "previous", "results"]
         return paginated
 
     def get_schema_operation_parameters(self, view):

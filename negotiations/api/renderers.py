@@ -94,8 +94,8 @@ class CSVRenderer(renderers.BaseRenderer):
 
     The header comes from the resource's serializer (the fields asked for with ``fields=``),
     so it does not depend on the page; a missing nested object leaves its columns empty.
-    The page's place in the list, which JSON carries in its body, travels in headers:
-    ``X-Total-Count`` and a ``Link`` header with the next and previous pages (RFC 8288).
+    The page's place in the list, which JSON also carries in its body, travels in the
+    ``X-Total-Count`` and ``Link`` headers that the pagination sets for every format.
     """
 
     media_type = "text/csv"
@@ -108,7 +108,6 @@ class CSVRenderer(renderers.BaseRenderer):
         renderer_context = renderer_context or {}
         if isinstance(data, dict) and "results" in data:
             records = data["results"]
-            self.paging_headers(data, renderer_context.get("response"))
         elif isinstance(data, list):
             records = data
         else:
@@ -160,16 +159,6 @@ class CSVRenderer(renderers.BaseRenderer):
         for row in rows:
             header.extend(column for column in row if column not in header)
         return header
-
-    @staticmethod
-    def paging_headers(page: dict, response) -> None:
-        if response is None:
-            return
-        if page.get("count") is not None:
-            response["X-Total-Count"] = str(page["count"])
-        links = [f'<{page[rel]}>; rel="{rel}"' for rel in ("next", "previous") if page.get(rel)]
-        if links:
-            response["Link"] = ", ".join(links)
 
 
 class ICalendarRenderer(renderers.BaseRenderer):

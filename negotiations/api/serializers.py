@@ -13,6 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
 from negotiations import models
@@ -190,12 +191,21 @@ def slug_of(model, **kwargs):
 
 
 def api_errors(error: DjangoValidationError) -> dict:
-    """A model ValidationError as a DRF error body: field -> messages."""
+    """A model ValidationError as a DRF error body: field -> messages, each keeping the
+    model's code (`unique`, `invalid_choice`, ...) for the error envelope."""
+
+    def details(errors) -> list[ErrorDetail]:
+        return [
+            ErrorDetail(message, code=each.code or "invalid")
+            for each in errors
+            for message in each.messages
+        ]
+
     if not hasattr(error, "error_dict"):
-        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+        return {api_settings.NON_FIELD_ERRORS_KEY: details(error.error_list)}
     return {
-        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: messages
-        for field, messages in error.message_dict.items()
+        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: details(errors)
+        for field, errors in error.error_dict.items()
     }
 
 

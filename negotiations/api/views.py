@@ -25,7 +25,8 @@ from negotiations.api import readers
 from negotiations.api import serializers as api
 from negotiations.api.exceptions import Moved, NotModified, PreconditionFailed
 from negotiations.api.filters import StrictOrderingFilter, filter_param_names
-from negotiations.api.pagination import AreaHistoryPagination, ReviewPagination
+from negotiations.api.http import CreatedLocationMixin, MethodFirstMixin, RateLimitHeadersMixin
+from negotiations.api.pagination import AreaHistoryPagination, ReviewPagination, link_header
 from negotiations.api.parsers import JSONParser
 from negotiations.api.renderers import CSVRenderer, ICalendarRenderer, ORJSONRenderer
 from negotiations.api.schema import SLUG_PATTERN, TrackerAutoSchema
@@ -91,6 +92,20 @@ def parse_as_of(request) -> datetime.date:
     )
 
 
+def last_modified_of(changed_at: datetime.datetime | None) -> datetime.datetime | None:
+    """Last-Modified for an answer: the last write anywhere, or the start of today if later
+    (answers count days from today), and none within the current second (RFC 9110 8.8.2.2:
+    a second write in the same second would go unseen by If-Modified-Since)."""
+    if changed_at is None:
+        return None
+    now = timezone.localtime()
+    start_of_today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    last_modified = max(changed_at, start_of_today)
+    if int(last_modified.timestamp()) >= int(now.timestamp()):
+        return None
+    return last_modified
+
+
 def parse_query(serializer_class, request) -> dict:
     """The validated query parameters of a computed endpoint (a 400 naming each bad one)."""
     query = serializer_class(data=request.query_params)
@@ -114,7 +129,9 @@ class StrictFormatMixin:
                 handled = getattr(self, request.method.lower(), None) is not None  # else 405
                 if force or not handled:  # answering an error: in JSON
                     return ORJSONRenderer(), ORJSONRenderer.media_type
-                raise ValidationError({"format": [f"Choose one of: {', '.join(formats)}."]})
+                raise ValidationError(
+                    {"format": [f"Choose one of: {', '.join(formats)}."]}, code="unknown_format"
+                )
         return super().perform_content_negotiation(request, force)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -127,7 +144,13 @@ class StrictFormatMixin:
         return super().finalize_response(request, response, *args, **kwargs)
 
 
-class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
+class RecordViewSet(
+    MethodFirstMixin,
+    RateLimitHeadersMixin,
+    CreatedLocationMixin,
+    StrictFormatMixin,
+    viewsets.ModelViewSet,
+):
     """Base of every resource: slug lookups, strict query parameters, sparse fields,
     CSV, conditional requests, and writes in one transaction each."""
 
@@ -235,13 +258,24 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
         tag = etag_for(version, object_token, *variant)
         if object_token:
             tag = f'"{object_token}.{tag.strip(chr(34))}"'
-        self.response_etag, self.response_last_modified = tag, changed_at
+        last_modified = last_modified_of(changed_at)
+        self.response_etag, self.response_last_modified = tag, last_modified
         if "html" in (request.accepted_media_type or ""):
             return  # the browsable API shows the user; never answer it with a 304
-        if request.headers.get("If-None-Match", "").strip() == "*":
+        if_none_match = request.headers.get("If-None-Match", "").strip()
+        if if_none_match == "*":
             # "*" matches any current representation, so it can only be answered once the
             # request is known to have one: after validation, for a 200 (finalize_response).
             self.not_modified_if_ok = True
+            return
+        if not if_none_match and "If-Modified-Since" in request.headers:
+            # If-Modified-Since (ignored when If-None-Match is sent) compares dates, not this
+            # request: like "*", it is answered only once the request proved valid.
+            timestamp = int(last_modified.timestamp()) if last_modified else None
+            answer = timestamp and get_conditional_response(
+                request._request, last_modified=timestamp
+            )
+            self.not_modified_if_ok = getattr(answer, "status_code", None) == 304
             return
         if get_conditional_response(request._request, etag=tag) is not None:
             # A specific ETag matches only one issued for this very request (path, query,
@@ -329,6 +363,8 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
         if response.status_code == 200 and getattr(self, "not_modified_if_ok", False):
             response = HttpResponseNotModified()
             response["ETag"] = self.response_etag
+            if self.response_last_modified:
+                response["Last-Modified"] = http_date(self.response_last_modified.timestamp())
             return super().finalize_response(request, response, *args, **kwargs)
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == 200 and getattr(self, "response_etag", None):
@@ -371,10 +407,12 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
                 {
                     name: [f"Unknown query parameter. Allowed here: {', '.join(sorted(allowed))}."]
                     for name in unknown
-                }
+                },
+                code="unknown_parameter",
             )
         if "fields" in request.query_params and self.action in ("list", "retrieve"):
-            wanted = [name.strip() for name in request.query_params["fields"].split(",")]
+            # Spaces around names are allowed, nothing else (the schema's pattern says so).
+            wanted = [name.strip(" ") for name in request.query_params["fields"].split(",")]
             known = set(self.get_serializer_class()(context={"request": request}).fields)
             bad = [name for name in wanted if name not in known]
             if bad or not any(wanted):
@@ -384,7 +422,8 @@ class RecordViewSet(StrictFormatMixin, viewsets.ModelViewSet):
                             f"Unknown field(s): {', '.join(bad) or '(empty)'}. "
                             f"Choose from: {', '.join(sorted(known))}."
                         ]
-                    }
+                    },
+                    code="unknown_field",
                 )
             self.sparse_fields = set(wanted)
 
@@ -792,7 +831,7 @@ class AgendaAreaViewSet(RecordViewSet):
             "negotiations": story["negotiations"],
             "contested": story["contested"],
         }
-        return Response(with_known_as_of(answer, day))
+        return Response(with_known_as_of(answer, day), headers=paginator.paging_headers())
 
 
 class AgendaItemViewSet(RecordViewSet):
@@ -868,7 +907,7 @@ class IgnoreAcceptNegotiation(BaseContentNegotiation):
     responses={(200, "text/calendar"): OpenApiTypes.STR},
     filters=True,
 )
-class DeadlineCalendarView(generics.ListAPIView):
+class DeadlineCalendarView(MethodFirstMixin, RateLimitHeadersMixin, generics.ListAPIView):
     schema = TrackerAutoSchema()
     ignores_accept = True  # no 406: the feed is a calendar whatever the Accept header
     queryset = DeadlineViewSet.queryset
@@ -902,7 +941,9 @@ class DeadlineCalendarView(generics.ListAPIView):
         allowed = filter_param_names(self.filterset_class, self.queryset)
         unknown = sorted(set(request.query_params) - allowed)
         if unknown:
-            raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+            raise ValidationError(
+                {name: ["Unknown query parameter."] for name in unknown}, code="unknown_parameter"
+            )
         response = super().get(request, *args, **kwargs)
         response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
         return response
@@ -1001,7 +1042,9 @@ class DisagreementViewSet(KnownAsOfMixin, RecordViewSet):
     parameters=[api.ChangesQuerySerializer],
     responses=api.ChangesFeedSerializer,
 )
-class ChangesView(StrictFormatMixin, generics.GenericAPIView):
+class ChangesView(
+    MethodFirstMixin, RateLimitHeadersMixin, StrictFormatMixin, generics.GenericAPIView
+):
     renderer_classes = JSON_ONLY
     # ?after= and ?page_size= (empty) are "not given": the first page, 100 events.
     empty_means_default = {"after", "page_size"}
@@ -1013,7 +1056,9 @@ class ChangesView(StrictFormatMixin, generics.GenericAPIView):
     def get(self, request):
         unknown = sorted(set(request.query_params) - {"since", "after", "page_size", "format"})
         if unknown:
-            raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+            raise ValidationError(
+                {name: ["Unknown query parameter."] for name in unknown}, code="unknown_parameter"
+            )
         query = api.ChangesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         after = query.validated_data.get("after")
@@ -1035,7 +1080,8 @@ class ChangesView(StrictFormatMixin, generics.GenericAPIView):
                     {"since": date.isoformat(), "after": f"{name}:{history_id}", "page_size": limit}
                 )
             )
-        return Response({"next": next_url, "results": events})
+        links = {"Link": link_header({"next": next_url})} if next_url else None
+        return Response({"next": next_url, "results": events}, headers=links)
 
 
 class ReviewQuerySerializer(serializers.Serializer):
@@ -1058,7 +1104,7 @@ class ReviewQuerySerializer(serializers.Serializer):
     "Suggestions are accepted in the admin's review queue (/admin/review/).",
     parameters=[ReviewQuerySerializer],
 )
-class ReviewView(StrictFormatMixin, generics.ListAPIView):
+class ReviewView(MethodFirstMixin, RateLimitHeadersMixin, StrictFormatMixin, generics.ListAPIView):
     renderer_classes = JSON_ONLY
     serializer_class = api.ReviewEntrySerializer
     pagination_class = ReviewPagination

@@ -4,6 +4,7 @@ import pytest
 
 from negotiations.domain.agenda import round_agenda_changes
 from negotiations.models import Round
+from tests.contract import error_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +135,7 @@ def test_compare_across_negotiations(api):
 def test_compare_needs_two_known_rounds(api, query, parameter):
     response = api.get("/api/v1/rounds/compare/", query)
     assert response.status_code == 400
-    assert parameter in response.json()
+    assert parameter in error_messages(response)
 
 
 def test_computed_endpoints_404_for_unknown_slugs(api):

@@ -46,7 +46,7 @@ def test_csv_pages_say_where_they_are(api):
     assert 'rel="next"' in response["Link"]
     assert "page=2" in response["Link"]
     last = api.get("/api/v1/citations/", {"format": "csv", "page_size": 10, "page": "last"})
-    assert 'rel="previous"' in last["Link"]
+    assert 'rel="prev"' in last["Link"]
     assert 'rel="next"' not in last["Link"]
 
 

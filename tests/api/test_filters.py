@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from negotiations import models
 from tests.api.conftest import results, slugs
+from tests.contract import error_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +168,7 @@ class TestBadInput:
     def test_bad_query_parameters_are_a_400_naming_the_parameter(self, api, query, parameter):
         response = api.get("/api/v1/rounds/", query)
         assert response.status_code == 400
-        assert parameter in response.json()
+        assert parameter in error_messages(response)
 
     def test_page_past_the_end_is_a_404(self, api):
         assert api.get("/api/v1/rounds/", {"page": "999"}).status_code == 404
@@ -205,7 +206,11 @@ class TestCursorPagination:
     def test_conflicting_parameters(self, api, query, parameter):
         response = api.get("/api/v1/rounds/", query)
         assert response.status_code == 400
-        assert parameter in response.json()
+        assert parameter in error_messages(response)
 
-    def test_a_forged_cursor_is_a_404(self, api):
-        assert api.get("/api/v1/rounds/", {"cursor": "not-base64!!"}).status_code == 404
+    @pytest.mark.parametrize("cursor", ["not-base64!!", "abc", "cD1hYmM="])  # the last: p=abc
+    def test_a_forged_cursor_is_a_400_naming_it(self, api, cursor):
+        response = api.get("/api/v1/rounds/", {"cursor": cursor})
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["code"] == "invalid_cursor"
+        assert "cursor" in error_messages(response)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from negotiations import models
 from tests.conftest import SEED_FIXTURE
+from tests.contract import error_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,7 @@ def test_changes_feed_pages_without_gaps_or_repeats(api):
 def test_changes_feed_bad_parameters(api, query, parameter):
     response = api.get("/api/v1/changes/", query)
     assert response.status_code == 400
-    assert parameter in response.json()
+    assert parameter in error_messages(response)
 
 
 def test_admin_edit_is_recorded_and_history_page_offers_revert(staff_client):

@@ -3,6 +3,7 @@
 import pytest
 
 from negotiations import models, registry
+from tests.contract import error_messages, json_error
 
 pytestmark = pytest.mark.django_db
 
@@ -20,18 +21,17 @@ def unchanged():
 
 
 def assert_json_4xx(response, status=400):
-    assert response.status_code == status, response.content[:300]
-    assert response["Content-Type"].startswith("application/json")
-    return response.json()
+    json_error(response, status)
+    return error_messages(response)
 
 
 @pytest.mark.usefixtures("unchanged")
 class TestBadBodies:
     def test_malformed_json(self, editor):
-        body = assert_json_4xx(
-            editor.post("/api/v1/sources/", "{not json", content_type="application/json")
-        )
-        assert "JSON parse error" in body["detail"]
+        response = editor.post("/api/v1/sources/", "{not json", content_type="application/json")
+        assert_json_4xx(response)
+        assert response.json()["code"] == "parse_error"
+        assert "JSON parse error" in response.json()["detail"]
 
     def test_wrong_types(self, editor):
         body = assert_json_4xx(

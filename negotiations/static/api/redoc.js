@@ -16,29 +16,6 @@
     return element;
   };
 
-  // The sidebar's "API docs by Redocly" logo would be fetched from ReDoc's CDN: nothing on
-  // this page is. An empty image stands in for it.
-  var BLANK = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
-  function local(url) {
-    return /^https?:/i.test(String(url)) ? BLANK : url;
-  }
-  var src = Object.getOwnPropertyDescriptor(HTMLImageElement.prototype, "src");
-  Object.defineProperty(HTMLImageElement.prototype, "src", {
-    configurable: true,
-    enumerable: src.enumerable,
-    get: src.get,
-    set: function (url) {
-      src.set.call(this, local(url));
-    },
-  });
-  var setAttribute = Element.prototype.setAttribute;
-  Element.prototype.setAttribute = function (name, value) {
-    if (this instanceof HTMLImageElement && String(name).toLowerCase() === "src") {
-      value = local(value);
-    }
-    return setAttribute.call(this, name, value);
-  };
-
   document.addEventListener("DOMContentLoaded", function () {
     var container = document.getElementById("redoc-container");
     window.Redoc.init(container.dataset.schemaUrl, { nonce: nonce }, container);

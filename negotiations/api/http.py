@@ -1,0 +1,44 @@
+"""HTTP behaviours every API view shares, each a small mixin: a 405 before anything else,
+rate-limit headers on every answer, and a Location header on a 201."""
+
+from django.urls import NoReverseMatch, reverse
+from rest_framework.exceptions import MethodNotAllowed
+
+
+class MethodFirstMixin:
+    """A method the URL does not take is a 405 whoever asks: DRF checks credentials first,
+    so an anonymous POST to a record's URL was a 401, as if logging in would help."""
+
+    def initial(self, request, *args, **kwargs):
+        method = request.method.lower()
+        if method not in self.http_method_names or getattr(self, method, None) is None:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+
+class RateLimitHeadersMixin:
+    """RateLimit-Limit, -Remaining, -Reset and -Policy on every answer under a rate limit
+    (negotiations.api.throttling), 429 included."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        rate_limit = getattr(request, "rate_limit", None)
+        if rate_limit is not None:
+            for name, value in rate_limit.headers().items():
+                response[name] = value
+        return response
+
+
+class CreatedLocationMixin:
+    """A 201 names the new record's URL in ``Location`` (RFC 9110 10.2.2)."""
+
+    def get_success_headers(self, data):
+        headers = super().get_success_headers(data)
+        slug = data.get(self.lookup_field) if isinstance(data, dict) else None
+        if slug:
+            try:
+                path = reverse(f"api:{self.basename}-detail", kwargs={self.lookup_field: slug})
+            except NoReverseMatch:
+                return headers
+            headers["Location"] = self.request.build_absolute_uri(path)
+        return headers

@@ -1,0 +1,188 @@
+"""The OpenAPI schema as a contract typed clients can be generated from as it is: reads need
+no credentials, answers' fields are required, nullable references are 3.1 unions, one
+`Format` parameter, enums by reference, unique names, CSV as text, sparse answers typed, and
+every error answer the one envelope."""
+
+import json
+import re
+
+import pytest
+
+from negotiations.api.schema import SLUG_PATTERN
+from tests.contract import check_response, published_schema
+
+pytestmark = pytest.mark.django_db
+
+JEJU = "/api/v1/rounds/jeju-ministerial-2025-05-16/"
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return published_schema()
+
+
+def operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in METHODS:
+                yield path, method, operation
+
+
+def resolve(schema, node):
+    while "$ref" in node:
+        section, name = node["$ref"].split("/")[-2:]
+        node = schema["components"][section][name]
+    return node
+
+
+def test_the_test_clients_check_answers_against_the_schema(api):
+    """The guard itself can fail: an answer missing a required field is refused."""
+    response = api.get(JEJU)
+    body = response.json()
+    del body["slug"]
+    response.content = json.dumps(body).encode()
+    with pytest.raises(AssertionError, match="slug"):
+        check_response(response)
+
+
+def test_a_sparse_answer_is_checked_against_its_sparse_type(api):
+    response = api.get(JEJU, {"fields": "slug,title"})
+    assert set(response.json()) == {"slug", "title"}
+    body = response.json()
+    body["title"] = 7
+    response.content = json.dumps(body).encode()
+    with pytest.raises(AssertionError, match="title"):
+        check_response(response)
+
+
+def test_openapi_31(schema):
+    assert schema["openapi"].startswith("3.1")
+    assert '"nullable"' not in json.dumps(schema)
+
+
+def test_reads_declare_no_security_and_writes_a_token_or_a_session(schema):
+    for path, method, operation in operations(schema):
+        if method == "get":
+            assert "security" not in operation, path
+        else:
+            assert operation["security"] == [{"tokenAuth": []}, {"cookieAuth": []}], path
+
+
+def test_every_field_of_an_answer_is_required_but_known_as_of(schema):
+    for name, component in schema["components"]["schemas"].items():
+        properties = set(component.get("properties", ()))
+        if not properties or name.endswith("Request") or name.startswith("Sparse"):
+            continue
+        missing = properties - set(component.get("required", ()))
+        assert missing <= {"known_as_of"}, (name, missing)
+
+
+def test_nullable_references_are_unions_with_null(schema):
+    participant = schema["components"]["schemas"]["Participant"]["properties"]
+    assert participant["person"]["oneOf"] == [
+        {"$ref": "#/components/schemas/NamedRef"},
+        {"type": "null"},
+    ]
+    change = schema["components"]["schemas"]["AreaChange"]["properties"]
+    assert {"type": "null"} in change["before"]["oneOf"]
+    speaker = schema["components"]["schemas"]["Position"]["properties"]["speaker"]
+    assert {"type": "null"} in speaker["oneOf"]
+
+
+def test_no_format_parameter_and_csv_by_accept_header(schema):
+    """A generated client reads one representation per status (JSON): a documented
+    ?format=csv made it parse CSV as JSON. CSV is the text/csv content, by Accept header."""
+    assert "parameters" not in schema["components"]
+    for path, method, operation in operations(schema):
+        for parameter in operation.get("parameters", []):
+            assert parameter.get("name") != "format", (method, path)
+    answer = schema["paths"]["/api/v1/rounds/"]["get"]["responses"]["200"]["content"]
+    assert list(answer) == ["application/json", "text/csv"]
+
+
+def test_csv_by_accept_header_is_checked_as_text(api):
+    response = api.get("/api/v1/rounds/", HTTP_ACCEPT="text/csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith(b'"id","slug",')
+
+
+def test_query_enums_refer_to_components(schema):
+    for path, method, operation in operations(schema):
+        for parameter in operation.get("parameters", []):
+            parameter = resolve(schema, parameter)
+            inner = parameter["schema"].get("items", parameter["schema"])
+            assert "enum" not in inner, (method, path, parameter["name"])
+
+
+def test_component_names_are_meaningful(schema):
+    names = list(schema["components"]["schemas"])
+    assert not [name for name in names if re.search(r"\d$", name)]
+    assert "KnownAsOfRequest" not in names  # unreferenced twins are dropped
+
+
+def test_the_audit_history_has_one_name(schema):
+    paths = schema["paths"]
+    assert "/api/v1/rounds/{slug}/audit-history/" in paths
+    assert "/api/v1/rounds/{slug}/history/" not in paths
+    assert "/api/v1/agenda-areas/{slug}/history/" in paths  # the area's agenda story
+
+
+def test_csv_is_text_with_paging_headers(schema):
+    answer = schema["paths"]["/api/v1/rounds/"]["get"]["responses"]["200"]
+    assert answer["content"]["text/csv"]["schema"]["type"] == "string"
+    assert {"Link", "X-Total-Count", "ETag", "Last-Modified", "X-Request-ID"} <= set(
+        answer["headers"]
+    )
+
+
+def test_sparse_answers_are_typed(schema):
+    components = schema["components"]["schemas"]
+    items = components["PaginatedRoundList"]["properties"]["results"]["items"]
+    assert items == {
+        "anyOf": [
+            {"$ref": "#/components/schemas/Round"},
+            {"$ref": "#/components/schemas/SparseRound"},
+        ]
+    }
+    assert "required" not in components["SparseRound"]
+    assert set(components["SparseRound"]["properties"]) == set(components["Round"]["properties"])
+    fields = {
+        p["name"]: p
+        for p in schema["paths"][JEJU.replace("jeju-ministerial-2025-05-16", "{slug}")]["get"][
+            "parameters"
+        ]
+        if "name" in p
+    }["fields"]
+    pattern = re.compile(fields["schema"]["pattern"])
+    assert pattern.match("slug, title") and pattern.match("slug")
+    assert not pattern.match("") and not pattern.match("slug,,title")
+    assert not pattern.match("colour")
+
+
+def test_slug_filters_say_what_a_slug_is(schema):
+    for path, _method, operation in operations(schema):
+        for parameter in operation.get("parameters", []):
+            parameter = resolve(schema, parameter)
+            if "a slug" not in parameter.get("description", ""):
+                continue
+            inner = parameter["schema"].get("items", parameter["schema"])
+            assert inner.get("pattern") == SLUG_PATTERN, (path, parameter["name"])
+
+
+def test_every_error_answer_is_the_envelope(schema):
+    envelope = {"$ref": "#/components/schemas/Error"}
+    for path, _method, operation in operations(schema):
+        for status, answer in operation["responses"].items():
+            if int(status) < 400:
+                continue
+            answer = resolve(schema, answer)
+            assert answer["content"]["application/json"]["schema"] == envelope, (path, status)
+            assert "X-Request-ID" in answer["headers"]
+    too_many = schema["components"]["responses"]["TooManyRequests"]["headers"]
+    assert {"Retry-After", "RateLimit-Remaining"} <= set(too_many)
+
+
+def test_a_201_documents_its_location(schema):
+    created = schema["paths"]["/api/v1/rounds/"]["post"]["responses"]["201"]
+    assert "Location" in created["headers"]

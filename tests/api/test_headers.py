@@ -1,0 +1,176 @@
+"""Headers a client or a dashboard on another origin relies on: a list's place (Link,
+X-Total-Count) for JSON as for CSV, rate limits, Location on a 201, If-Modified-Since."""
+
+import re
+import time
+
+import pytest
+from django.utils.http import http_date
+
+from negotiations.domain.versioning import current_data_version
+
+pytestmark = pytest.mark.django_db
+
+JEJU = "/api/v1/rounds/jeju-ministerial-2025-05-16/"
+
+
+def links(response) -> dict[str, str]:
+    found = re.findall(r'<([^>]*)>; rel="([a-z]+)"', response["Link"])
+    return {rel: url for url, rel in found}
+
+
+class TestPaging:
+    @pytest.mark.parametrize("format_", ["json", "csv"])
+    def test_first_next_and_last_with_the_total(self, api, format_):
+        response = api.get("/api/v1/citations/", {"page_size": 10, "format": format_})
+        total = api.get("/api/v1/citations/").json()["count"]
+        assert response["X-Total-Count"] == str(total)
+        found = links(response)
+        assert set(found) == {"first", "next", "last"}
+        assert "page=2" in found["next"] and "page_size=10" in found["next"]
+        assert f"page={-(-total // 10)}" in found["last"]
+        assert "page=" not in found["first"]
+
+    def test_a_middle_page_links_back(self, api):
+        response = api.get("/api/v1/citations/", {"page_size": 10, "page": 2})
+        assert set(links(response)) == {"first", "prev", "next", "last"}
+
+    def test_the_links_lead_through_the_list(self, api):
+        seen, url = [], "/api/v1/sources/?page_size=2"
+        while url:
+            response = api.get(url)
+            seen += [source["slug"] for source in response.json()["results"]]
+            url = links(response).get("next")
+        assert len(seen) == int(response["X-Total-Count"]) == len(set(seen))
+
+    def test_a_cursor_list_is_not_counted(self, api):
+        response = api.get("/api/v1/citations/", {"cursor": "", "page_size": 5})
+        assert "X-Total-Count" not in response
+        found = links(response)
+        assert set(found) == {"first", "next"}
+        second = api.get(found["next"])
+        assert set(links(second)) == {"first", "prev", "next"}
+        assert api.get(found["first"]).json() == response.json()
+
+    def test_an_area_history_says_where_it_is(self, api):
+        response = api.get("/api/v1/agenda-areas/tariffs/history/", {"page_size": 1})
+        assert response["X-Total-Count"] == str(response.json()["count"])
+        assert "first" in links(response)
+
+    def test_the_changes_feed_links_to_its_next_page(self, api):
+        response = api.get("/api/v1/changes/", {"since": "2000-01-01T00:00:00Z", "page_size": 2})
+        assert links(response) == {"next": response.json()["next"]}
+
+
+class TestRateLimits:
+    def test_every_answer_says_where_the_client_stands(self, api, monkeypatch):
+        monkeypatch.setenv("THROTTLE_ANON", "5/minute")
+        first = api.get("/api/v1/parties/")
+        second = api.get("/api/v1/rounds/no-such-round/")  # errors count and say so too
+        assert first["RateLimit-Limit"] == "5"
+        assert first["RateLimit-Policy"] == "5;w=60"
+        assert (first["RateLimit-Remaining"], second["RateLimit-Remaining"]) == ("4", "3")
+        assert 0 < int(first["RateLimit-Reset"]) <= 60
+
+    def test_a_throttled_answer(self, editor, monkeypatch):
+        monkeypatch.setenv("THROTTLE_USER", "1/minute")
+        editor.get("/api/v1/parties/")
+        throttled = editor.get("/api/v1/parties/")
+        assert throttled.status_code == 429
+        assert throttled["RateLimit-Remaining"] == "0"
+        assert int(throttled["Retry-After"]) == int(throttled["RateLimit-Reset"]) > 0
+
+    def test_no_headers_without_a_limit(self, api, monkeypatch):
+        monkeypatch.setenv("THROTTLE_ANON", "off")
+        monkeypatch.setenv("THROTTLE_USER", "off")
+        assert "RateLimit-Limit" not in api.get("/api/v1/parties/")
+
+
+def test_a_created_record_says_where_it_is(editor):
+    response = editor.post("/api/v1/sources/", {"title": "A new report"}, format="json")
+    assert response.status_code == 201, response.content
+    slug = response.json()["slug"]
+    assert response["Location"] == f"http://testserver/api/v1/sources/{slug}/"
+    assert editor.get(response["Location"]).json()["slug"] == slug
+
+
+def last_modified(api) -> str:
+    """Jeju's Last-Modified (left out within the second of a write: then a second later)."""
+    response = api.get(JEJU)
+    if "Last-Modified" not in response:
+        time.sleep(1.1)
+        response = api.get(JEJU)
+    return response["Last-Modified"]
+
+
+class TestIfModifiedSince:
+    def test_unchanged_data_is_a_304(self, api):
+        since = last_modified(api)
+        again = api.get(JEJU, HTTP_IF_MODIFIED_SINCE=since)
+        assert again.status_code == 304
+        assert again.content == b""
+        listed = api.get("/api/v1/rounds/", HTTP_IF_MODIFIED_SINCE=since)
+        assert listed.status_code == 304
+
+    def test_a_write_since_is_a_200(self, api, editor):
+        since = last_modified(api)
+        assert editor.patch(JEJU, {"summary": "Changed."}, format="json").status_code == 200
+        again = api.get(JEJU, HTTP_IF_MODIFIED_SINCE=since)
+        assert again.status_code == 200
+        assert again.json()["summary"] == "Changed."
+        # Within the second of the write, no Last-Modified: a second write in that same
+        # second would go unseen by a client comparing whole seconds.
+        _, changed_at = current_data_version()
+        if http_date(changed_at.timestamp()) == http_date():
+            assert "Last-Modified" not in again
+
+    def test_if_none_match_takes_precedence(self, api):
+        stale = api.get(JEJU, HTTP_IF_MODIFIED_SINCE=last_modified(api), HTTP_IF_NONE_MATCH='"x"')
+        assert stale.status_code == 200
+
+
+class TestCrossOrigin:
+    ORIGIN = "https://dashboard.example.org"
+
+    @pytest.fixture(autouse=True)
+    def allowed_origin(self, settings):
+        settings.CORS_ALLOWED_ORIGINS = [self.ORIGIN]
+
+    def test_a_dashboard_can_read_the_headers(self, api):
+        response = api.get("/api/v1/rounds/", HTTP_ORIGIN=self.ORIGIN)
+        exposed = {h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")}
+        assert {
+            "etag",
+            "last-modified",
+            "link",
+            "x-total-count",
+            "location",
+            "retry-after",
+            "ratelimit-limit",
+            "ratelimit-remaining",
+            "ratelimit-reset",
+            "ratelimit-policy",
+            "x-request-id",
+        } <= exposed
+
+    def test_a_dashboard_can_send_its_own(self, api):
+        response = api.options(
+            JEJU,
+            HTTP_ORIGIN=self.ORIGIN,
+            HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+            HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-modified-since, x-request-id",
+        )
+        allowed = {h.strip() for h in response["Access-Control-Allow-Headers"].split(",")}
+        assert {"if-modified-since", "x-request-id"} <= allowed
+
+
+def test_if_modified_since_never_hides_an_invalid_request(api):
+    """Schemathesis: a far-future If-Modified-Since was a 304 for ?page=-1 (a 400)."""
+    future = "Fri, 19 Aug 5211 16:46:43 GMT"
+    assert api.get(
+        "/api/v1/parties/", {"page": "-1"}, HTTP_IF_MODIFIED_SINCE=future
+    ).status_code == (400)
+    assert (
+        api.get("/api/v1/parties/", {"kind": "x"}, HTTP_IF_MODIFIED_SINCE=future).status_code == 400
+    )
+    assert api.get("/api/v1/parties/", HTTP_IF_MODIFIED_SINCE=future).status_code == 304

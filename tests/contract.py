@@ -1,0 +1,133 @@
+"""Every answer the API tests receive is checked against the OpenAPI schema (openapi-core),
+so the schema cannot drift from what the server answers: an undocumented status, a missing
+required field, a wrong type or a null where none is allowed fails the test that got it.
+
+The schema is generated and compiled once per test session, in two forms: as published,
+for requests with ?fields= (whose answers are `anyOf: [Record, SparseRecord]`), and with those
+unions narrowed to the full record for every other request, so that a missing field is caught
+rather than read as a sparse answer.
+"""
+
+import functools
+import json
+import re
+
+from openapi_core import OpenAPI
+from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
+from openapi_core.testing import MockRequest, MockResponse
+
+# Not API operations: the schema itself and its documentation pages.
+NOT_OPERATIONS = re.compile(r"^/api/v1/(schema|docs|redoc)/|^/api/v1/$")
+
+
+@functools.cache
+def published_schema() -> dict:
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    # Through JSON, as clients get it (lazy strings and tuples become plain values).
+    return json.loads(json.dumps(schema, default=str))
+
+
+def without_sparse(node):
+    """The schema with every `anyOf: [Record, SparseRecord]` narrowed to the Record."""
+    if isinstance(node, dict):
+        options = node.get("anyOf")
+        if (
+            isinstance(options, list)
+            and len(options) == 2
+            and options[1].get("$ref", "").startswith("#/components/schemas/Sparse")
+        ):
+            return without_sparse(options[0])
+        return {key: without_sparse(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [without_sparse(value) for value in node]
+    return node
+
+
+@functools.cache
+def openapi(sparse: bool = False) -> OpenAPI:
+    schema = published_schema()
+    return OpenAPI.from_dict(schema if sparse else without_sparse(schema))
+
+
+def check_response(response) -> None:
+    """Raise AssertionError if the answer is not what the schema says for its request."""
+    request = response.wsgi_request
+    path = request.path
+    if not path.startswith("/api/v1/") or NOT_OPERATIONS.match(path):
+        return
+    if response.status_code == 500 or request.method == "OPTIONS":
+        # A 500 is a bug by definition, never documented (the test that got it says so);
+        # OPTIONS answers DRF's metadata, which the schema does not describe.
+        return
+    content_type = response.get("Content-Type", "").split(";")[0].strip()
+    mock_request = MockRequest(
+        "http://testserver",
+        request.method,
+        path,
+        args=request.GET,
+        headers=dict(request.headers),
+        content_type=content_type or "application/json",
+    )
+    body = b"" if getattr(response, "streaming", False) else response.content
+    if content_type.startswith("text/"):
+        body = body.decode()  # CSV and calendars are documented as text
+    mock_response = MockResponse(
+        body,
+        status_code=response.status_code,
+        headers=dict(response.items()),
+        content_type=content_type,
+    )
+    try:
+        openapi(sparse="fields" in request.GET).validate_response(mock_request, mock_response)
+    except (PathNotFound, OperationNotFound):
+        if response.status_code in (404, 405):
+            return  # an unknown URL, or a method the URL does not take
+        raise AssertionError(f"{request.method} {path}: not in the schema") from None
+    except Exception as error:  # openapi-core's validation errors, with their causes
+        cause = getattr(error, "__cause__", None)
+        details = [
+            f"{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}"
+            for e in getattr(cause, "schema_errors", None) or ()
+        ]
+        raise AssertionError(
+            f"{request.method} {request.get_full_path()} -> {response.status_code} does not "
+            f"match the schema: {type(error).__name__} {'; '.join(details) or str(error)[:300]}"
+        ) from None
+
+
+def error_fields(response) -> set[str]:
+    """The fields and parameters an error answer names (the top-level name of each)."""
+    body = response.json()
+    assert set(body) == {"status", "code", "detail", "errors", "request_id"}, body
+    return {item["field"].split(".")[0] for item in body["errors"] if item["field"]}
+
+
+def json_error(response, status: int = 400) -> dict:
+    """The body of an error answer: the status asked for, in JSON, in the envelope."""
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    error_fields(response)  # the envelope's shape
+    return response.json()
+
+
+def error_messages(response) -> dict[str, list[str]]:
+    """An error answer's messages by field or parameter (nested fields by their top-level
+    name; `non_field_errors` for the request as a whole)."""
+    error_fields(response)  # the envelope's shape
+    messages: dict[str, list[str]] = {}
+    for item in response.json()["errors"]:
+        name = item["field"].split(".")[0] if item["field"] else "non_field_errors"
+        messages.setdefault(name, []).append(item["detail"])
+    return messages
+
+
+def parameters_of(schema: dict, path: str, method: str = "get") -> dict[str, dict]:
+    """An operation's parameters by name, shared ones (`$ref`) resolved."""
+    found = {}
+    for parameter in schema["paths"][path][method].get("parameters", []):
+        if "$ref" in parameter:
+            parameter = schema["components"]["parameters"][parameter["$ref"].rsplit("/", 1)[1]]
+        found[parameter["name"]] = parameter
+    return found
