@@ -18,11 +18,14 @@ bench/readers_vs_serializers.py (issue 12, "One read path").
   4. ``.only()`` the columns the JSON needs, and child orderings without the joins the
      models' default orderings imply (``Participant`` orders by ``round``, i.e. by the
      round's negotiation title; ``Role`` by ``person__name``);
-  5. a sparse request (``?fields=``) prefetches only the relations it asks for.
+  5. a sparse request (``?fields=``) prefetches only the relations it asks for;
+  6. the few columns of a related object the JSON shows (a participant's person, party and
+     organization, a citation's source...) annotated with ``F()`` instead of a
+     ``select_related`` model instance each (``annotate=True``).
 
 Mounted only by bench/readers_urls.py (under /bench/serializer/ and /bench/improved/); the
 project never serves these views. ``round_variant`` also builds the intermediate steps
-(1, 1+2, 1+2+3) to attribute the gain.
+(1, 1+2, 1+2+3, 1-4) to attribute the gain.
 """
 
 from functools import cached_property
@@ -71,10 +74,44 @@ class ReadableFieldsOnce:
         ]
 
 
-def citations(source: str):
+class AnnotatedCitationRef(api.CitationRefField):
+    """A citation whose source's slug and publisher are annotated (cites(annotate=True))."""
+
+    def represent(self, citation) -> dict:
+        return {
+            "slug": citation.slug,
+            "source": citation.source_slug,
+            "publisher": citation.publisher,
+            "quote": citation.quote,
+        }
+
+
+def citations(source: str, annotated: bool = False):
     """The citations of a fact, read from ``source`` (a to_attr list or the relation)."""
     kwargs = {} if source == "citations" else {"source": source}
-    return api.CitationRefField(many=True, read_only=True, queryset=None, **kwargs)
+    field = AnnotatedCitationRef if annotated else api.CitationRefField
+    return field(many=True, read_only=True, queryset=None, **kwargs)
+
+
+class AnnotatedRef(serializers.Field):
+    """A related object read as {"slug": ..., <key>: ...} from two annotations, or null."""
+
+    def __init__(self, slug_from: str, key: str, value_from: str, **kwargs):
+        self.slug_from, self.key, self.value_from = slug_from, key, value_from
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, instance):
+        slug = getattr(instance, self.slug_from)
+        if slug is None:
+            return None
+        return {"slug": slug, self.key: getattr(instance, self.value_from)}
+
+
+def annotated_slug(source: str):
+    return serializers.CharField(source=source, read_only=True, allow_null=True)
 
 
 def sourced(source: str, name: str) -> dict:
@@ -94,9 +131,10 @@ class ReportedAgenda(serializers.ListSerializer):
         return getattr(round_, self.items)
 
 
-def round_serializer(agenda_once=True, readable_once=True, to_attr=True):
-    """RoundSerializer with the improvements 1 (agenda_once), 2 (readable_once) and the
-    to_attr sources of 3 (the queryset must then prefetch with to_attr: round_queryset)."""
+def round_serializer(agenda_once=True, readable_once=True, to_attr=True, annotated=True):
+    """RoundSerializer with the improvements 1 (agenda_once), 2 (readable_once), the
+    to_attr sources of 3 and the annotated fields of 6 (the queryset must match:
+    round_queryset(to_attr=..., annotate=...))."""
 
     def rel(listed: str, relation: str) -> str:
         return listed if to_attr else relation
@@ -104,7 +142,11 @@ def round_serializer(agenda_once=True, readable_once=True, to_attr=True):
     mixins = (ReadableFieldsOnce,) if readable_once else ()
 
     class Participant(*mixins, api.ParticipantSerializer):
-        citations = citations(rel("citation_list", "citations"))
+        citations = citations(rel("citation_list", "citations"), annotated)
+        if annotated:
+            person = AnnotatedRef("person_slug", "name", "person_name", allow_null=True)
+            party = annotated_slug("party_slug")
+            organization = annotated_slug("organization_slug")
 
     class Agenda(ReportedAgenda):
         items = rel("agenda_list", "agenda_items")
@@ -113,13 +155,14 @@ def round_serializer(agenda_once=True, readable_once=True, to_attr=True):
         areas = api.RefField(
             many=True, read_only=True, **sourced(rel("area_list", "areas"), "areas")
         )
-        citations = citations(rel("citation_list", "citations"))
+        citations = citations(rel("citation_list", "citations"), annotated)
 
         class Meta(api.RoundAgendaItemSerializer.Meta):
             list_serializer_class = Agenda
 
     class Dispute(*mixins, api.DisputeRefSerializer):
-        pass
+        if annotated:
+            area = annotated_slug("area_slug")
 
     class Round(*mixins, api.RoundSerializer):
         participants = Participant(
@@ -128,9 +171,11 @@ def round_serializer(agenda_once=True, readable_once=True, to_attr=True):
             **sourced(rel("participant_list", "participants"), "participants"),
         )
         disputes = Dispute(many=True, read_only=True, source=rel("dispute_list", "disagreements"))
-        citations = citations(rel("citation_list", "citations"))
+        citations = citations(rel("citation_list", "citations"), annotated)
         if agenda_once:
             agenda = AgendaItem(many=True, read_only=True)
+        if annotated:
+            negotiation = AnnotatedRef("negotiation_slug", "title", "negotiation_title")
 
     return Round
 
@@ -169,18 +214,23 @@ def wants(wanted, *names) -> bool:
     return wanted is None or any(name in wanted for name in names)
 
 
-def cites(path: str, to_attr: bool, only: bool) -> Prefetch:
+def cites(path: str, to_attr: bool, only: bool, annotate: bool = False) -> Prefetch:
     """The citations (with their source) of the facts at ``path`` ("" for the records)."""
-    queryset = models.Citation.objects.select_related("source")
-    if only:
-        queryset = queryset.only("slug", "quote", "source__slug", "source__publisher")
+    if annotate:
+        queryset = models.Citation.objects.annotate(
+            source_slug=F("source__slug"), publisher=F("source__publisher")
+        ).only("slug", "quote")
+    else:
+        queryset = models.Citation.objects.select_related("source")
+        if only:
+            queryset = queryset.only("slug", "quote", "source__slug", "source__publisher")
     lookup = f"{path}__citations" if path else "citations"
     return Prefetch(lookup, queryset=queryset, to_attr="citation_list" if to_attr else None)
 
 
-def round_queryset(to_attr=True, only=True, wanted=None):
-    """ROUND_QUERYSET (to_attr=False, only=False), or with improvements 3 and 4; with
-    ``wanted`` (sparse fields), only the prefetches those fields need (improvement 5)."""
+def round_queryset(to_attr=True, only=True, annotate=True, wanted=None):
+    """ROUND_QUERYSET (to_attr=False, only=False, annotate=False), or with improvements 3, 4
+    and 6; with ``wanted`` (sparse fields), only the prefetches those fields need (5)."""
     attr = (lambda name: name) if to_attr else (lambda name: None)
     participants = models.Participant.objects.select_related("person", "party", "organization")
     items = models.AgendaItem.objects.order_by("order", "pk")
@@ -200,40 +250,63 @@ def round_queryset(to_attr=True, only=True, wanted=None):
         items = items.only("round", "slug", "label", "order", "notes")
         areas = areas.only("slug", "name").order_by("name", "pk")
         disputes = disputes.only("round", "slug", "title", "topic", "status", "area__slug")
+    if annotate:
+        participants = (
+            models.Participant.objects.annotate(
+                person_slug=F("person__slug"),
+                person_name=F("person__name"),
+                party_slug=F("party__slug"),
+                organization_slug=F("organization__slug"),
+            )
+            .only("round", "name_as_reported", "organization_inferred", "role")
+            .order_by("party__code", "name_as_reported", "pk")
+        )
+        disputes = (
+            models.Disagreement.objects.annotate(area_slug=F("area__slug"))
+            .only("round", "slug", "title", "topic", "status")
+            .order_by("title", "pk")
+        )
     participant_path = "participant_list" if to_attr else "participants"
     item_path = "agenda_list" if to_attr else "agenda_items"
     prefetches = []
     if wants(wanted, "participants"):
         prefetches += [
             Prefetch("participants", queryset=participants, to_attr=attr("participant_list")),
-            cites(participant_path, to_attr, only),
+            cites(participant_path, to_attr, only, annotate),
         ]
     if wants(wanted, "agenda"):
         prefetches += [
             Prefetch("agenda_items", queryset=items, to_attr=attr("agenda_list")),
             Prefetch(f"{item_path}__areas", queryset=areas, to_attr=attr("area_list")),
-            cites(item_path, to_attr, only),
+            cites(item_path, to_attr, only, annotate),
         ]
     if wants(wanted, "disputes"):
         prefetches.append(
             Prefetch("disagreements", queryset=disputes, to_attr=attr("dispute_list"))
         )
     if wants(wanted, "citations"):
-        prefetches.append(cites("", to_attr, only))
-    queryset = models.Round.objects.select_related("negotiation")
-    if only:
-        queryset = queryset.only(*ROUND_COLUMNS)
+        prefetches.append(cites("", to_attr, only, annotate))
+    if annotate:
+        queryset = models.Round.objects.annotate(
+            negotiation_slug=F("negotiation__slug"), negotiation_title=F("negotiation__title")
+        ).only(*(name for name in ROUND_COLUMNS if "__" not in name))
+    else:
+        queryset = models.Round.objects.select_related("negotiation")
+        if only:
+            queryset = queryset.only(*ROUND_COLUMNS)
     return queryset.prefetch_related(*prefetches).order_by(*ROUND_ORDER)
 
 
-# From plain to improved, one improvement at a time: (round_queryset's to_attr and only, or
-# None for the viewset's queryset; round_serializer's options, or None for RoundSerializer).
+# From plain to improved, one improvement at a time: (round_queryset's to_attr, only and
+# annotate, or None for the viewset's queryset; round_serializer's options, or None for
+# RoundSerializer).
 ROUND_STEPS = {
     "plain": (None, None),
-    "agenda_once": (None, (True, False, False)),
-    "readable_once": (None, (True, True, False)),
-    "to_attr": ((True, False), (True, True, True)),
-    "only": ((True, True), (True, True, True)),
+    "agenda_once": (None, (True, False, False, False)),
+    "readable_once": (None, (True, True, False, False)),
+    "to_attr": ((True, False, False), (True, True, True, False)),
+    "only": ((True, True, False), (True, True, True, False)),
+    "annotate": ((True, True, True), (True, True, True, True)),
 }
 
 
@@ -253,18 +326,20 @@ def round_variant(step: str):
 class DeadlineSerializer(ReadableFieldsOnce, api.DeadlineSerializer):
     # Computed after the model fields by DeadlineSerializer.to_representation.
     not_read = NOT_READ | {"days_remaining", "deadline_status"}
-    citations = citations("citation_list")
+    negotiation = annotated_slug("negotiation_slug")
+    measure = annotated_slug("measure_slug")
+    citations = citations("citation_list", annotated=True)
 
 
 def deadline_queryset(wanted=None):
     queryset = (
-        models.Deadline.objects.select_related("negotiation", "measure")
+        models.Deadline.objects.annotate(
+            negotiation_slug=F("negotiation__slug"), measure_slug=F("measure__slug")
+        )
         .only(
             "slug",
             "title",
             "kind",
-            "negotiation__slug",
-            "measure__slug",
             "date",
             "end_date",
             "date_precision",
@@ -277,52 +352,50 @@ def deadline_queryset(wanted=None):
         .order_by("date", "pk")
     )
     if wants(wanted, "citations"):
-        queryset = queryset.prefetch_related(cites("", True, True))
+        queryset = queryset.prefetch_related(cites("", True, True, True))
     return queryset
 
 
 class AliasSerializer(ReadableFieldsOnce, api.AliasSerializer):
-    citations = citations("citation_list")
+    citations = citations("citation_list", annotated=True)
 
 
 class RoleSerializer(ReadableFieldsOnce, api.RoleSerializer):
-    citations = citations("citation_list")
+    organization = annotated_slug("organization_slug")
+    organization_name = serializers.CharField(read_only=True, allow_null=True)
+    citations = citations("citation_list", annotated=True)
 
 
 class PersonSerializer(ReadableFieldsOnce, api.PersonSerializer):
+    party = annotated_slug("party_slug")
     aliases = AliasSerializer(many=True, read_only=True, source="alias_list")
     roles = RoleSerializer(many=True, read_only=True, source="role_list")
 
 
 def person_queryset(wanted=None):
-    queryset = models.Person.objects.select_related("party").only(
-        "slug", "name", "party__slug", "notes", "created", "updated"
+    queryset = models.Person.objects.annotate(party_slug=F("party__slug")).only(
+        "slug", "name", "notes", "created", "updated"
     )
     prefetches = []
     if wants(wanted, "aliases"):
         aliases = models.PersonAlias.objects.only("person", "name", "kind").order_by("name", "pk")
         prefetches += [
             Prefetch("aliases", queryset=aliases, to_attr="alias_list"),
-            cites("alias_list", True, True),
+            cites("alias_list", True, True, True),
         ]
     if wants(wanted, "roles"):
         roles = (
-            models.Role.objects.select_related("organization")
-            .only(
-                "person",
-                "title",
-                "is_acting",
-                "start_date",
-                "end_date",
-                "organization__slug",
-                "organization__name",
+            models.Role.objects.annotate(
+                organization_slug=F("organization__slug"),
+                organization_name=F("organization__name"),
             )
+            .only("person", "title", "is_acting", "start_date", "end_date")
             # Role's default ordering starts with person__name: a join, constant per person.
             .order_by(F("start_date").desc(nulls_last=True), "title", "pk")
         )
         prefetches += [
             Prefetch("roles", queryset=roles, to_attr="role_list"),
-            cites("role_list", True, True),
+            cites("role_list", True, True, True),
         ]
     return queryset.prefetch_related(*prefetches).order_by("name", "pk")
 
