@@ -246,15 +246,25 @@ def normalized(data):
 
 def interleaved(calls: dict, repeat: int, clocks, warmup: int = 3) -> dict:
     """``repeat`` timed runs of every call, in alternating order (A B C, C B A, ...); each
-    call is a list of phases (functions, each given the previous one's result)."""
+    call is a list of phases (functions, each given the previous one's result).
+
+    After each run, gc.collect() frees the cyclic garbage the run left (model instances and
+    their prefetch caches refer to each other: only the cyclic collector frees them), timed
+    apart (its CPU ms and the objects freed): every run starts from the same collector
+    state and pays only its own young-generation collections, none of another's garbage."""
     for phases in calls.values():
         for _ in range(warmup):
             run_phases(phases, clocks)
+    gc.collect()
     samples = {name: [] for name in calls}
     names = list(calls)
     for index in range(repeat):
         for name in names if index % 2 == 0 else reversed(names):
-            samples[name].append(run_phases(calls[name], clocks))
+            phases = run_phases(calls[name], clocks)
+            cpu = time.process_time()
+            freed = gc.collect()
+            collect_ms = (time.process_time() - cpu) * 1000
+            samples[name].append({"phases": phases, "collect_ms": collect_ms, "freed": freed})
     return samples
 
 
@@ -283,13 +293,17 @@ def run_phases(phases, clocks) -> list[dict]:
 MEASURES = ("ms", "cpu_ms", "sql_ms", "gc_ms")
 
 
-def summarize(runs: list[list[dict]]) -> dict:
-    """Median, p90... of each measure over the runs; the phases' medians when several."""
+def summarize(samples: list[dict]) -> dict:
+    """Median, p90... of each measure over the runs; the phases' medians when several; the
+    collection after each run (CPU ms, objects freed)."""
+    runs = [sample["phases"] for sample in samples]
     result = {
         measure: stats([sum(phase[measure] for phase in run) for run in runs])
         for measure in MEASURES
     }
     result["queries"] = sum(phase["queries"] for phase in runs[0])
+    result["collect_ms"] = stats([sample["collect_ms"] for sample in samples])
+    result["freed"] = statistics.median(sample["freed"] for sample in samples)
     if len(runs[0]) > 1:
         result["phases"] = [
             {
@@ -398,24 +412,75 @@ def worker(size: str, out: Path, options: dict) -> None:
     out.write_text(json.dumps(result, indent=1, default=str))
 
 
+# Where a profile's time goes: each sample goes to the innermost frame's category, a frame
+# with none taking its caller's ("request stack and other" at the top).
+PROFILE_CATEGORIES = (
+    ("database driver (psycopg; waiting for PostgreSQL)", ("/psycopg/",), ()),
+    (
+        "model instances (from_db, __init__, select_related)",
+        ("django/db/models/base.py", "django/db/models/query.py"),
+        ("from_db", "__init__", "populate"),
+    ),
+    (
+        "SQL compilation (Django)",
+        ("django/db/models/sql/", "django/db/models/lookups.py", "related_lookups.py"),
+        (),
+    ),
+    ("ORM: querysets, prefetching, related managers", ("django/db/",), ()),
+    (
+        "DRF serializer machinery",
+        ("rest_framework/serializers.py", "rest_framework/fields.py", "rest_framework/relations"),
+        (),
+    ),
+    ("serializer code (project, bench)", ("api/serializers.py", "bench/serializer_path.py"), ()),
+    ("reader code", ("negotiations/api/readers.py", "negotiations/domain/"), ()),
+    ("rendering (orjson)", ("renderers.py",), ()),
+)
+OTHER = "request stack and other"
+
+
+def categorized(root) -> dict[str, float]:
+    """Seconds of a pyinstrument frame tree per PROFILE_CATEGORIES."""
+    totals: dict[str, float] = {}
+
+    def category_of(frame, inherited: str) -> str:
+        path = frame.file_path or ""
+        for name, paths, functions in PROFILE_CATEGORIES:
+            if any(part in path for part in paths) and (
+                not functions or frame.function in functions
+            ):
+                return name
+        return inherited
+
+    stack = [(root, OTHER)]
+    while stack:
+        frame, inherited = stack.pop()
+        category = category_of(frame, inherited)
+        own = frame.time - sum(child.time for child in frame.children)
+        totals[category] = totals.get(category, 0.0) + max(own, 0.0)
+        stack.extend((child, category) for child in frame.children)
+    return totals
+
+
 def profiles(client, size: str, options: dict) -> list[dict]:
-    """pyinstrument of the rounds page of 50 on each path, through HTTP, and of the plain
-    serializer's core work; the text goes to bench/.data/readers-profile-<size>-<path>.txt."""
+    """pyinstrument of the rounds page of 50 on each path, through HTTP and as core work;
+    the text goes to bench/.data/readers-profile-<size>-<path>.txt, the time per category
+    of PROFILE_CATEGORIES to the results."""
     from pyinstrument import Profiler
 
     from bench import serializer_path as paths
+    from negotiations.api import readers, views
     from negotiations.api import serializers as api
-    from negotiations.api import views
 
-    def core_plain():
-        objects = list(views.RoundViewSet.queryset[:50])
-        return api.RoundSerializer(objects, many=True).data
-
+    rounds = views.RoundViewSet
     targets = {
         "reader-http": lambda: client.get("/api/v1/rounds/?page_size=50"),
         "serializer-http": lambda: client.get("/bench/serializer/rounds/?page_size=50"),
         "improved-http": lambda: client.get("/bench/improved/rounds/?page_size=50"),
-        "serializer-core": core_plain,
+        "reader-core": lambda: readers.read_rounds(
+            list(rounds.lean_queryset.values(*rounds.reader.columns)[:50])
+        ),
+        "serializer-core": lambda: api.RoundSerializer(list(rounds.queryset[:50]), many=True).data,
         "improved-core": lambda: (
             paths.ImprovedRoundViewSet.serializer_class(
                 list(paths.round_queryset()[:50]), many=True
@@ -426,17 +491,52 @@ def profiles(client, size: str, options: dict) -> list[dict]:
     DATA.mkdir(parents=True, exist_ok=True)
     for name, call in targets.items():
         call()
+        gc.collect()
         profiler = Profiler(interval=0.0005)
         profiler.start()
         for _ in range(options["profile_repeat"]):
             call()
         profiler.stop()
-        text = profiler.output_text(unicode=False, color=False, show_all=False)
         path = DATA / f"readers-profile-{size}-{name}.txt"
-        path.write_text(text)
-        found.append({"name": name, "path": str(path.relative_to(ROOT))})
+        path.write_text(profiler.output_text(unicode=False, color=False, show_all=False))
+        totals = categorized(profiler.last_session.root_frame())
+        whole = sum(totals.values()) or 1.0
+        found.append(
+            {
+                "name": name,
+                "path": str(path.relative_to(ROOT)),
+                "ms_per_call": whole * 1000 / options["profile_repeat"],
+                "shares": {key: value / whole for key, value in totals.items()},
+            }
+        )
         print(f"  profile {name}: {path.relative_to(ROOT)}", flush=True)
     return found
+
+
+def profile_table(result: dict) -> list[str]:
+    found = result.get("profiles") or []
+    if not found:
+        return []
+    names = [category for category, _, _ in PROFILE_CATEGORIES] + [OTHER]
+    lines = [
+        f"Where the time of the rounds page of 50 goes ({result['size']}, pyinstrument, "
+        "share of the samples; profiles in bench/.data/readers-profile-*.txt):",
+        "",
+        "| category | " + " | ".join(entry["name"] for entry in found) + " |",
+        "|---|" + "---:|" * len(found),
+    ]
+    for name in names:
+        lines.append(
+            f"| {name} | "
+            + " | ".join(f"{entry['shares'].get(name, 0) * 100:.0f}%" for entry in found)
+            + " |"
+        )
+    lines.append(
+        "| ms per call (wall, profiled) | "
+        + " | ".join(f"{entry['ms_per_call']:.0f}" for entry in found)
+        + " |"
+    )
+    return [*lines, ""]
 
 
 # =============================================================================================
@@ -532,11 +632,15 @@ def tables(report: dict) -> str:
             "",
             "Where the core time goes (medians, ms). SQL: in the driver (wall); fetch: the "
             "queryset evaluated (rows, or model objects with their prefetches), build: the "
-            "records made from them, both as this process's CPU time; GC: garbage collection, "
-            "part of those. step:x: the improvements of bench/serializer_path.py up to x.",
+            "records made from them, both as this process's CPU time; GC: young-generation "
+            "collections during the run (wall, part of the above); left for GC: the cyclic "
+            "garbage the run left, objects, and the CPU ms of the full collection that freed "
+            "it (a full collection costs about the reader's figure with nothing to free). "
+            "step:x: the improvements of bench/serializer_path.py up to x.",
             "",
-            "| resource | case | path | wall | CPU | SQL | fetch CPU | build CPU | GC |",
-            "|---|---|---|---:|---:|---:|---:|---:|---:|",
+            "| resource | case | path | wall | CPU | SQL | fetch CPU | build CPU | GC | "
+            "left for GC |",
+            "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for case in result["cases"]:
             for name, entry in case["core"].items():
@@ -545,9 +649,11 @@ def tables(report: dict) -> str:
                     f"| {case['resource']} | {case['case']} | {name} | "
                     f"{entry['ms']['median']:.1f} | {entry['cpu_ms']['median']:.1f} | "
                     f"{entry['sql_ms']['median']:.1f} | {fetch['cpu_ms']:.1f} | "
-                    f"{build['cpu_ms']:.1f} | {entry['gc_ms']['median']:.1f} |"
+                    f"{build['cpu_ms']:.1f} | {entry['gc_ms']['median']:.1f} | "
+                    f"{entry['freed']:,.0f} / {entry['collect_ms']['median']:.0f} ms |"
                 )
         lines.append("")
+        lines += profile_table(result)
     return "\n".join(lines)
 
 
@@ -555,8 +661,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="small,medium")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--repeat", type=int, default=100, help="timed runs per path and case")
-    parser.add_argument("--repeat-large", type=int, default=20, help="for the page of 500")
+    parser.add_argument("--repeat", type=int, default=60, help="timed runs per path and case")
+    parser.add_argument("--repeat-large", type=int, default=15, help="for the page of 500")
     parser.add_argument("--profile-repeat", type=int, default=20)
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--no-cache", action="store_true", help="regenerate, do not pg_dump")
