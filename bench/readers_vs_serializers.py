@@ -1,7 +1,7 @@
 """Readers vs serializers: what the hand-written readers buy over a prefetched serializer.
 
     DATABASE_URL=postgres://user@host/db DJANGO_SETTINGS_MODULE=tracker.settings \\
-        .venv/bin/python bench/readers_vs_serializers.py [--sizes small,medium] [--repeat 100]
+        .venv/bin/python bench/readers_vs_serializers.py [--sizes small,medium] [--repeat 60]
 
 Issue 12, "One read path". Rounds, deadlines and people have two read paths: the readers of
 negotiations/api/readers.py (JSON rebuilt from ``.values()`` rows) and the DRF serializers
@@ -15,10 +15,13 @@ maximum page of 500, a sparse ``?fields=`` page of 50, a detail) this measures
 each through the full Django request stack (django.test.Client, as bench/run.py measures
 "ours") and as core work alone (queryset evaluation + serialization to Python data, no
 HTTP), interleaved (A B C, C B A, ...) so that the load of a shared machine falls on all
-three alike. Before timing, the three must give the same JSON (page links aside). Also: SQL
+three alike, each run followed by a full garbage collection timed apart (the cyclic garbage
+a run leaves is reported, not charged to whichever run a collection happens to land in).
+Before timing, the three must give the same JSON (page links aside). Also: CPU time, SQL
 statements and SQL time per request, the steps from plain to improved on the rounds page of
-50, and pyinstrument profiles of the serializer path at the largest size
-(bench/.data/readers-profile-*.txt).
+50, and pyinstrument profiles of the rounds page on each path at the largest size
+(bench/.data/readers-profile-*.txt, with the time per category in the tables). Results and
+recommendation: bench/READERS.md.
 
 Databases are bench/run.py's: one per size (bench_<size>), restored from its pg_dump cache in
 bench/.data/ or generated (`manage.py generate_synthetic`), so DATABASE_URL must allow CREATE
