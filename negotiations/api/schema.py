@@ -394,7 +394,7 @@ class TrackerAutoSchema(AutoSchema):
 
 
 class RefFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = "negotiations.api.serializers.RefField"
+    target_class = "negotiations.api.serializers.fields.RefField"
     match_subclasses = True
 
     def map_serializer_field(self, auto_schema, direction):
