@@ -71,3 +71,17 @@ def test_api_response_has_the_serializer_fields_in_order(api):
     assert fields[-1] == "known_as_of"  # only in answers as known on a day
     assert list(api.get(url).json()) == fields[:-1]
     assert list(api.get(url, {"known_as_of": "2025-06-01"}).json()) == fields
+
+
+@pytest.mark.parametrize("shape", [readers.ROUND, readers.DEADLINE, readers.PERSON])
+def test_each_reader_answers_its_serializers_fields_in_order(shape):
+    declared = [name for name in shape.serializer_class().fields if name != "known_as_of"]
+    assert [name for name, _ in shape.fields] == declared
+
+
+def test_a_serializer_field_the_reader_does_not_give_fails_loudly():
+    with pytest.raises(TypeError, match="agenda"):
+        shape = readers.Shape(RoundSerializer, computed={"participants", "disputes", "citations"})
+        _ = shape.fields
+    with pytest.raises(TypeError, match="no such fields"):
+        _ = readers.Shape(RoundSerializer, computed={"agenda", "colour"}).fields
