@@ -25,6 +25,7 @@ from negotiations.domain.citations import facts_citing
 from negotiations.domain.labels import AreaIndex
 from negotiations.domain.slugs import unique_slug
 from negotiations.domain.versioning import object_token
+from negotiations.models.agenda import area_clashes, areas_taken
 from negotiations.models.base import SluggedModel
 
 SLUG_HELP = (
@@ -536,20 +537,10 @@ class AgendaItemForm(ConcurrentModelForm):
         # On the change page the round is read-only, so it is not in the cleaned data.
         round_ = cleaned.get("round") or (self.instance.round if self.instance.pk else None)
         if self.saves_own_areas and round_ and cleaned.get("canonical_areas"):
-            clashes = (
-                models.AgendaItemArea.objects.filter(
-                    round=round_, area__in=cleaned["canonical_areas"]
-                )
-                .exclude(item_id=self.instance.pk)
-                .select_related("area", "item")
-            )
-            errors = [
-                f"{link.area.name} is already on this round's agenda as "
-                f"\u201c{link.item.label}\u201d."
-                for link in clashes
-            ]
-            if errors:
-                self.add_error("canonical_areas", errors)
+            taken = areas_taken(round_.pk, excluding_items=[self.instance.pk])
+            label = cleaned.get("label", "")
+            if problems := area_clashes(taken, [(label, cleaned["canonical_areas"])]):
+                self.add_error("canonical_areas", problems)
         return cleaned
 
 
@@ -580,17 +571,13 @@ class AgendaItemFormSet(SharedSlugsFormSet):
 
     def clean(self):
         super().clean()
-        seen: dict[int, str] = {}
-        for form in self.kept_forms():
-            label = form.cleaned_data.get("label", "")
-            for area in form.cleaned_data.get("canonical_areas") or []:
-                if area.pk in seen:
-                    raise ValidationError(
-                        f"{area.name} appears twice on this round's agenda: in "
-                        f"\u201c{seen[area.pk]}\u201d and in \u201c{label}\u201d. "
-                        "An area may appear only once per round."
-                    )
-                seen[area.pk] = label
+        # Against each other here; against the round's other items in set_round_agenda_areas.
+        mapping = [
+            (form.cleaned_data.get("label", ""), form.cleaned_data.get("canonical_areas") or [])
+            for form in self.kept_forms()
+        ]
+        if problems := area_clashes({}, mapping):
+            raise ValidationError(problems)
 
     def after_save(self):
         """The areas of all the round's items at once (TrackedAdmin.save_formset)."""

@@ -173,7 +173,7 @@ def test_duplicate_area_in_a_round_shows_a_message_and_saves_nothing(staff_clien
     response = staff_client.post(url, data)
 
     assert response.status_code == 200
-    assert "Currency policy appears twice on this round" in response.content.decode()
+    assert "Currency policy is already on this round" in response.content.decode()
     round_.refresh_from_db()
     assert round_.title != "Changed"
     assert not round_.agenda_items.exists()
@@ -415,7 +415,7 @@ def test_round_inline_refuses_a_new_item_with_an_area_of_an_existing_item(staff_
     response = staff_client.post(url, data)
 
     assert response.status_code == 200
-    assert "Currency policy test appears twice on this round" in response.content.decode()
+    assert "Currency policy test is already on this round" in response.content.decode()
     assert round_.agenda_items.count() == 1
 
 

@@ -46,6 +46,7 @@ from negotiations.domain.labels import AreaIndex
 from negotiations.domain.slugs import unique_slug
 from negotiations.domain.versioning import bump_data_version
 from negotiations.models import AgendaArea, AgendaItem, AgendaItemArea, Citation, Round, Source
+from negotiations.models.agenda import area_clashes, areas_taken
 from negotiations.models.versioning import SlugHistory
 
 # A resource record, as (model, primary key).
@@ -401,20 +402,10 @@ def set_round_agenda_areas(
                 raise ValidationError(
                     {"round": f"\u201c{item.label}\u201d belongs to another round."}
                 )
-        owner: dict[int, str] = {}
-        kept_links = (
-            AgendaItemArea.objects.filter(round=round)
-            .exclude(item__in=[item.pk for item in wanted])
-            .select_related("item")
+        errors = area_clashes(
+            areas_taken(round.pk, excluding_items=[item.pk for item in wanted]),
+            [(item.label, areas) for item, areas in wanted.items()],
         )
-        for link in kept_links:
-            owner[link.area_id] = link.item.label
-        errors = []
-        for item, areas in wanted.items():
-            for area in areas:
-                if area.pk in owner:
-                    errors.append(area_clash_message(area, owner[area.pk]))
-                owner[area.pk] = item.label
         if errors:
             raise ValidationError({"areas": errors})
         changed: list[AgendaItem] = []
@@ -455,11 +446,6 @@ def set_round_agenda_areas(
 def set_agenda_item_areas(*, item: AgendaItem, areas: Iterable[AgendaArea]) -> None:
     """Replace the canonical areas one agenda item maps to (see set_round_agenda_areas)."""
     set_round_agenda_areas(round=item.round, areas_by_item={item: areas})
-
-
-def area_clash_message(area: AgendaArea, label: str) -> str:
-    """The one message for an area already on a round's agenda under another item."""
-    return f"{area.name} is already on this round's agenda as \u201c{label}\u201d."
 
 
 def unmapped_label_error(label: str) -> str:

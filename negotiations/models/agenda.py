@@ -120,6 +120,32 @@ class AgendaItem(SluggedModel):
                 )
 
 
+# --- An area appears once per round: the rule, for every path that maps items to areas ------
+
+
+def area_clash_message(area_name: str, label: str) -> str:
+    return f"{area_name} is already on this round's agenda as \u201c{label}\u201d."
+
+
+def area_clashes(taken: dict[int, str], mapping) -> list[str]:
+    """The clashes of a new mapping (pairs of item label and its areas) with the areas
+    ``taken`` by other items of the round (area id -> item label) and within itself."""
+    owner = dict(taken)
+    problems = []
+    for label, areas in mapping:
+        for area in areas:
+            if area.pk in owner:
+                problems.append(area_clash_message(area.name, owner[area.pk]))
+            owner[area.pk] = label
+    return problems
+
+
+def areas_taken(round_id: int, excluding_items=()) -> dict[int, str]:
+    """The areas on a round's agenda (area id -> item label), but for the items given."""
+    links = AgendaItemArea.objects.filter(round_id=round_id).exclude(item_id__in=excluding_items)
+    return dict(links.values_list("area_id", "item__label"))
+
+
 class AgendaItemArea(TimeStampedModel):
     """Maps an agenda item to a canonical area; the copied round keeps areas unique per round."""
 
@@ -169,20 +195,9 @@ class AgendaItemArea(TimeStampedModel):
         # item's round (as save() does) and explain a clash before the database refuses it.
         self.round_id = self.item.round_id
         if self.area_id:
-            clash = (
-                type(self)
-                .objects.filter(round_id=self.round_id, area_id=self.area_id)
-                .exclude(pk=self.pk)
-                .select_related("area", "item")
-                .first()
-            )
-            if clash is not None:
-                raise ValidationError(
-                    {
-                        "area": f"{clash.area.name} is already on this round's agenda as "
-                        f"\u201c{clash.item.label}\u201d."
-                    }
-                )
+            taken = areas_taken(self.round_id, excluding_items=[self.item_id])
+            if problems := area_clashes(taken, [(self.item.label, [self.area])]):
+                raise ValidationError({"area": problems})
 
 
 class AgendaChangeAnnotation(TimeStampedModel):
