@@ -184,6 +184,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+
+# The negotiation /dashboard/ opens on (a slug); empty: the one with the most rounds.
+DASHBOARD_NEGOTIATION = os.environ.get("DASHBOARD_NEGOTIATION", "").strip()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -63,10 +63,6 @@ class ServiceUnavailable(exceptions.APIException):
     default_code = "database_unavailable"
 
 
-# PostgreSQL's deadlock_detected and serialization_failure: the transaction lost a race
-# with another one and was rolled back; running it again is the remedy.
-
-
 # What says the database cannot answer now, rather than that it refused this one query.
 # PostgreSQL: SQLSTATE classes 08 (connection exception), 53 (insufficient resources),
 # 57 (operator intervention: shutdown, restart, statement timeout) and 58 (system error);

@@ -19,6 +19,7 @@ the templates. Query budget, independent of the number of rounds, items or citat
 import datetime
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, Max, Prefetch, Q, QuerySet, When
 from django.http import Http404
@@ -68,8 +69,6 @@ from negotiations.domain.citations import citations_for
 from negotiations.domain.deadlines import DUE_TODAY, PASSED, deadline_status
 from negotiations.domain.known import known, known_records, published_by
 from negotiations.domain.known import summary as known_summary
-
-DEFAULT_NEGOTIATION = "kr-us-tariff-talks-2025"
 
 FIRST_REPORTED_TEXT = "The first reported agenda: nothing earlier to compare with."
 
@@ -187,17 +186,18 @@ def picker_page(q: str = "", status: str = "", page: int = 1) -> dict:
 
 
 def pick_negotiation(slug: str | None) -> models.Negotiation | None:
-    """The negotiation named in the URL (404 if unknown); else the Korea–US talks if
-    recorded; else the one with the most rounds; None when there is none at all (one query,
-    two without the talks)."""
+    """The negotiation named in the URL (404 if unknown); else the DASHBOARD_NEGOTIATION
+    setting's, if recorded; else the one with the most rounds; None when there is none at
+    all (one or two queries)."""
     if slug is not None:
         found = models.Negotiation.objects.filter(slug=slug).first()
         if found is None:
             raise Http404(f"No negotiation {slug!r}.")
         return found
-    found = models.Negotiation.objects.filter(slug=DEFAULT_NEGOTIATION).first()
-    if found is not None:
-        return found
+    if settings.DASHBOARD_NEGOTIATION:
+        found = models.Negotiation.objects.filter(slug=settings.DASHBOARD_NEGOTIATION).first()
+        if found is not None:
+            return found
     return (
         models.Negotiation.objects.annotate(round_count=Count("rounds"))
         .order_by("-round_count", "pk")

@@ -117,3 +117,21 @@ def test_cells_name_their_round_and_keep_details_out_of_the_page(client):
     html = client.get("/dashboard/", {"round": JEJU}).content.decode()
     assert 'class="cell__detail"' not in html
     assert f'data-cell-url="{reverse("dashboard:cell", args=[TALKS])}"' in html
+
+
+def test_the_dashboard_opens_on_the_negotiation_with_the_most_rounds(client):
+    talks = factories.negotiation(slug="busy-talks", title="Busy talks")
+    for sequence in range(1, 21):
+        factories.round(talks, sequence)
+    response = client.get("/dashboard/")
+    assert response.context["current"].slug == "busy-talks"
+
+
+def test_the_dashboard_opens_on_the_configured_negotiation(client, settings):
+    talks = factories.negotiation(slug="busy-talks", title="Busy talks")
+    for sequence in range(1, 21):
+        factories.round(talks, sequence)
+    settings.DASHBOARD_NEGOTIATION = TALKS
+    assert client.get("/dashboard/").context["current"].slug == TALKS
+    settings.DASHBOARD_NEGOTIATION = "no-such-talks"  # not recorded: the busiest
+    assert client.get("/dashboard/").context["current"].slug == "busy-talks"
