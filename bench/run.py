@@ -4,7 +4,7 @@
 
 (`make bench`). Needs a PostgreSQL in DATABASE_URL (bench/run.sh starts a throwaway one
 when it is unset); creates one database per size (bench_<size>), migrates and generates the
-synthetic data set (negotiations/synthetic.py) or restores it from a pg_dump cache in
+synthetic data set (bench/synthetic.py) or restores it from a pg_dump cache in
 bench/.data/, then measures each endpoint in a fresh process (`--worker`), the real server
 (gunicorn, 2 workers) under a bounded load on loopback, EXPLAINs the hot queries at the
 largest size and profiles the slowest endpoint. Writes bench/RESULTS.md.
@@ -693,7 +693,7 @@ def cache_key(size: str, seed: int) -> str:
     digest = hashlib.sha256(f"{size}:{seed}".encode())
     for path in sorted(
         [
-            ROOT / "negotiations" / "synthetic.py",
+            ROOT / "bench" / "synthetic.py",
             *(ROOT / "negotiations" / "migrations").glob("*.py"),
         ]
     ):

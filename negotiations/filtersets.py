@@ -1,4 +1,4 @@
-"""FilterSets shared by the API and the dashboard: every query parameter is declared here."""
+"""The API's FilterSets: every query parameter of every list is declared here."""
 
 import datetime
 import re

@@ -157,7 +157,7 @@ class TestUpdatedNeverMovesBack:
         assert models.Round.objects.get(pk=jeju.pk).updated > before[models.Round][jeju.pk]
 
     def test_a_bulk_load_moves_the_version_itself(self):
-        from negotiations import synthetic
+        from bench import synthetic
 
         version = models.DataVersion.objects.get().version
         synthetic.Generator("tiny", method="orm", log=lambda message: None).run()

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, F
 
-from negotiations import models, synthetic
+from bench import synthetic
+from negotiations import models
 from negotiations.choices import AgendaStatus
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from negotiations import synthetic
+from bench import synthetic  # the generator lives with the benchmark that uses it
 
 
 class Command(BaseCommand):

@@ -53,6 +53,7 @@ from negotiations.choices import (
     RoundLevel,
     RoundStatus,
 )
+from negotiations.domain.versioning import bump_data_version
 
 PREFIX = "syn-"
 FLAGSHIP = "syn-neg-00000"
@@ -936,10 +937,6 @@ class Generator:
 def bump_version() -> None:
     """Bulk writes go around the write services: move the data version (conditional GETs)
     by hand."""
-    try:
-        from negotiations.domain.versioning import bump_data_version
-    except ImportError:  # a tree without conditional GETs
-        return
     bump_data_version()
 
 
