@@ -50,19 +50,24 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import Annotated, TypedDict
 
 from django.db.models import F, Q, QuerySet
 
 from negotiations.choices import (
+    AgendaBasis,
     AgendaChange,
     AgendaStatus,
     AnnotationBasis,
+    DatePrecision,
+    DisagreementStatus,
     DisagreementTopic,
+    RoundLevel,
     RoundStatus,
 )
-from negotiations.domain.citations import CitationData, citations_of
+from negotiations.domain.citations import CitationRef, citations_of
 from negotiations.domain.known import as_known_on, known, known_rounds
+from negotiations.domain.shapes import DATE, Doc, Slug
 from negotiations.models import (
     AgendaArea,
     AgendaChangeAnnotation,
@@ -96,89 +101,151 @@ class RoundNotKnown(LookupError):
     """A round asked about is not known as of the day asked (no source had reported it)."""
 
 
+# The answers' shapes (negotiations.domain.shapes: the API documents them from these).
+
+
 class RoundRef(TypedDict):
-    slug: str
+    slug: Slug
     title: str
     sequence: int
-    negotiation: str
-    level: str
-    status: str
-    start_date: str | None
-    end_date: str | None
-    date_precision: str
-    agenda_status: str
-    agenda_basis: str
+    negotiation: Slug
+    level: Annotated[str, Doc(choices=RoundLevel.choices)]
+    status: Annotated[str, Doc(choices=RoundStatus.choices)]
+    start_date: Annotated[str | None, DATE]
+    end_date: Annotated[str | None, DATE]
+    date_precision: Annotated[str, Doc(choices=DatePrecision.choices)]
+    agenda_status: Annotated[str, Doc(choices=AgendaStatus.choices)]
+    agenda_basis: Annotated[
+        str,
+        Doc(
+            "What kind of list the agenda is: discussed at the round, scope agreed there for "
+            "later talks, or announced before it; empty when the agenda was not reported.",
+            choices=AgendaBasis.choices,
+            blank=True,
+        ),
+    ]
 
 
 class ReportedItem(TypedDict):
-    item: str
-    label: str
-    citations: list[CitationData]
+    item: Annotated[str, Doc("Slug of the agenda item.", format="slug")]
+    label: Annotated[str, Doc("The label exactly as reported.")]
+    citations: list[CitationRef]
 
 
-class Claim(TypedDict):
+class DisputeClaim(TypedDict):
     label: str
     claim: str
-    citations: list[CitationData]
+    citations: list[CitationRef]
 
 
 class Dispute(TypedDict):
-    slug: str
+    slug: Annotated[str, Doc("The disagreement (conflicts/{slug}/).", format="slug")]
     title: str
-    status: str
-    topic: str
-    round: str
-    area: str | None
-    claims: list[Claim]
+    status: Annotated[str, Doc(choices=DisagreementStatus.choices)]
+    topic: Annotated[str, Doc(choices=DisagreementTopic.choices)]
+    round: Annotated[str, Doc("The round it is about.", format="slug")]
+    area: Annotated[
+        str | None,
+        Doc("The area it is about; null: the round's agenda as a whole.", format="slug"),
+    ]
+    claims: Annotated[list[DisputeClaim], Doc("Every version, with its citations.")]
+
+
+DISPUTES_DOC = Doc(
+    "Disagreements between sources about either compared round that concern this area, or "
+    "that round's agenda as a whole."
+)
+AREA_DOC = Doc("Canonical agenda area.", format="slug")
+
+
+UNMAPPED_DOC = Doc(
+    "Agenda items mapped to no canonical area (saved as unmapped, or not mapped yet): they "
+    "cannot be compared by area, so they are listed here rather than left out."
+)
 
 
 class FirstReportedArea(TypedDict):
-    slug: str
+    slug: Annotated[str, AREA_DOC]
     name: str
-    after: ReportedItem
-    disputes: list[Dispute]
+    after: Annotated[ReportedItem, Doc("As reported in round.")]
+    disputes: Annotated[list[Dispute], DISPUTES_DOC]
 
 
 class AreaChange(TypedDict):
-    slug: str
+    slug: Annotated[str, AREA_DOC]
     name: str
-    before: ReportedItem | None
-    after: ReportedItem | None
-    basis: str
-    disputes: list[Dispute]
+    before: Annotated[ReportedItem | None, Doc("As reported in compared_to.")]
+    after: Annotated[ReportedItem | None, Doc("As reported in round.")]
+    basis: Annotated[
+        str,
+        Doc(
+            "stated: an editors' annotation cites a source that reports this change in so many "
+            "words; inferred: it only follows from comparing the two lists.",
+            choices=CHANGE_BASES,
+        ),
+    ]
+    disputes: Annotated[list[Dispute], DISPUTES_DOC]
 
 
 class SkippedRound(TypedDict):
     round: RoundRef
-    reason: str
+    reason: Annotated[
+        str,
+        Doc(
+            "agenda_not_reported or cancelled: never a basis; planned or postponed: not held, "
+            "so not what a held round is compared with (unless include_planned=true).",
+            choices=SKIP_REASONS,
+        ),
+    ]
 
 
 class Annotation(TypedDict):
-    area: str
-    change: str
-    basis: str
+    area: Slug
+    change: Annotated[str, Doc(choices=AgendaChange.choices)]
+    basis: Annotated[
+        str,
+        Doc(
+            "stated: its citations report the change in so many words; editors_reading: "
+            "context or a cause that no source links to the change.",
+            choices=AnnotationBasis.choices,
+        ),
+    ]
     note: str
-    citations: list[CitationData]
+    citations: list[CitationRef]
 
 
 class UnmappedItems(TypedDict):
-    before: list[ReportedItem]
-    after: list[ReportedItem]
+    before: Annotated[list[ReportedItem], Doc("Items of compared_to's agenda mapped to no area.")]
+    after: Annotated[list[ReportedItem], Doc("Items of round's agenda mapped to no area.")]
 
 
 class AgendaChanges(TypedDict):
     round: RoundRef
-    compared_to: RoundRef | None
-    comparable: bool
-    reason: str
-    skipped: list[SkippedRound]
-    first_reported: list[FirstReportedArea]
+    compared_to: Annotated[
+        RoundRef | None,
+        Doc(
+            "The round compared with: for a held round, the latest earlier held round whose "
+            "agenda is reported; otherwise the latest earlier one of any status."
+        ),
+    ]
+    comparable: Annotated[bool, Doc("Whether both agendas are known.")]
+    reason: Annotated[str, Doc("Why the answer is partial, if it is.")]
+    skipped: Annotated[
+        list[SkippedRound], Doc("Rounds passed over to find compared_to, latest first.")
+    ]
+    first_reported: Annotated[
+        list[FirstReportedArea],
+        Doc(
+            "The areas of the first reported agenda, which has nothing to compare with "
+            "(added, dropped and retained are then empty)."
+        ),
+    ]
     added: list[AreaChange]
     dropped: list[AreaChange]
     retained: list[AreaChange]
-    unmapped: UnmappedItems
-    annotations: list[Annotation]
-    contested: bool
+    unmapped: Annotated[UnmappedItems, UNMAPPED_DOC]
+    annotations: Annotated[list[Annotation], Doc("Editors' notes, cited.")]
+    contested: Annotated[bool, Doc("Whether any entry has disputes.")]
 
 
 ROUND_FIELDS = (

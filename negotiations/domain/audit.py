@@ -9,10 +9,11 @@ and ids, as the API does.
 import datetime
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import TypedDict
+from typing import Annotated, TypedDict
 
 from django.db.models import OuterRef, Q, Subquery
 
+from negotiations.domain.shapes import DATE_TIME, JSON, Doc
 from negotiations.models import SlugHistory
 
 ACTIONS = {"+": "created", "~": "updated", "-": "deleted"}
@@ -22,17 +23,17 @@ SKIPPED_FIELDS = {"id", "created", "updated"}
 
 class FieldChange(TypedDict):
     field: str
-    old: object
-    new: object
+    old: Annotated[object, JSON]
+    new: Annotated[object, JSON]
 
 
 class HistoryEntry(TypedDict):
     history_id: int
-    date: str
-    action: str
-    user: str | None
+    date: Annotated[str, DATE_TIME]
+    action: Annotated[str, Doc(choices=["created", "updated", "deleted"])]
+    user: Annotated[str | None, Doc("Who made the change; shown to authenticated clients only.")]
     reason: str | None
-    changes: list[FieldChange]
+    changes: Annotated[list[FieldChange], Doc("Foreign keys and lists as slugs.")]
 
 
 def plain(value):
@@ -129,12 +130,15 @@ def m2m_snapshots(model, records) -> dict[str, dict[int, list[str]]]:
 
 
 class ChangeEvent(TypedDict):
-    type: str
-    id: int
-    slug: str
-    previous_slug: str | None
-    action: str
-    time: str
+    type: Annotated[str, Doc("The resource, as in its URL (rounds, people...).")]
+    id: Annotated[int, Doc("The record's id: it never changes.")]
+    slug: Annotated[str, Doc("The record's slug at that moment.", format="slug")]
+    previous_slug: Annotated[
+        str | None,
+        Doc("For a rename: the slug it had before (its old URL redirects).", format="slug"),
+    ]
+    action: Annotated[str, Doc(choices=["created", "updated", "renamed", "deleted"])]
+    time: Annotated[str, DATE_TIME]
     user: str | None
     history_id: int
 

@@ -3,27 +3,30 @@
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import TypedDict
+from typing import Annotated, TypedDict
 
 from django.db import models
 from django.db.models import CharField, F, Value
 
 from negotiations import registry
 from negotiations.domain.known import published_by
+from negotiations.domain.shapes import Doc, Slug
 from negotiations.models import Citation
 
 
-class CitationData(TypedDict):
-    slug: str
-    source: str
+class CitationRef(TypedDict):
+    """A citation as embedded in a fact: the source and the verbatim quote."""
+
+    slug: Slug
+    source: Annotated[str, Doc("Slug of the source document.", format="slug")]
     publisher: str
-    quote: str
+    quote: Annotated[str, Doc("The words of the source, verbatim.")]
 
 
 CITATION_VALUES = ("slug", "source__slug", "source__publisher", "quote")
 
 
-def citation_data(row: dict, prefix: str = "") -> CitationData:
+def citation_data(row: dict, prefix: str = "") -> CitationRef:
     return {
         "slug": row[f"{prefix}slug"],
         "source": row[f"{prefix}source__slug"],
@@ -35,7 +38,7 @@ def citation_data(row: dict, prefix: str = "") -> CitationData:
 def citations_of(
     facts: dict[type[models.Model], Iterable[int]],
     known_as_of: datetime.date | None = None,
-) -> dict[type[models.Model], dict[int, list[CitationData]]]:
+) -> dict[type[models.Model], dict[int, list[CitationRef]]]:
     """Citations of facts of several kinds, by kind and fact id, in two queries.
 
     First the links of every kind (UNION ALL of the link tables, index scans only), then
@@ -60,7 +63,7 @@ def citations_of(
                 fact=F(fact_column),
             ).values_list("kind", "fact", "citation_id")
         )
-    found: dict[type[models.Model], dict[int, list[CitationData]]] = {
+    found: dict[type[models.Model], dict[int, list[CitationRef]]] = {
         model: defaultdict(list) for model in facts
     }
     if not parts:
@@ -85,7 +88,7 @@ def citations_of(
 
 def citations_for(
     model: type[models.Model], ids, known_as_of: datetime.date | None = None
-) -> dict[int, list[CitationData]]:
+) -> dict[int, list[CitationRef]]:
     """Citations of the given facts of one model, keyed by fact id, in two queries."""
     return citations_of({model: ids}, known_as_of)[model]
 

@@ -17,7 +17,7 @@ Records are known as a whole: a known record's fields are shown as they are reco
 """
 
 import datetime
-from typing import TypedDict
+from typing import Annotated, TypedDict
 
 from django.db.models import (
     Case,
@@ -33,13 +33,16 @@ from django.db.models import (
 )
 
 from negotiations.choices import AgendaBasis, AgendaStatus, RoundStatus
+from negotiations.domain.shapes import Doc
 from negotiations.models import AgendaItem, Disagreement, DisagreementClaim, Round, Source
 
 
 class KnownAsOf(TypedDict):
-    date: str
-    sources_published: int
-    sources_undated: int
+    date: Annotated[str, Doc("Only sources published by this day were used.", format="date")]
+    sources_published: Annotated[int, Doc("Sources published by that day.")]
+    sources_undated: Annotated[
+        int, Doc("Sources with no publication date, printed or inferred: left out.")
+    ]
 
 
 def published_by(day: datetime.date, prefix: str = "") -> Q:

@@ -3,6 +3,8 @@
 from rest_framework import serializers
 
 from negotiations.api.serializers.fields import TitledRefSerializer
+from negotiations.api.serializers.shapes import serializer_for
+from negotiations.domain import audit
 from negotiations.domain.review import KINDS as REVIEW_KINDS
 
 # --- Review queue --------------------------------------------------------------------------------
@@ -38,34 +40,9 @@ class ReviewEntrySerializer(serializers.Serializer):
 # --- Audit history -------------------------------------------------------------------------------
 
 
-class FieldChangeSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    old = serializers.JSONField(allow_null=True)
-    new = serializers.JSONField(allow_null=True)
-
-
-class HistoryEntrySerializer(serializers.Serializer):
-    history_id = serializers.IntegerField()
-    date = serializers.DateTimeField()
-    action = serializers.ChoiceField(choices=["created", "updated", "deleted"])
-    user = serializers.CharField(
-        allow_null=True, help_text="Who made the change; shown to authenticated clients only."
-    )
-    reason = serializers.CharField(allow_null=True)
-    changes = FieldChangeSerializer(many=True, help_text="Foreign keys and lists as slugs.")
-
-
-class ChangeEventSerializer(serializers.Serializer):
-    type = serializers.CharField(help_text="The resource, as in its URL (rounds, people...).")
-    id = serializers.IntegerField(help_text="The record's id: it never changes.")
-    slug = serializers.SlugField(help_text="The record's slug at that moment.")
-    previous_slug = serializers.SlugField(
-        allow_null=True, help_text="For a rename: the slug it had before (its old URL redirects)."
-    )
-    action = serializers.ChoiceField(choices=["created", "updated", "renamed", "deleted"])
-    time = serializers.DateTimeField()
-    user = serializers.CharField(allow_null=True)
-    history_id = serializers.IntegerField()
+FieldChangeSerializer = serializer_for(audit.FieldChange)
+HistoryEntrySerializer = serializer_for(audit.HistoryEntry)
+ChangeEventSerializer = serializer_for(audit.ChangeEvent)
 
 
 class ChangesFeedSerializer(serializers.Serializer):
@@ -81,6 +58,3 @@ class ChangesQuerySerializer(serializers.Serializer):
         help_text="Resume token from `next` (type:history_id); set by the server.",
     )
     page_size = serializers.IntegerField(min_value=1, max_value=500, required=False, default=100)
-
-
-__all__ = [name for name, value in dict(globals()).items() if isinstance(value, type)]

@@ -6,18 +6,15 @@ import re
 from rest_framework import serializers
 
 from negotiations import models
+from negotiations.api.serializers.shapes import serializer_for
 from negotiations.choices import DisagreementStatus, DisagreementTopic
+from negotiations.domain.citations import CitationRef
+from negotiations.domain.known import KnownAsOf
 
 # --- Refs: written as a slug, read as a small object ------------------------------------------
 
 
-class CitationRefSerializer(serializers.Serializer):
-    """A citation as embedded in a fact: the source and the verbatim quote."""
-
-    slug = serializers.SlugField()
-    source = serializers.SlugField(help_text="Slug of the source document.")
-    publisher = serializers.CharField()
-    quote = serializers.CharField(help_text="The words of the source, verbatim.")
+CitationRefSerializer = serializer_for(CitationRef)
 
 
 class NamedRefSerializer(serializers.Serializer):
@@ -51,12 +48,7 @@ class TitledRefSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
-class KnownAsOfSerializer(serializers.Serializer):
-    date = serializers.DateField(help_text="Only sources published by this day were used.")
-    sources_published = serializers.IntegerField(help_text="Sources published by that day.")
-    sources_undated = serializers.IntegerField(
-        help_text="Sources with no publication date, printed or inferred: left out."
-    )
+KnownAsOfSerializer = serializer_for(KnownAsOf)
 
 
 KNOWN_AS_OF_FIELD_HELP = "Present with ?known_as_of=: the day and the sources it could use."
