@@ -3,7 +3,7 @@
 import pytest
 
 from negotiations import models
-from tests.test_admin import admin_url, change_form_data
+from tests.admin.test_editing import admin_url, change_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.test_security import PRODUCTION_ENV, manage
+from tests.platform.test_security import PRODUCTION_ENV, manage
 
 
 @pytest.mark.parametrize("value", ["HTTP_X_FORWARDED_PROTO", "A,b,c"])

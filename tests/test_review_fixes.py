@@ -4,8 +4,8 @@ import pytest
 
 from negotiations import models
 from tests import factories
+from tests.admin.test_editing import admin_url, change_form_data
 from tests.contract import error_messages
-from tests.test_admin import admin_url, change_form_data
 
 pytestmark = pytest.mark.django_db
 

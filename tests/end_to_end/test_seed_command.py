@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from negotiations import models
 from tests.conftest import SEED_FIXTURE
-from tests.test_fixtures import empty_negotiations_tables, row_counts
+from tests.end_to_end.test_seed_fixtures import empty_negotiations_tables, row_counts
 
 pytestmark = pytest.mark.django_db
 

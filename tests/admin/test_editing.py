@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from negotiations import models
 from tests import factories
-from tests.test_models import DUPLICATE_ALIAS_CASES
+from tests.domain.test_models import DUPLICATE_ALIAS_CASES
 
 pytestmark = pytest.mark.django_db
 
