@@ -84,3 +84,26 @@ def citation(source_=None, quote="A quote.", **fields) -> models.Citation:
         slug=fields.pop("slug", unique("citation")),
         **fields,
     )
+
+
+def deadline(**fields) -> models.Deadline:
+    slug = fields.pop("slug", unique("deadline"))
+    return models.Deadline.objects.create(
+        slug=slug,
+        title=fields.pop("title", slug.replace("-", " ")),
+        kind=fields.pop("kind", "other"),
+        date=fields.pop("date", datetime.date(2025, 7, 1)),
+        **fields,
+    )
+
+
+def measure(**fields) -> models.Measure:
+    slug = fields.pop("slug", unique("measure"))
+    return models.Measure.objects.create(
+        slug=slug,
+        title=fields.pop("title", slug.replace("-", " ")),
+        kind=fields.pop("kind", "sectoral_tariff"),
+        imposing_party=fields.pop("imposing_party", None) or party(),
+        status=fields.pop("status", "proposed"),
+        **fields,
+    )

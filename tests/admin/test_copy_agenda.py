@@ -6,7 +6,7 @@ import pytest
 from negotiations import models
 from negotiations.choices import AgendaBasis, AgendaStatus, RoundStatus
 from tests import factories
-from tests.admin.test_editing import admin_url, change_form_data
+from tests.helpers import admin_url, change_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -3,53 +3,16 @@
 import datetime
 
 import pytest
-from django import forms
 from django.contrib import admin
-from django.urls import reverse
 
 from negotiations import models
 from tests import factories
-from tests.domain.test_models import DUPLICATE_ALIAS_CASES
+from tests.helpers import DUPLICATE_ALIAS_CASES, admin_url, change_form_data
 
 pytestmark = pytest.mark.django_db
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 NEGOTIATION_MODELS = [m for m in REGISTERED if m._meta.app_label == "negotiations"]
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-def form_data(form) -> dict:
-    """What a browser would post back for a bound or unbound form, unchanged."""
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        key = form.add_prefix(name)
-        if value is None or value is False:
-            continue
-        widget = form.fields[name].widget
-        if isinstance(widget, forms.MultiWidget):  # a date and a time in two inputs
-            for index, part in enumerate(widget.decompress(value)):
-                data[f"{key}_{index}"] = "" if part is None else str(part)
-        elif value is True:
-            data[key] = "on"
-        elif isinstance(value, list | tuple):
-            data[key] = [str(getattr(item, "pk", item)) for item in value]
-        else:
-            data[key] = str(value)
-    return data
-
-
-def change_form_data(response) -> dict:
-    data = form_data(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        data.update(form_data(formset.management_form))
-        for form in formset.initial_forms:
-            data.update(form_data(form))
-    return data
 
 
 @pytest.mark.parametrize("model", NEGOTIATION_MODELS, ids=lambda m: m._meta.model_name)
@@ -452,3 +415,53 @@ def test_round_with_a_coarse_date_needs_an_end_date(staff_client):
     assert response.status_code == 200
     assert "needs an end date" in str(response.context["adminform"].form.errors["end_date"])
     assert not models.Round.objects.filter(slug="some-week").exists()
+
+
+def test_the_same_new_alias_twice_in_one_form_is_refused(staff_client):
+    """Two spellings entered twice in one form are refused with a message, not a 500."""
+    person = models.Person.objects.get(slug="scott-bessent")
+    url = admin_url(models.Person, "change", person.pk)
+    data = change_form_data(staff_client.get(url))
+    prefix = "aliases"
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    for offset, name in enumerate(["Scott Bessant", "scott bessant"]):
+        data[f"{prefix}-{total + offset}-name"] = name
+        data[f"{prefix}-{total + offset}-kind"] = "misspelling"
+    data[f"{prefix}-TOTAL_FORMS"] = str(total + 2)
+    before = person.aliases.count()
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "entered twice" in response.content.decode()
+    assert person.aliases.count() == before
+
+
+def test_aliases_that_differ_only_beyond_lower_case_can_both_be_kept(staff_client):
+    # The database compares aliases with LOWER(): "Weiß" and "Weiss" are two spellings.
+    person = models.Person.objects.get(slug="scott-bessent")
+    person.aliases.create(name="Weiß")
+    person.aliases.create(name="Weiss")
+    url = admin_url(models.Person, "change", person.pk)
+    data = change_form_data(staff_client.get(url))
+    data["notes"] = "Edited."
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    person.refresh_from_db()
+    assert person.notes == "Edited."
+
+
+def test_agenda_item_change_page_refuses_an_area_of_a_sibling_item(staff_client):
+    talks = factories.negotiation()
+    fx, trade = factories.area(name="FX test"), factories.area(name="Trade test")
+    round_ = factories.round(talks, 1, agenda={"currency": fx, "trade": trade})
+    item = round_.agenda_items.get(label="trade")
+    url = admin_url(models.AgendaItem, "change", item.pk)
+    data = change_form_data(staff_client.get(url))
+    data["canonical_areas"] = [str(trade.pk), str(fx.pk)]
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "already on this round" in response.content.decode()
+    assert set(item.areas.all()) == {trade}

@@ -7,7 +7,7 @@ from django.urls import reverse
 from negotiations import models
 from negotiations.domain.versioning import object_token
 from tests import factories
-from tests.admin.test_editing import form_data
+from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 

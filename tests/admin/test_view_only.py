@@ -25,7 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from negotiations import models
 from tests import factories
-from tests.admin.test_editing import form_data
+from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@
 import pytest
 
 from negotiations import models
+from tests.contract import json_4xx
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +197,23 @@ class TestIfMatch:
         assert (models.Source.objects.get(slug=SOURCE_SLUG).title == SOURCE_BODY["title"]) is (
             status == 200
         )
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/v1/rounds/?level=galactic", 400),
+        ("/api/v1/rounds/?page=0", 400),
+        ("/api/v1/rounds/no-such-round/agenda-changes/", 404),
+        ("/api/v1/rounds/compare/?from=nope&to=nope", 400),
+    ],
+)
+def test_if_none_match_star_never_hides_an_error(api, url, status):
+    """If-None-Match: * was answered 304 before the request was validated."""
+    json_4xx(api.get(url, HTTP_IF_NONE_MATCH="*"), status)
+
+
+def test_if_none_match_star_on_a_valid_request_is_304(api):
+    response = api.get(JEJU, HTTP_IF_NONE_MATCH="*")
+    assert response.status_code == 304
+    assert response["ETag"] == api.get(JEJU)["ETag"]

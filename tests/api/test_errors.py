@@ -10,6 +10,7 @@ from django.db import DataError, OperationalError
 from negotiations import models
 from negotiations.api.errors import ERROR_CODES, error_items
 from negotiations.request_id import RequestIDFilter
+from tests.contract import json_4xx
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +246,21 @@ def test_djangos_own_error_log_line_carries_it(api):
     finally:
         logger.removeHandler(handler)
     assert [record.request_id for record in records] == ["lost-404"]
+
+
+def test_a_method_the_route_does_not_take_is_405(editor):
+    """POST to a record's URL crashed (500) while checking query parameters."""
+    response = editor.post(f"{JEJU}?format=json", {"title": "x"}, format="json")
+    json_4xx(response, 405)
+    assert "PUT" in response["Allow"]
+
+
+def test_an_unknown_api_url_is_a_json_404(api):
+    """Django's HTML "Not Found" page answered URLs that match no API route."""
+    json_4xx(api.get("/api/v1/rounds/%C2%84/"), 404)
+    json_4xx(api.get("/api/v1/no-such-resource/"), 404)
+
+
+def test_errors_are_json_when_csv_was_asked_for(api):
+    """With ?format=csv, a 400 was rendered as a CSV table of the error messages."""
+    json_4xx(api.get("/api/v1/rounds/?format=csv&level=galactic"), naming="level")

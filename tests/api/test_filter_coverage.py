@@ -11,7 +11,7 @@ from django.db.models import F
 
 from negotiations import models
 from negotiations.api.urls import router
-from tests.api.conftest import slugs
+from tests.helpers import slugs
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from negotiations import models
-from tests.api.conftest import results, slugs
 from tests.contract import error_messages
+from tests.helpers import results, slugs
 
 pytestmark = pytest.mark.django_db
 

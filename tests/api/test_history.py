@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from negotiations import models
-from tests.conftest import SEED_FIXTURE
 from tests.contract import error_messages
+from tests.seed import SEED_FIXTURE
 
 pytestmark = pytest.mark.django_db
 

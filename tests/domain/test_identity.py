@@ -12,7 +12,7 @@ from negotiations import models, registry
 from negotiations.api.urls import router
 from negotiations.domain import writes
 from tests import factories
-from tests.admin.test_editing import admin_url, change_form_data, form_data
+from tests.helpers import admin_url, change_form_data, form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from negotiations import models
 from negotiations.domain import slugs
 from negotiations.domain.labels import label_key, resolve_agenda_areas
 from tests import factories
-from tests.admin.test_editing import admin_url, change_form_data
 from tests.contract import error_fields, error_messages
+from tests.helpers import admin_url, change_form_data
 
 pytestmark = pytest.mark.django_db
 

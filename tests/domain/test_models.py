@@ -10,6 +10,7 @@ from negotiations import models, registry
 from negotiations.domain.labels import resolve_agenda_areas
 from negotiations.domain.writes import set_agenda_item_areas, set_round_agenda_areas
 from tests import factories
+from tests.helpers import DUPLICATE_ALIAS_CASES
 
 pytestmark = pytest.mark.django_db
 
@@ -181,19 +182,6 @@ def test_item_area_link_clean_accepts_itself_and_copies_the_round(talks):
     fresh.area = factories.area()
     fresh.full_clean()
     assert fresh.round_id == round_.pk
-
-
-# Each kind of alias, its owner field and the message a duplicate gets (also used by the
-# admin tests).
-DUPLICATE_ALIAS_CASES = pytest.mark.parametrize(
-    ("model", "owner", "message"),
-    [
-        (models.PartyAlias, "party", "This party already has this alias."),
-        (models.OrganizationAlias, "organization", "This organization already has this alias."),
-        (models.PersonAlias, "person", "This person already has this alias."),
-    ],
-    ids=["party", "organization", "person"],
-)
 
 
 @DUPLICATE_ALIAS_CASES

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 from negotiations import models
-from tests.conftest import SEED_FIXTURE
-from tests.end_to_end.test_seed_fixtures import empty_negotiations_tables, row_counts
+from tests.helpers import empty_negotiations_tables, row_counts
+from tests.seed import SEED_FIXTURE
 
 pytestmark = pytest.mark.django_db
 

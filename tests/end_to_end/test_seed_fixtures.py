@@ -8,39 +8,17 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import connection
 
 from negotiations import models, registry
 from negotiations.choices import AgendaStatus, DatePrecision, RoundStatus
-from tests.conftest import SEED_FIXTURE
+from tests.helpers import empty_negotiations_tables, row_counts
+from tests.seed import SEED_FIXTURE
 
 pytestmark = pytest.mark.django_db
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
 # The record, without the audit history and the data version that every load moves.
 APP_MODELS = registry.data_models()
-
-
-def empty_negotiations_tables():
-    tables = [model._meta.db_table for model in APP_MODELS]
-    tables += [
-        field.remote_field.through._meta.db_table
-        for model in APP_MODELS
-        for field in model._meta.local_many_to_many
-        if field.remote_field.through._meta.auto_created
-    ]
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
-            cursor.execute(sql)
-
-
-def row_counts():
-    counts = {model._meta.label: model.objects.count() for model in APP_MODELS}
-    for model in APP_MODELS:
-        for field in model._meta.local_many_to_many:
-            counts[f"{model._meta.label}.{field.name}"] = field.remote_field.through.objects.count()
-    return counts
 
 
 def dump() -> str:
