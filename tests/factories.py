@@ -107,3 +107,27 @@ def measure(**fields) -> models.Measure:
         status=fields.pop("status", "proposed"),
         **fields,
     )
+
+
+def cited_rounds(negotiation, areas, source, sequences) -> list[models.Round]:
+    """Rounds in bulk, to grow the data: every fifth with its agenda not reported, the others
+    with three items; each round, item and a deadline per round cite ``source``."""
+    rounds = []
+    for sequence in sequences:
+        agenda = (
+            None
+            if sequence % 5 == 0
+            else {f"item {sequence}-{i}": areas[(sequence + i) % len(areas)] for i in range(3)}
+        )
+        created = round(negotiation, sequence, agenda=agenda)
+        created.citations.add(citation(source))
+        for item in created.agenda_items.all():
+            item.citations.add(citation(source, quote=f"On {item.label}."))
+        deadline(
+            slug=f"bulk-deadline-{sequence}",
+            title=f"Deadline {sequence}",
+            negotiation=negotiation,
+            date=datetime.date(2025, 6, 1) + datetime.timedelta(days=sequence),
+        ).citations.add(citation(source))
+        rounds.append(created)
+    return rounds

@@ -1,7 +1,5 @@
 """SQL query counts do not grow with the data: two sizes, one bound per endpoint."""
 
-import datetime
-
 import pytest
 
 from negotiations import models
@@ -67,29 +65,13 @@ def grow():
         person.aliases.create(name=f"Bescent {number}")
         role = models.Role.objects.create(person=person, organization=ustr, title="Deputy")
         role.citations.add(factories.citation(source, quote=f"Quote {number}"))
-    for sequence in range(100, 130):
-        agenda = (
-            None
-            if sequence % 5 == 0
-            else {f"item {sequence}-{i}": areas[(sequence + i) % len(areas)] for i in range(3)}
-        )
-        round_ = factories.round(talks, sequence, agenda=agenda)
-        round_.citations.add(factories.citation(source))
-        for item in round_.agenda_items.all():
-            item.citations.add(factories.citation(source))
+    for round_ in factories.cited_rounds(talks, areas, source, range(100, 130)):
+        sequence, agenda = round_.sequence, round_.agenda_items.exists()
         for party, name in ((kr, "Korean delegate"), (us, "US delegate")):
             participant = models.Participant.objects.create(
                 round=round_, party=party, name_as_reported=name
             )
             participant.citations.add(factories.citation(source))
-        deadline = models.Deadline.objects.create(
-            slug=f"bulk-deadline-{sequence}",
-            title=f"Deadline {sequence}",
-            kind="other",
-            negotiation=talks,
-            date=datetime.date(2025, 6, 1) + datetime.timedelta(days=sequence),
-        )
-        deadline.citations.add(factories.citation(source))
         position = models.Position.objects.create(
             slug=f"bulk-position-{sequence}",
             party=kr,

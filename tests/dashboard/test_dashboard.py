@@ -300,24 +300,8 @@ def grow():
     talks = models.Negotiation.objects.get(slug=TALKS)
     areas = list(models.AgendaArea.objects.all())
     source = factories.source(publisher="Bulk wire", published_on=datetime.date(2025, 5, 1))
-    for sequence in range(100, 130):
-        agenda = (
-            None
-            if sequence % 5 == 0
-            else {f"item {sequence}-{i}": areas[(sequence + i) % len(areas)] for i in range(3)}
-        )
-        round_ = factories.round(talks, sequence, agenda=agenda)
-        round_.citations.add(factories.citation(source))
-        for item in round_.agenda_items.all():
-            item.citations.add(factories.citation(source, quote=f"On {item.label}."))
-        deadline = models.Deadline.objects.create(
-            slug=f"bulk-deadline-{sequence}",
-            title=f"Deadline {sequence}",
-            kind="other",
-            negotiation=talks,
-            date=datetime.date(2025, 6, 1) + datetime.timedelta(days=sequence),
-        )
-        deadline.citations.add(factories.citation(source))
+    for round_ in factories.cited_rounds(talks, areas, source, range(100, 130)):
+        sequence = round_.sequence
         annotation = models.AgendaChangeAnnotation.objects.create(
             round=round_, area=areas[sequence % len(areas)], change="added", note="Bulk."
         )

@@ -11,13 +11,13 @@ recursion), records deleted together are not touched, and the data version moves
 import datetime
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from negotiations import models
 from negotiations.domain import writes
 from negotiations.domain.versioning import current_data_version
 from tests import factories
+from tests.helpers import admin_delete
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +42,6 @@ def updated_since(api, resource, since) -> set[str]:
 
 def history(record) -> list:
     return list(record.history.order_by("-history_date", "-history_id"))
-
-
-def admin_delete(client, record):
-    opts = record._meta
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[record.pk])
-    response = client.post(url, {"post": "yes"})
-    assert response.status_code == 302, response.content[:500]
 
 
 # --- The cases dashboards hit ---------------------------------------------------------------
