@@ -39,6 +39,27 @@ def slugs(response):
     return [item["slug"] for item in results(response)]
 
 
+# --- Agenda answers (round_agenda_changes, compare_rounds and their endpoints) ------------
+
+
+def area_slugs(entries) -> set[str]:
+    """The areas of a list of entries (added, dropped, retained, first reported)."""
+    return {entry["slug"] for entry in entries}
+
+
+def entries_by_area(changes) -> dict:
+    """Every entry of an answer, by area slug: (kind of change, entry)."""
+    return {
+        entry["slug"]: (kind, entry)
+        for kind in ("first_reported", "added", "dropped", "retained")
+        for entry in changes[kind]
+    }
+
+
+def dispute_slugs(entry) -> list[str]:
+    return [dispute["slug"] for dispute in entry["disputes"]]
+
+
 # --- The admin as a browser uses it ---------------------------------------------------------
 
 
