@@ -60,6 +60,16 @@ def dispute_slugs(entry) -> list[str]:
     return [dispute["slug"] for dispute in entry["disputes"]]
 
 
+# --- The dashboard -------------------------------------------------------------------------
+
+
+def dashboard_page(client, url="/dashboard/", **params):
+    """A dashboard page that rendered (a 200), for its context and its HTML."""
+    response = client.get(url, params)
+    assert response.status_code == 200, response.content[:2000]
+    return response
+
+
 # --- The admin as a browser uses it ---------------------------------------------------------
 
 
