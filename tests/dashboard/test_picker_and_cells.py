@@ -8,12 +8,9 @@ from django.urls import reverse
 
 from negotiations import models
 from negotiations.dashboard.selectors import PICKER_PAGE_SIZE
-from tests import factories
+from tests import factories, seed
 
 pytestmark = pytest.mark.django_db
-
-TALKS = "kr-us-tariff-talks-2025"
-JEJU = "jeju-ministerial-2025-05-16"
 
 
 def picker(response) -> list[str]:
@@ -56,7 +53,10 @@ def test_the_picker_searches_by_title_party_and_status(client):
     assert len(by_party) == 6
     assert len(picker(client.get("/dashboard/", {"q": "ZZ", "status": "concluded"}))) == 3
     # A party's alias finds its negotiations too.
-    assert TALKS in picker(client.get("/dashboard/", {"q": "Seoul"}))
+    ruritania = factories.party(name="Ruritania")
+    ruritania.aliases.create(name="Strelsau")
+    talks = factories.negotiation(parties=[ruritania])
+    assert talks.slug in picker(client.get("/dashboard/", {"q": "Strelsau"}))
 
 
 def test_the_chosen_negotiation_stays_in_view_on_any_page(client):
@@ -75,48 +75,57 @@ def test_the_chosen_negotiation_stays_in_view_on_any_page(client):
     ("params", "message"),
     [({"status": "nonsense"}, "Select a valid choice"), ({"q": "x" * 201}, "at most 200")],
 )
-def test_a_bad_picker_search_is_a_400_that_still_shows_the_page(client, params, message):
+def test_a_bad_picker_search_is_a_400_that_still_shows_the_page(
+    client, settings, a_round, params, message
+):
+    settings.DASHBOARD_NEGOTIATION = a_round.negotiation.slug
     response = client.get("/dashboard/", params)
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert response.context["data"]["negotiation"]["slug"] == TALKS
+    assert response.context["data"]["negotiation"]["slug"] == a_round.negotiation.slug
 
 
 def test_cell_details_are_fetched_with_their_quotes_and_disputes(
     client, django_assert_max_num_queries
 ):
-    url = reverse("dashboard:cell", args=[TALKS])
+    # The seed's: a dropped area with its annotations and a disputed list.
+    url = reverse("dashboard:cell", args=[seed.TALKS])
     with django_assert_max_num_queries(10):  # the negotiation, then nine for the cell
-        response = client.get(url, {"round": JEJU, "area": "currency-policy"})
+        response = client.get(url, {"round": seed.JEJU, "area": seed.CURRENCY_POLICY})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Previously reported as" in html and "Treasury" in html
     assert "Sources disagree" in html
 
     as_known = client.get(
-        url, {"round": "washington-2plus2-2025-04-24", "area": "currency-policy",
-              "known_as_of": "2025-04-25"},
-    )  # fmt: skip
+        url, {"round": seed.WASHINGTON, "area": seed.CURRENCY_POLICY, "known_as_of": "2025-04-25"}
+    )
     assert as_known.status_code == 200 and "first reported agenda" in as_known.content.decode()
 
 
 @pytest.mark.parametrize(
     ("params", "status"),
     [
-        ({"round": "no-such-round", "area": "tariffs"}, 404),
-        ({"round": JEJU, "area": "no-such-area"}, 404),
-        ({"round": JEJU}, 400),
-        ({"round": JEJU, "area": "tariffs", "known_as_of": "soon"}, 400),
+        ({"round": "no-such-round", "area": "{area}"}, 404),
+        ({"round": "{round}", "area": "no-such-area"}, 404),
+        ({"round": "{round}"}, 400),
+        ({"round": "{round}", "area": "{area}", "known_as_of": "soon"}, 400),
     ],
 )
 def test_bad_cell_requests(client, params, status):
-    assert client.get(reverse("dashboard:cell", args=[TALKS]), params).status_code == status
+    area = factories.area()
+    round_ = factories.round(factories.negotiation(), 1, agenda={"steel": area})
+    params = {key: value.format(round=round_.slug, area=area.slug) for key, value in params.items()}
+    url = reverse("dashboard:cell", args=[round_.negotiation.slug])
+    assert client.get(url, params).status_code == status
 
 
 def test_cells_name_their_round_and_keep_details_out_of_the_page(client):
-    html = client.get("/dashboard/", {"round": JEJU}).content.decode()
+    round_ = factories.round(factories.negotiation(), 1, agenda={"steel": factories.area()})
+    talks = round_.negotiation.slug
+    html = client.get(f"/dashboard/{talks}/", {"round": round_.slug}).content.decode()
     assert 'class="cell__detail"' not in html
-    assert f'data-cell-url="{reverse("dashboard:cell", args=[TALKS])}"' in html
+    assert f'data-cell-url="{reverse("dashboard:cell", args=[talks])}"' in html
 
 
 def test_the_dashboard_opens_on_the_negotiation_with_the_most_rounds(client):
@@ -131,7 +140,8 @@ def test_the_dashboard_opens_on_the_configured_negotiation(client, settings):
     talks = factories.negotiation(slug="busy-talks", title="Busy talks")
     for sequence in range(1, 21):
         factories.round(talks, sequence)
-    settings.DASHBOARD_NEGOTIATION = TALKS
-    assert client.get("/dashboard/").context["current"].slug == TALKS
+    configured = factories.negotiation()
+    settings.DASHBOARD_NEGOTIATION = configured.slug
+    assert client.get("/dashboard/").context["current"].slug == configured.slug
     settings.DASHBOARD_NEGOTIATION = "no-such-talks"  # not recorded: the busiest
     assert client.get("/dashboard/").context["current"].slug == "busy-talks"
