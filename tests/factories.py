@@ -23,6 +23,33 @@ def party(**fields) -> models.Party:
     )
 
 
+def person(**fields) -> models.Person:
+    slug = fields.pop("slug", unique("person"))
+    return models.Person.objects.create(
+        slug=slug, name=fields.pop("name", slug.replace("-", " ").title()), **fields
+    )
+
+
+def organization(**fields) -> models.Organization:
+    slug = fields.pop("slug", unique("organization"))
+    return models.Organization.objects.create(
+        slug=slug,
+        name=fields.pop("name", slug.replace("-", " ").title()),
+        party=fields.pop("party", None) or party(),
+        **fields,
+    )
+
+
+def alias(model, name: str = "Another Spelling"):
+    """An alias of one of the kinds that have an owner (party, organization, person)."""
+    owner = {
+        models.PartyAlias: party,
+        models.OrganizationAlias: organization,
+        models.PersonAlias: person,
+    }[model]()
+    return owner.aliases.create(name=name)
+
+
 def negotiation(**fields) -> models.Negotiation:
     parties = fields.pop("parties", None)
     slug = fields.pop("slug", unique("negotiation"))

@@ -109,6 +109,21 @@ def change_form_data(response) -> dict:
     return data
 
 
+def new_round_form(client, negotiation, **fields) -> tuple[str, dict]:
+    """The admin's add-round URL and what a browser posts for a planned working-level round of
+    ``negotiation`` with an unreported agenda, with ``fields`` filled in."""
+    url = admin_url(models.Round, "add")
+    data = change_form_data(client.get(url))
+    data.update(
+        negotiation=str(negotiation.pk),
+        level="working",
+        status="planned",
+        agenda_status="not_reported",
+        **fields,
+    )
+    return url, data
+
+
 def admin_delete(client, record):
     """Delete a record through its admin confirmation page."""
     response = client.post(admin_url(type(record), "delete", record.pk), {"post": "yes"})
