@@ -119,8 +119,8 @@ def new_round_form(client, negotiation, **fields) -> tuple[str, dict]:
         level="working",
         status="planned",
         agenda_status="not_reported",
-        **fields,
     )
+    data.update(fields)
     return url, data
 
 

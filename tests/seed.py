@@ -28,6 +28,7 @@ SIX_KEY_AREAS = "technical-2-week-of-2025-05-19--six-key-areas"
 
 # Agenda areas
 CURRENCY_POLICY = "currency-policy"
+DIGITAL_TRADE = "digital-trade"
 INVESTMENT_COOPERATION = "investment-cooperation"
 
 # Parties, organizations, people

@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from negotiations import models, registry
 from negotiations.choices import AgendaStatus, DatePrecision, RoundStatus
+from negotiations.domain import slugs
 from tests.helpers import empty_negotiations_tables, row_counts
 from tests.seed import SEED_FIXTURE
 
@@ -321,3 +322,10 @@ def test_a_record_clashing_with_another_stored_record_is_refused(tmp_path):
     ):
         call_command("loaddata", str(path), verbosity=0)
     assert not models.Round.objects.filter(slug="jeju-copy").exists()
+
+
+def test_every_seed_agenda_item_slug_follows_the_rule():
+    for item in models.AgendaItem.objects.select_related("round"):
+        assert item.slug == slugs.base_slug(
+            models.AgendaItem, {"round": item.round, "label": item.label}
+        )
