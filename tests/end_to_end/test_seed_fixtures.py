@@ -12,6 +12,7 @@ from django.core.management import call_command
 from negotiations import models, registry
 from negotiations.choices import AgendaStatus, DatePrecision, RoundStatus
 from negotiations.domain import slugs
+from negotiations.domain.labels import resolve_agenda_areas
 from tests.helpers import empty_negotiations_tables, row_counts
 from tests.seed import SEED_FIXTURE
 
@@ -329,3 +330,20 @@ def test_every_seed_agenda_item_slug_follows_the_rule():
         assert item.slug == slugs.base_slug(
             models.AgendaItem, {"round": item.round, "label": item.label}
         )
+
+
+def test_a_label_shared_by_two_areas_resolves_to_both():
+    """'major and non-tariff measures' (the garbled 'tariff and non-tariff measures' of the
+    undated article) is an alias of both areas it covers."""
+    assert [area.slug for area in resolve_agenda_areas("Major and non-tariff measures")] == [
+        "non-tariff-measures",
+        "tariffs",
+    ]
+
+
+def test_participant_keeps_the_name_as_reported():
+    participant = models.Participant.objects.get(
+        round__slug="washington-2plus2-2025-04-24", person__slug="scott-bessent"
+    )
+    assert participant.name_as_reported
+    assert participant.person.name == "Scott Bessent"
