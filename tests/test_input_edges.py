@@ -140,7 +140,7 @@ class TestOutageOrNot:
         def refuse(*args, **kwargs):
             raise self.wrapped(self.sqlite_error("LIKE pattern too complex", sqlite3.SQLITE_ERROR))
 
-        monkeypatch.setattr("negotiations.api.views.current_data_version", refuse)
+        monkeypatch.setattr("negotiations.api.conditional.current_data_version", refuse)
         api.raise_request_exception = False
         response = api.get("/api/v1/rounds/")
         assert response.status_code == 500

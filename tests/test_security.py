@@ -178,7 +178,7 @@ class TestDatabaseOutage:
         raise OperationalError("connection refused")
 
     def test_api_answers_503_json(self, api, monkeypatch):
-        monkeypatch.setattr("negotiations.api.views.current_data_version", self.fail)
+        monkeypatch.setattr("negotiations.api.conditional.current_data_version", self.fail)
         response = api.get("/api/v1/rounds/")
         assert response.status_code == 503
         assert response["Retry-After"]

@@ -1,8 +1,11 @@
 """HTTP behaviours every API view shares, each a small mixin: a 405 before anything else,
-rate-limit headers on every answer, and a Location header on a 201."""
+rate-limit headers on every answer, a Location header on a 201, and strict formats."""
 
 from django.urls import NoReverseMatch, reverse
-from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
+
+from negotiations.api.renderers import CSVRenderer, ICalendarRenderer, ORJSONRenderer
+from negotiations.api.schema import TrackerAutoSchema
 
 
 class MethodFirstMixin:
@@ -42,3 +45,34 @@ class CreatedLocationMixin:
                 return headers
             headers["Location"] = self.request.build_absolute_uri(path)
         return headers
+
+
+class StrictFormatMixin:
+    """`?format=` must name one of the view's documented formats (json, csv): anything
+    else, empty included, is a 400 naming the parameter, like every bad query parameter.
+    Errors are always JSON, whatever format the request asked for."""
+
+    schema = TrackerAutoSchema()
+
+    def perform_content_negotiation(self, request, force=False):
+        if "format" in request.query_params:
+            formats = sorted(
+                {r.format for r in self.get_renderers()} - {"api"}  # the browsable API: Accept
+            )
+            if request.query_params.getlist("format") not in ([name] for name in formats):
+                handled = getattr(self, request.method.lower(), None) is not None  # else 405
+                if force or not handled:  # answering an error: in JSON
+                    return ORJSONRenderer(), ORJSONRenderer.media_type
+                raise ValidationError(
+                    {"format": [f"Choose one of: {', '.join(formats)}."]}, code="unknown_format"
+                )
+        return super().perform_content_negotiation(request, force)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors and OPTIONS metadata are JSON: only records are CSV or a calendar.
+        if (response.status_code >= 400 or request.method == "OPTIONS") and isinstance(
+            getattr(request, "accepted_renderer", None), CSVRenderer | ICalendarRenderer
+        ):
+            request.accepted_renderer = ORJSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -301,7 +301,7 @@ class TrackerAutoSchema(AutoSchema):
             statuses.append("406")
         if getattr(self.view, "conditional_requests", False) and method == "GET":
             statuses.append("304")
-        if "{slug}" in self.path:  # an old slug of a renamed record (negotiations.api.views)
+        if "{slug}" in self.path:  # an old slug of a renamed record (negotiations.api.renames)
             statuses.append("301" if method == "GET" else "308")
         if method in self.write_methods:
             statuses += ["403", "409"]

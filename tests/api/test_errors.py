@@ -141,7 +141,7 @@ def test_a_server_error_is_json_with_the_request_id(api, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("negotiations.api.views.current_data_version", broken)
+    monkeypatch.setattr("negotiations.api.conditional.current_data_version", broken)
     api.raise_request_exception = False
     body = envelope(api.get("/api/v1/rounds/", HTTP_X_REQUEST_ID="trace-500"), 500, "server_error")
     assert body["request_id"] == "trace-500"
@@ -151,7 +151,7 @@ def test_an_outage_inside_and_outside_the_api_views(api, monkeypatch):
     def down(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("negotiations.api.views.current_data_version", down)
+    monkeypatch.setattr("negotiations.api.conditional.current_data_version", down)
     response = api.get("/api/v1/rounds/")
     envelope(response, 503, "database_unavailable")
     assert response["Retry-After"]
