@@ -12,9 +12,8 @@ and login attempts, migrations, management commands.
 Read your writes: every successful write (API or admin) answers with a cookie
 ``tracker_primary_until`` (the time until which this client reads from the primary), so that
 a client that wrote and reads again sees its write, and the ETag it sends back as If-Match
-is the current one. Clients that keep no cookies can send it as a header,
-``X-Read-Primary-Until``, with the same value; a later time than the window allows is
-ignored (a client cannot pin itself to the primary).
+is the current one (a client that keeps no cookie sends it back by hand). A later time than
+the window allows is ignored: a client cannot pin itself to the primary.
 
 A replica is skipped, and its reads go to the primary, when it is unreachable or lags: when
 it has not shown a write that the primary made more than DATABASE_REPLICA_MAX_LAG seconds
@@ -39,7 +38,6 @@ logger = logging.getLogger(__name__)
 
 REPLICATED_APPS = {"negotiations"}
 COOKIE = "tracker_primary_until"
-HEADER = "X-Read-Primary-Until"
 CHECK_SECONDS = 1.0
 RETRY_FAILED_SECONDS = 5.0
 
@@ -120,8 +118,8 @@ replicas = Replicas()
 
 
 def primary_until(request) -> float:
-    """Until when this client reads from the primary (its cookie or header), 0 if not."""
-    raw = request.COOKIES.get(COOKIE) or request.headers.get(HEADER) or ""
+    """Until when this client reads from the primary (its cookie), 0 if not."""
+    raw = request.COOKIES.get(COOKIE, "")
     try:
         until = float(raw)
     except ValueError:
