@@ -25,6 +25,14 @@ def test_compose_publishes_only_the_proxy():
     assert services["web"]["environment"]["NUM_PROXIES"] == "${NUM_PROXIES:-1}"
 
 
+def test_compose_shares_the_cache_and_rate_limits_on_redis():
+    services = COMPOSE["services"]
+    assert services["redis"]["image"].startswith("redis:")
+    assert services["web"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert services["web"]["depends_on"]["redis"] == {"condition": "service_healthy"}
+    assert "ports" not in services["redis"]
+
+
 def test_the_proxy_image_is_the_official_nginx_with_the_template():
     dockerfile = (ROOT / "Dockerfile").read_text()
     stages = re.findall(r"^FROM (\S+) AS (\w+)$", dockerfile, re.MULTILINE)
