@@ -217,6 +217,14 @@ else:
 # A write changes the data version and so every key: this only bounds the memory of old ones.
 ANSWER_CACHE_SECONDS = int(os.environ.get("ANSWER_CACHE_SECONDS", "600"))
 
+# Behind PgBouncer in transaction mode a session does not outlive a transaction: no
+# server-side cursors (Django's forms iterate choices with them), and no `options` startup
+# parameter, which PgBouncer refuses (give POSTGRES_SESSION_OPTIONS' settings to the role).
+if env_bool("DATABASE_BEHIND_PGBOUNCER") and "postgres" in DATABASES["default"]["ENGINE"]:
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _database.get("OPTIONS", {}).pop("options", None)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
