@@ -209,8 +209,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "tracker",
-            "OPTIONS": {"MAX_ENTRIES": 1000},
+            "LOCATION": "tracker",  # at most 300 entries a process (Django's default)
         }
     }
 # Seconds a GET's whole answer is kept under its ETag (negotiations/api/caching.py); 0: never.
