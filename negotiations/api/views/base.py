@@ -3,12 +3,14 @@
 - MethodFirstMixin, RateLimitHeadersMixin, CreatedLocationMixin, StrictFormatMixin (http.py);
 - ConditionalRequestsMixin (conditional.py): ETags, 304s, If-Match;
 - StrictQueryMixin (query.py): unknown query parameters are a 400, ``?fields=``;
+- CachedAnswersMixin (caching.py): a GET's whole answer cached under its ETag;
 - ReaderMixin: lists and details read through a fast reader (readers.py) where one exists;
 - WritesMixin: each write one unit of work (negotiations.domain.writes), on the locked row;
 - RenamedRecordMixin (renames.py): an old slug redirects;
 - AuditHistoryMixin: ``{slug}/audit-history/``.
 
-A read goes: initial() (405, credentials, throttles, query parameters, 304 for lists) ->
+A read goes: initial() (405, credentials, throttles, the cached answer if there is one,
+query parameters, 304 for lists) ->
 list() or retrieve() (filters, known_as_of, the reader or the serializer) ->
 finalize_response() (ETag, RateLimit-*). A write: initial() -> get_object() (row locked,
 If-Match) -> the serializer's save() through negotiations.domain.writes, in one transaction.
@@ -25,6 +27,7 @@ from rest_framework.response import Response
 
 from negotiations import models
 from negotiations.api import serializers as api
+from negotiations.api.caching import CachedAnswersMixin
 from negotiations.api.conditional import ConditionalRequestsMixin
 from negotiations.api.filters import StrictOrderingFilter
 from negotiations.api.http import (
@@ -224,6 +227,7 @@ class RecordViewSet(
     StrictFormatMixin,
     ConditionalRequestsMixin,
     StrictQueryMixin,
+    CachedAnswersMixin,
     ReaderMixin,
     WritesMixin,
     RenamedRecordMixin,
