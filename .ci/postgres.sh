@@ -1,6 +1,9 @@
 # Source this file: start_postgres installs PostgreSQL if missing, initialises a throwaway
 # cluster in a temporary folder and starts it on a free loopback port; stop_postgres ends it.
 # Exports PG_URL (a DATABASE_URL), PG_PORT, PG_VERSION.
+# start_pg_replica (after start_postgres): a streaming replica of it (pg_basebackup -R) on
+# another free loopback port; exports PG_REPLICA_URL, PG_REPLICA_PORT, PG_REPLICA_DIR;
+# stop_postgres ends it too.
 
 # PostgreSQL 15 (what Debian 12's postgresql package installs, and the docker compose image)
 # when present; PG_MAJOR picks another; otherwise the newest installed.
@@ -48,7 +51,27 @@ start_postgres() {
   echo "PostgreSQL $PG_VERSION running on 127.0.0.1:$PG_PORT (data in $PG_DIR)"
 }
 
+start_pg_replica() {
+  PG_REPLICA_DIR=$(mktemp -d /tmp/tracker-pg-replica.XXXXXX)
+  PG_REPLICA_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  if [ "$(id -u)" = 0 ]; then chown postgres "$PG_REPLICA_DIR"; fi
+  # -R writes standby.signal and primary_conninfo: the copy starts as a hot standby that
+  # streams the primary's WAL (initdb's pg_hba.conf lets loopback replicate with trust).
+  _as_postgres "$PG_BINDIR/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres \
+    -D "$PG_REPLICA_DIR/data" -R -X stream -c fast
+  _as_postgres "$PG_BINDIR/pg_ctl" -D "$PG_REPLICA_DIR/data" -l "$PG_REPLICA_DIR/server.log" -w \
+    -o "-h 127.0.0.1 -p $PG_REPLICA_PORT -k $PG_REPLICA_DIR -c fsync=off -c hot_standby=on" \
+    start >/dev/null
+  PG_REPLICA_URL="postgres://postgres@127.0.0.1:$PG_REPLICA_PORT/tracker"
+  export PG_REPLICA_URL PG_REPLICA_PORT PG_REPLICA_DIR
+  echo "PostgreSQL replica streaming from $PG_PORT on 127.0.0.1:$PG_REPLICA_PORT"
+}
+
 stop_postgres() {
+  if [ -n "${PG_REPLICA_DIR:-}" ] && [ -d "$PG_REPLICA_DIR/data" ]; then
+    _as_postgres "$PG_BINDIR/pg_ctl" -D "$PG_REPLICA_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$PG_REPLICA_DIR"
+  fi
   if [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR/data" ]; then
     _as_postgres "$PG_BINDIR/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
     rm -rf "$PG_DIR"

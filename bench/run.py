@@ -416,6 +416,7 @@ def worker(size: str, out: Path, options: dict) -> None:
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
@@ -468,12 +469,20 @@ def worker(size: str, out: Path, options: dict) -> None:
             if diff:
                 log(f"  ! {name}: {label} differs from ours at {diff}")
 
+        def cold(url=endpoint["ours"]):
+            cache.clear()  # every request computes its answer (and stores it)
+            return get(url)
+
         calls = {
-            "ours": lambda url=endpoint["ours"]: get(url),
+            "ours": cold,
+            # The same request again: its answer from the cache (negotiations/api/caching.py).
+            "ours_warm": lambda url=endpoint["ours"]: get(url),
             "naive": lambda url=endpoint["naive"]: get(url),
             "floor": lambda fn=endpoint["floor"]: fn(conn),
         }
         for impl, call in calls.items():
+            if impl == "ours_warm":
+                call()  # stored: what follows, counted and timed, is answered from the cache
             if impl == "naive" and options.get("naive_light"):
                 # --quick: one naive request, timed, with its queries counted; no memory.
                 with QueryCount(connection) as queries:
@@ -496,12 +505,14 @@ def worker(size: str, out: Path, options: dict) -> None:
             row[impl]["peak_bytes"] = peak
             row[impl]["queries"] = 1 if impl == "floor" else query_count
         row["ours_vs_floor"] = row["ours"]["median_ms"] / row["floor"]["median_ms"]
+        row["warm_vs_floor"] = row["ours_warm"]["median_ms"] / row["floor"]["median_ms"]
         row["naive_vs_ours"] = row["naive"]["median_ms"] / row["ours"]["median_ms"]
         own = row["ours"]["median_ms"] - baseline["drf"]["median_ms"]
         row["ours_work_vs_floor"] = max(own, 0) / row["floor"]["median_ms"]
         row["etag"] = conditional_get(client, endpoint["ours"], ours_response, options)
         log(
             f"  {name:40} ours {row['ours']['median_ms']:8.1f} ms  "
+            f"warm {row['ours_warm']['median_ms']:6.2f} ms  "
             f"naive {row['naive']['median_ms']:9.1f} ms  floor {row['floor']['median_ms']:7.1f} ms"
             f"  queries {row['ours']['queries']}/{row['naive']['queries']}"
         )
@@ -808,16 +819,21 @@ def wait_for(port: int, path: str, seconds: float = 30) -> None:
     raise RuntimeError(f"gunicorn did not answer {path} within {seconds} s")
 
 
-def python_load(port: int, path: str, seconds: float, connections: int, limit: int) -> dict:
-    """A bounded load generator: keep-alive connections, a request cap and a time cap."""
+def python_load(port: int, path, seconds: float, connections: int, limit: int) -> dict:
+    """A bounded load generator: keep-alive connections, a request cap and a time cap; a
+    list of paths is a mix, each connection going through it in turn."""
+    paths = [path] if isinstance(path, str) else list(path)
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
-    def client():
+    def client(offset):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        turn = offset
         while time.monotonic() < deadline:
+            path = paths[turn % len(paths)]
+            turn += 1
             with lock:
                 if len(latencies) + errors[0] >= limit:
                     return
@@ -838,7 +854,7 @@ def python_load(port: int, path: str, seconds: float, connections: int, limit: i
                     errors[0] += 1
 
     started = time.monotonic()
-    threads = [threading.Thread(target=client) for _ in range(connections)]
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(connections)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -854,12 +870,32 @@ def python_load(port: int, path: str, seconds: float, connections: int, limit: i
     }
 
 
-def wrk_load(port: int, path: str, seconds: float, connections: int) -> dict:
-    output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency",
-         f"http://127.0.0.1:{port}{path}"],
-        capture_output=True, text=True, check=True, timeout=seconds + 30,
-    ).stdout  # fmt: skip
+WRK_MIX = """
+paths = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+"""
+
+
+def wrk_load(port: int, path, seconds: float, connections: int) -> dict:
+    """wrk on one path, or on a mix (a list of paths, in turn, by a Lua script)."""
+    script = []
+    if not isinstance(path, str):
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+            handle.write(WRK_MIX % ", ".join(json.dumps(p) for p in path))
+        script, path = ["-s", handle.name], path[0]
+    try:
+        output = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency", *script,
+             f"http://127.0.0.1:{port}{path}"],
+            capture_output=True, text=True, check=True, timeout=seconds + 30,
+        ).stdout  # fmt: skip
+    finally:
+        if script:
+            os.unlink(script[1])
 
     def latency(label):
         found = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
@@ -879,36 +915,51 @@ def wrk_load(port: int, path: str, seconds: float, connections: int) -> dict:
     }
 
 
-def throughput(url: str, paths: dict, seconds: float, warmup: float = 2) -> dict:
-    """gunicorn with 2 workers on loopback, under a bounded load per path."""
+def throughput(
+    url: str, mix: list[str], seconds: float, warmup: float = 2, per_core: int = 2, warm=True
+) -> dict:
+    """gunicorn with ``per_core`` sync workers per CPU on loopback, under a bounded load that
+    goes through ``mix`` (every hot endpoint, in turn). Warm: answers cached (Redis when
+    REDIS_URL is set, shared by the workers); cold: ANSWER_CACHE_SECONDS=0, every request
+    computes its answer."""
     port = free_port()
+    workers = per_core * (os.cpu_count() or 1)
     env = {**os.environ, **BENCH_ENV, "DATABASE_URL": url}
+    if not warm:
+        env["ANSWER_CACHE_SECONDS"] = "0"
     gunicorn = str(Path(PYTHON).parent / "gunicorn")
     server = subprocess.Popen(
-        [gunicorn, "tracker.wsgi:application", "--workers", "2", "--bind",
+        [gunicorn, "tracker.wsgi:application", "--workers", str(workers), "--bind",
          f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
-    results = {}
     try:
         wait_for(port, "/api/v1/")
-        for key, path in paths.items():
-            connections = 8
-            # Warm both workers (connections, caches) before measuring.
-            python_load(port, path, seconds=warmup, connections=4, limit=40)
-            if shutil.which("wrk"):
-                results[key] = wrk_load(port, path, seconds, connections)
-            else:
-                results[key] = python_load(port, path, seconds, connections, limit=100_000)
-            results[key]["path"] = path
-            log(f"  throughput {key}: {results[key]['rps']:.1f} req/s ({results[key]['tool']})")
+        connections = max(8, 2 * workers)
+        # Warm every worker (connections, caches) before measuring.
+        python_load(port, mix, seconds=warmup, connections=4, limit=40 * len(mix))
+        if shutil.which("wrk"):
+            result = wrk_load(port, mix, seconds, connections)
+        else:
+            result = python_load(port, mix, seconds, connections, limit=100_000)
     finally:
         server.terminate()
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-    return results
+    result.update(
+        workers=workers,
+        per_core=per_core,
+        mix="warm" if warm else "cold",
+        paths=len(mix),
+        cache="redis" if os.environ.get("REDIS_URL") else "local memory",
+    )
+    log(
+        f"  throughput, {result['mix']} mix, {workers} workers: {result['rps']:.1f} req/s "
+        f"(p50 {result['p50_ms']} ms, {result['errors']} errors)"
+    )
+    return result
 
 
 def machine() -> dict:
@@ -1053,17 +1104,19 @@ def main() -> None:
         result_path.unlink()
         result["load"] = {k: v for k, v in prepared.items() if k != "url"}
         if not args.no_throughput:
-            result["throughput"] = throughput(
-                prepared["url"],
-                {
-                    "rounds list": f"/api/v1/rounds/?negotiation={FLAGSHIP}",
-                    "negotiation agenda-changes": (
-                        f"/api/v1/negotiations/{FLAGSHIP}/agenda-changes/"
-                    ),
-                },
-                seconds=3 if args.quick else 10,
-                warmup=1 if args.quick else 2,
-            )
+            mix = [row["url"] for row in result["endpoints"]]
+            result["throughput"] = [
+                throughput(
+                    prepared["url"],
+                    mix,
+                    seconds=5 if args.quick else 15,
+                    warmup=1 if args.quick else 2,
+                    per_core=per_core,
+                    warm=warm,
+                )
+                for per_core in (1, 2)
+                for warm in (False, True)
+            ]
         if size in sqlite_sizes:
             log(f"  SQLite load of {size}...")
             result["load"]["sqlite"] = sqlite_load(size, args.seed)

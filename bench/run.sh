@@ -13,10 +13,20 @@ if ! command -v wrk >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get 
     || echo "wrk unavailable: the throughput test uses its Python load generator."
 fi
 
+# Redis for the cached answers, as in production (shared by the throughput test's workers),
+# when Debian's redis-server is installed and REDIS_URL is not set; else local memory.
+cleanup=()
+trap 'for step in "${cleanup[@]}"; do $step; done' EXIT
+if [ -z "${REDIS_URL:-}" ] && command -v redis-server >/dev/null 2>&1; then
+  source .ci/redis.sh
+  start_redis
+  cleanup+=(stop_redis)
+fi
+
 if [ -z "${DATABASE_URL:-}" ]; then
   source .ci/postgres.sh
-  trap stop_postgres EXIT
   start_postgres
+  cleanup+=(stop_postgres)
   export DATABASE_URL="$PG_URL"
 fi
 

@@ -27,7 +27,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Rate-limit counters live in the cache: every test starts with none."""
+    """Rate-limit counts and cached answers live in the cache: every test starts with none
+    (a rolled-back test's writes would otherwise leave answers at a data version that the
+    next test reaches again with other data)."""
     from django.core.cache import cache
 
     cache.clear()

@@ -164,6 +164,66 @@ else:
     # No JIT, no parallel plans, SSD-like random_page_cost: see tracker/postgres.py.
     options.setdefault("options", session_options())
 
+# Read replicas (DATABASE_REPLICA_URLS, comma-separated): API and dashboard reads go to one of
+# them, writes and everything else to the primary (tracker/replicas.py). Each replica takes the
+# primary's options; under the test runner it mirrors the primary (no test database of its own).
+REPLICA_ALIASES = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    _replica = dj_database_url.parse(
+        _url,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    if "postgres" not in _replica["ENGINE"] or "postgres" not in DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("Read replicas (DATABASE_REPLICA_URLS) need PostgreSQL.")
+    _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    REPLICA_ALIASES.append(f"replica{_number}")
+if REPLICA_ALIASES:
+    DATABASE_ROUTERS = ["tracker.replicas.ReplicaRouter"]
+    # After the request ID: it picks the database of the whole request, and answers a GET
+    # again from the primary when its replica failed in the middle of it.
+    MIDDLEWARE.insert(1, "tracker.replicas.ReplicaMiddleware")
+# A replica that has not shown a write the primary made this many seconds ago is skipped (its
+# reads go to the primary) until it catches up; replicas are checked at most once a second.
+REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "5"))
+# A client that wrote reads from the primary for this many seconds (a cookie, read your writes).
+READ_YOUR_WRITES_SECONDS = float(os.environ.get("READ_YOUR_WRITES_SECONDS", "10"))
+
+# Shared state: with REDIS_URL (or CACHE_URL) the cache is Redis (Django's own backend), shared
+# by every worker and container: the rate limits and the cached answers. Without it, each
+# process has its own local memory (make run: nothing else to install). A Redis outage is a
+# miss, never an error (tracker/cache.py): answers are computed, limits are not enforced.
+REDIS_URL = (os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL") or "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "tracker.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "tracker",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tracker",  # at most 300 entries a process (Django's default)
+        }
+    }
+# Seconds a GET's whole answer is kept under its ETag (negotiations/api/caching.py); 0: never.
+# A write changes the data version and so every key: this only bounds the memory of old ones.
+ANSWER_CACHE_SECONDS = int(os.environ.get("ANSWER_CACHE_SECONDS", "600"))
+
+# Behind PgBouncer in transaction mode a session does not outlive a transaction: no
+# server-side cursors (Django's forms iterate choices with them), and no `options` startup
+# parameter, which PgBouncer refuses (give POSTGRES_SESSION_OPTIONS' settings to the role).
+if env_bool("DATABASE_BEHIND_PGBOUNCER") and "postgres" in DATABASES["default"]["ENGINE"]:
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _database.get("OPTIONS", {}).pop("options", None)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,8 +1,15 @@
 """Rate limits for anonymous and authenticated clients, read from the environment.
 
 THROTTLE_ANON and THROTTLE_USER take DRF rates ("120/minute"); "off" disables a limit.
-Counts live in the default cache (per process with the local-memory cache: with several
-gunicorn workers each enforces the rate on its own; configure a shared cache to pool them).
+Counts live in the default cache: with Redis (REDIS_URL) one count per client for every
+worker and container; with the local-memory cache of ``make run``, per process.
+
+Each limit is a fixed window (a minute from the start of the minute, for "/minute") counted by
+one atomic increment of a key per client and window, so that concurrent requests on several
+workers never lose a count (DRF's own throttles read a list of timestamps and write it back,
+and two workers doing that at once keep only one of the two). A client may use its whole
+quota at the end of one window and again at the start of the next. When the cache cannot
+count (Redis unreachable), the request goes through.
 
 Every answer under a limit says where the client stands, in the headers of the IETF draft
 draft-ietf-httpapi-ratelimit-headers-07 (RateLimitHeadersMixin): ``RateLimit-Limit`` (requests
@@ -17,6 +24,7 @@ from dataclasses import dataclass
 from rest_framework import throttling
 
 from negotiations.access import client_address
+from tracker.cache import CacheUnavailable
 
 DEFAULT_RATES = {"anon": "600/minute", "user": "3000/minute"}
 
@@ -44,29 +52,51 @@ class RateLimit:
         }
 
 
+def count_request(cache, key: str, window: int) -> int:
+    """Count one more request under ``key``: the count so far, this one included (atomic
+    on Redis and in local memory). Raises CacheUnavailable when Redis cannot count."""
+    if cache.add(key, 1, timeout=window + 1):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls: a new window
+        cache.add(key, 1, timeout=window + 1)
+        return 1
+
+
 class RateLimitStateMixin:
-    """Records on the request where the client stands against this limit."""
+    """A fixed-window count per client in the shared cache, and where the client stands
+    recorded on the request (for the RateLimit-* headers)."""
 
     def allow_request(self, request, view):
-        allowed = super().allow_request(request, view)
-        if self.rate is not None and getattr(self, "key", None) is not None:
-            remaining = max(self.num_requests - len(self.history), 0)
-            if allowed and self.history:
-                reset = self.history[-1] + self.duration - self.now
-            else:
-                reset = self.wait() or 0
-            state = RateLimit(
-                limit=self.num_requests,
-                remaining=remaining,
-                reset=max(math.ceil(reset), 0),
-                window=self.duration,
-            )
-            # DRF's user limit also counts anonymous clients (by address): the headers tell
-            # the limit closest to running out.
-            current = getattr(request, "rate_limit", None)
-            if current is None or state.remaining < current.remaining:
-                request.rate_limit = state
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        start = int(self.now // self.duration) * self.duration
+        try:
+            count = count_request(self.cache, f"{self.key}:{start}", self.duration)
+        except CacheUnavailable:
+            return True
+        self.reset = max(math.ceil(start + self.duration - self.now), 1)
+        allowed = count <= self.num_requests
+        state = RateLimit(
+            limit=self.num_requests,
+            remaining=max(self.num_requests - count, 0),
+            reset=self.reset,
+            window=self.duration,
+        )
+        # DRF's user limit also counts anonymous clients (by address): the headers tell
+        # the limit closest to running out.
+        current = getattr(request, "rate_limit", None)
+        if current is None or state.remaining < current.remaining:
+            request.rate_limit = state
         return allowed
+
+    def wait(self):
+        return self.reset
 
 
 class AnonRateThrottle(RateLimitStateMixin, throttling.AnonRateThrottle):

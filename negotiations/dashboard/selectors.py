@@ -50,6 +50,7 @@ from negotiations.domain.agenda import (
     FIRST_REPORTED,
     INFERRED,
     PRESENT,
+    ROUND_FIELDS,
     SKIP_CANCELLED,
     SKIP_PLANNED,
     SKIP_POSTPONED,
@@ -72,23 +73,8 @@ from negotiations.domain.known import summary as known_summary
 
 FIRST_REPORTED_TEXT = "The first reported agenda: nothing earlier to compare with."
 
-ROUND_VALUES = (
-    "id",
-    "slug",
-    "title",
-    "sequence",
-    "level",
-    "status",
-    "start_date",
-    "end_date",
-    "date_precision",
-    "date_as_reported",
-    "date_note",
-    "city",
-    "country",
-    "agenda_status",
-    "agenda_basis",
-)
+# The rounds' columns: those of the agenda comparisons, and where and when as reported.
+ROUND_VALUES = (*ROUND_FIELDS, "date_as_reported", "date_note", "city", "country")
 
 SKIP_TEXTS = {
     SKIP_UNKNOWN: "its agenda was not reported",

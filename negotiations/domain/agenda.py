@@ -248,37 +248,19 @@ class AgendaChanges(TypedDict):
     contested: Annotated[bool, Doc("Whether any entry has disputes.")]
 
 
-ROUND_FIELDS = (
-    "id",
-    "slug",
-    "title",
-    "sequence",
-    "negotiation_id",
-    "negotiation__slug",
-    "level",
-    "status",
-    "start_date",
-    "end_date",
-    "date_precision",
-    "agenda_status",
-    "agenda_basis",
-)
+# A RoundRef's columns: its fields (the negotiation by slug), with what the comparisons use.
+ROUND_COLUMNS = {
+    name: "negotiation__slug" if name == "negotiation" else name
+    for name in RoundRef.__annotations__
+}
+ROUND_FIELDS = ("id", "negotiation_id", *ROUND_COLUMNS.values())
 
 
 def round_ref(row: dict) -> RoundRef:
-    return {
-        "slug": row["slug"],
-        "title": row["title"],
-        "sequence": row["sequence"],
-        "negotiation": row["negotiation__slug"],
-        "level": row["level"],
-        "status": row["status"],
-        "start_date": row["start_date"].isoformat() if row["start_date"] else None,
-        "end_date": row["end_date"].isoformat() if row["end_date"] else None,
-        "date_precision": row["date_precision"],
-        "agenda_status": row["agenda_status"],
-        "agenda_basis": row["agenda_basis"],
-    }
+    ref = {name: row[column] for name, column in ROUND_COLUMNS.items()}
+    for name in ("start_date", "end_date"):
+        ref[name] = ref[name].isoformat() if ref[name] else None
+    return ref
 
 
 # --- Which round a round is compared with --------------------------------------------------

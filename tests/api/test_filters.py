@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from negotiations import models
+from negotiations.domain.versioning import bump_data_version
 from tests.contract import error_messages
 from tests.helpers import results, slugs
 
@@ -97,6 +98,7 @@ def test_updated_since_returns_only_what_changed(api):
     cutoff = timezone.now()
     assert slugs(api.get("/api/v1/rounds/", {"updated_since": cutoff.isoformat()})) == []
     models.Round.objects.filter(slug=JEJU).update(updated=cutoff + datetime.timedelta(seconds=1))
+    bump_data_version()  # written around the write services: the version moves by hand
     assert slugs(api.get("/api/v1/rounds/", {"updated_since": cutoff.isoformat()})) == [JEJU]
 
 

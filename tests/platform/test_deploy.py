@@ -1,6 +1,7 @@
 """Deployment: docker compose puts nginx in front of gunicorn, and its configuration is
 valid nginx with timeouts for slow clients (run for real by reliability/slowclients.py)."""
 
+import os
 import re
 import subprocess
 import sys
@@ -23,6 +24,14 @@ def test_compose_publishes_only_the_proxy():
     assert services["proxy"]["ports"] == ["${PORT:-8000}:8080"]
     assert "ports" not in services["web"]  # gunicorn is reached through nginx only
     assert services["web"]["environment"]["NUM_PROXIES"] == "${NUM_PROXIES:-1}"
+
+
+def test_compose_shares_the_cache_and_rate_limits_on_redis():
+    services = COMPOSE["services"]
+    assert services["redis"]["image"].startswith("redis:")
+    assert services["web"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert services["web"]["depends_on"]["redis"] == {"condition": "service_healthy"}
+    assert "ports" not in services["redis"]
 
 
 def test_the_proxy_image_is_the_official_nginx_with_the_template():
@@ -57,3 +66,27 @@ def test_the_proxy_configuration_is_valid_nginx(tmp_path):
         slowclients.check_config(slowclients.nginx_binary(), config)
     except subprocess.CalledProcessError as error:  # pragma: no cover - shows nginx's reason
         pytest.fail(error.stderr.decode())
+
+
+def test_behind_pgbouncer_no_server_side_cursors_nor_startup_options():
+    code = (
+        "from django.conf import settings; d = settings.DATABASES; "
+        "print(d['default']['DISABLE_SERVER_SIDE_CURSORS'], "
+        "d['replica1']['DISABLE_SERVER_SIDE_CURSORS'], 'options' in d['default']['OPTIONS'])"
+    )
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "DATABASE_URL": "postgres://u@127.0.0.1:1/db",
+        "DATABASE_REPLICA_URLS": "postgres://u@127.0.0.1:2/db",
+        "DATABASE_BEHIND_PGBOUNCER": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "True True False"

@@ -3,12 +3,14 @@
 - MethodFirstMixin, RateLimitHeadersMixin, CreatedLocationMixin, StrictFormatMixin (http.py);
 - ConditionalRequestsMixin (conditional.py): ETags, 304s, If-Match;
 - StrictQueryMixin (query.py): unknown query parameters are a 400, ``?fields=``;
+- CachedAnswersMixin (caching.py): a GET's whole answer cached under its ETag;
 - ReaderMixin: lists and details read through a fast reader (readers.py) where one exists;
 - WritesMixin: each write one unit of work (negotiations.domain.writes), on the locked row;
 - RenamedRecordMixin (renames.py): an old slug redirects;
 - AuditHistoryMixin: ``{slug}/audit-history/``.
 
-A read goes: initial() (405, credentials, throttles, query parameters, 304 for lists) ->
+A read goes: initial() (405, credentials, throttles, the cached answer if there is one,
+query parameters, 304 for lists) ->
 list() or retrieve() (filters, known_as_of, the reader or the serializer) ->
 finalize_response() (ETag, RateLimit-*). A write: initial() -> get_object() (row locked,
 If-Match) -> the serializer's save() through negotiations.domain.writes, in one transaction.
@@ -25,6 +27,7 @@ from rest_framework.response import Response
 
 from negotiations import models
 from negotiations.api import serializers as api
+from negotiations.api.caching import CachedAnswersMixin
 from negotiations.api.conditional import ConditionalRequestsMixin
 from negotiations.api.filters import StrictOrderingFilter
 from negotiations.api.http import (
@@ -70,13 +73,19 @@ class ReaderMixin:
             cls.lean_queryset = cls.queryset.select_related(None).prefetch_related(None)
 
     def get_queryset(self):
-        if self.action in ("create", "update", "partial_update", "destroy") or (
-            self.action in ("list", "retrieve") and self.reader is None
-        ):
+        if self.action in ("list", "retrieve") and self.reader is None:
             return super().get_queryset()
-        # Readers and computed endpoints load their own data: find the objects without
-        # the prefetching that serializing them would need.
+        # Readers, computed endpoints and writes (which answer with record_answer()) load
+        # what they show themselves: find the objects without the serializer's prefetching.
         return self.lean_queryset.all()
+
+    def record_answer(self, instance) -> dict:
+        """A record just written, as a GET would answer it, read again in the fixed number
+        of queries of a detail (its cached relations are stale after a write)."""
+        if self.reader is not None:
+            rows = self.lean_queryset.filter(pk=instance.pk).values(*self.reader_columns())
+            return self.read(list(rows))[0]
+        return self.get_serializer(type(self).queryset.get(pk=instance.pk)).data
 
     def filter_queryset(self, queryset):
         # Only lists take filters (check_query_params refuses them elsewhere): a detail or a
@@ -139,10 +148,23 @@ class WritesMixin:
         return instance
 
     def create(self, request, *args, **kwargs):
-        return run_write(lambda: super(WritesMixin, self).create(request, *args, **kwargs))
+        def write():
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            self.perform_create(serializer)
+            answer = self.record_answer(serializer.instance)
+            return Response(answer, status=201, headers=self.get_success_headers(answer))
 
-    def update(self, request, *args, **kwargs):
-        return run_write(lambda: super(WritesMixin, self).update(request, *args, **kwargs))
+        return run_write(write)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        def write():
+            serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            self.perform_update(serializer)
+            return Response(self.record_answer(serializer.instance))
+
+        return run_write(write)
 
     def destroy(self, request, *args, **kwargs):
         return run_write(lambda: super(WritesMixin, self).destroy(request, *args, **kwargs))
@@ -205,6 +227,7 @@ class RecordViewSet(
     StrictFormatMixin,
     ConditionalRequestsMixin,
     StrictQueryMixin,
+    CachedAnswersMixin,
     ReaderMixin,
     WritesMixin,
     RenamedRecordMixin,
