@@ -42,6 +42,16 @@ def test_loads_into_an_empty_database_and_reloads_without_duplicates():
     assert first["negotiations.Citation"] >= 30
 
 
+def test_fixture_load_is_recorded_once():
+    jeju = models.Round.objects.get(slug="jeju-ministerial-2025-05-16")
+    first = jeju.history.order_by("history_date").first()
+    assert first.history_type == "+"
+    assert first.history_change_reason == "Loaded from a fixture"
+    count = models.Round.history.count()
+    call_command("loaddata", SEED_FIXTURE, verbosity=0)
+    assert models.Round.history.count() == count, "reloading unchanged data records nothing"
+
+
 def test_dumpdata_loaddata_round_trip_is_unchanged(tmp_path):
     before = dump()
     path = tmp_path / "dump.json"
