@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from negotiations import models, registry
 from negotiations.choices import AgendaStatus, DatePrecision, RoundStatus
-from negotiations.domain import slugs
+from negotiations.domain import review, slugs
 from negotiations.domain.labels import resolve_agenda_areas
 from tests.helpers import empty_negotiations_tables, row_counts
 from tests.seed import SEED_FIXTURE
@@ -357,3 +357,10 @@ def test_participant_keeps_the_name_as_reported():
     )
     assert participant.name_as_reported
     assert participant.person.name == "Scott Bessent"
+
+
+def test_the_seed_data_has_no_undated_source_misquote_or_uncited_fact(api):
+    response = api.get("/api/v1/review/", {"page_size": 500})
+    assert response.status_code == 200
+    kinds = {entry["kind"] for entry in response.json()["results"]}
+    assert not kinds & {review.UNDATED_SOURCE, review.UNVERIFIED_QUOTE, review.UNCITED_FACT}
