@@ -10,29 +10,43 @@ from django.core.management import CommandError, call_command
 from negotiations import models
 from negotiations.domain import slugs
 from negotiations.domain.labels import label_key, resolve_agenda_areas
-from tests import factories, seed
+from tests import factories
 from tests.contract import error_fields, error_messages
 from tests.helpers import admin_url, change_form_data, new_round_form
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def vocabulary():
+    """Built areas and aliases that the labels below name: one area by an alias, two by a
+    shared alias (a label covering both), one by a second alias."""
+    fx = factories.area(name="Exchange policy", slug="exchange-policy")
+    fx.aliases.create(name="forex policy")
+    levies = factories.area(name="Levies", slug="levies")
+    quotas = factories.area(name="Quotas", slug="quotas")
+    for covered in (levies, quotas):
+        covered.aliases.create(name="levies and non-tariff quotas")
+    quotas.aliases.create(name="quantitative restrictions")
+    factories.area(name="Shipyards", slug="shipyards")
+    return factories.area(name="Digital commerce", slug="digital-commerce")
+
+
 @pytest.fixture
-def round_():
-    """A round of built talks whose reported agenda has one item, "digital trade", mapped to
-    the seed's area of that name (the labels below name the seed's areas and aliases)."""
-    digital_trade = models.AgendaArea.objects.get(slug=seed.DIGITAL_TRADE)
-    return factories.round(factories.negotiation(), 1, agenda={"digital trade": digital_trade})
+def round_(vocabulary):
+    """A round of built talks whose reported agenda has one item, "digital commerce", mapped
+    to the built area of that name."""
+    return factories.round(factories.negotiation(), 1, agenda={"digital commerce": vocabulary})
 
 
 # (label as an editor types it, the areas it names, the slug of the item it makes)
 LABELS = [
-    ("monetary policy", ["currency-policy"], "monetary-policy"),
-    ("  Monetary-Policy. ", ["currency-policy"], "monetary-policy"),
-    ("CURRENCY\u00a0policy", ["currency-policy"], "currency-policy"),
-    ("currency-policy", ["currency-policy"], "currency-policy"),
-    ("Major and non\u2013tariff measures", ["non-tariff-measures", "tariffs"], None),
-    ("Non Tariff Barriers To Trade", ["non-tariff-measures"], "non-tariff-barriers-to-trade"),
+    ("forex policy", ["exchange-policy"], "forex-policy"),
+    ("  Forex-Policy. ", ["exchange-policy"], "forex-policy"),
+    ("EXCHANGE\u00a0policy", ["exchange-policy"], "exchange-policy"),
+    ("exchange-policy", ["exchange-policy"], "exchange-policy"),
+    ("Levies and non\u2013tariff quotas", ["levies", "quotas"], None),
+    ("Quantitative  Restrictions", ["quotas"], "quantitative-restrictions"),
 ]
 
 
@@ -83,7 +97,7 @@ def written_by_admin(staff_client, label, round_):
     url = admin_url(models.Round, "change", round_.pk)
     data = change_form_data(staff_client.get(url))
     count = int(data["agenda_items-TOTAL_FORMS"])
-    # The new label may name an area already on Jeju's agenda: drop those items first.
+    # The new label may name an area already on the round's agenda: drop those items first.
     for index in range(count):
         data[f"agenda_items-{index}-DELETE"] = "on"
     data.update(
@@ -143,15 +157,15 @@ def test_admin_api_and_fixture_resolve_a_label_alike(
 
 
 def test_a_fixture_item_without_slug_loads_again_as_the_same_item(tmp_path, round_):
-    first = written_by_fixture(tmp_path, "monetary policy", round_)
+    first = written_by_fixture(tmp_path, "forex policy", round_)
     call_command("loaddata", str(tmp_path / "item.json"), verbosity=0)
-    assert models.AgendaItem.objects.filter(round=first.round, label="monetary policy").count() == 1
+    assert models.AgendaItem.objects.filter(round=first.round, label="forex policy").count() == 1
 
 
 def test_a_fixture_item_whose_label_names_no_area_fails_the_load(tmp_path, round_):
     path = tmp_path / "broken.json"
     entries = [
-        fixture_item(round_, label="shipbuilding", slug="ok-item"),
+        fixture_item(round_, label="shipyards", slug="ok-item"),
         fixture_item(round_, label="automobiles"),
     ]
     path.write_text(json.dumps(entries))
@@ -172,14 +186,13 @@ def test_a_fixture_item_marked_unmapped_loads_without_areas(tmp_path, round_):
 
 
 def test_admin_refuses_a_label_naming_no_area_and_suggests_the_closest(staff_client, round_):
-    models.AgendaAreaAlias.objects.filter(name="monetary policy").delete()
     url = admin_url(models.Round, "change", round_.pk)
     data = change_form_data(staff_client.get(url))
     count = int(data["agenda_items-TOTAL_FORMS"])
     data.update(
         {
             "agenda_items-TOTAL_FORMS": str(count + 1),
-            f"agenda_items-{count}-label": "monetary policy",
+            f"agenda_items-{count}-label": "exchange policies",
             f"agenda_items-{count}-order": "9",
         }
     )
@@ -188,20 +201,20 @@ def test_admin_refuses_a_label_naming_no_area_and_suggests_the_closest(staff_cli
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "No agenda area is named “monetary policy”" in html
-    assert "Closest: Currency policy" in html
-    assert not round_.agenda_items.filter(label="monetary policy").exists()
+    assert "No agenda area is named “exchange policies”" in html
+    assert "Closest: Exchange policy" in html
+    assert not round_.agenda_items.filter(label="exchange policies").exists()
 
     data[f"agenda_items-{count}-unmapped"] = "on"
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context and response.context["errors"]
-    item = round_.agenda_items.get(label="monetary policy")
+    item = round_.agenda_items.get(label="exchange policies")
     assert item.unmapped and not item.areas.exists()
-    assert item.slug == f"{round_.slug}--monetary-policy"
+    assert item.slug == f"{round_.slug}--exchange-policies"
 
 
 def test_admin_refuses_unmapped_with_areas(staff_client, round_):
-    item = round_.agenda_items.get(label="digital trade")
+    item = round_.agenda_items.get(label="digital commerce")
     url = admin_url(models.AgendaItem, "change", item.pk)
     data = change_form_data(staff_client.get(url))
     data["unmapped"] = "on"
@@ -211,15 +224,15 @@ def test_admin_refuses_unmapped_with_areas(staff_client, round_):
 
 
 def test_admin_add_page_fills_the_slug_by_the_rule(staff_client, round_):
-    models.AgendaItem.objects.filter(round=round_, label="digital trade").delete()
+    models.AgendaItem.objects.filter(round=round_, label="digital commerce").delete()
     response = staff_client.post(
         admin_url(models.AgendaItem, "add"),
-        {"round": round_.pk, "label": "Digital  Trade", "order": "4", "slug": ""},
+        {"round": round_.pk, "label": "Digital  Commerce", "order": "4", "slug": ""},
     )
     assert response.status_code == 302, response.context and response.context["errors"]
-    item = models.AgendaItem.objects.get(round=round_, label="Digital  Trade")
-    assert item.slug == f"{round_.slug}--digital-trade"
-    assert list(item.areas.values_list("slug", flat=True)) == ["digital-trade"]
+    item = models.AgendaItem.objects.get(round=round_, label="Digital  Commerce")
+    assert item.slug == f"{round_.slug}--digital-commerce"
+    assert list(item.areas.values_list("slug", flat=True)) == ["digital-commerce"]
 
 
 def test_admin_round_slug_keeps_the_en_dash_as_a_hyphen(staff_client):
@@ -256,7 +269,7 @@ def test_api_refuses_a_label_naming_no_area_unless_unmapped(editor, round_):
         {
             "round": round_.slug,
             "label": "autos",
-            "areas": ["shipbuilding-cooperation"],
+            "areas": ["shipyards"],
             "unmapped": True,
         },
         format="json",
@@ -276,7 +289,7 @@ def test_api_refuses_a_label_naming_no_area_unless_unmapped(editor, round_):
     # Giving it areas maps it.
     mapped = editor.patch(
         f"/api/v1/agenda-items/{body['slug']}/",
-        {"areas": ["shipbuilding-cooperation"]},
+        {"areas": ["shipyards"]},
         format="json",
     )
     assert mapped.status_code == 200, mapped.json()
