@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from negotiations import models
 from negotiations.dashboard.selectors import PICKER_PAGE_SIZE
-from tests import factories, seed
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -85,20 +85,64 @@ def test_a_bad_picker_search_is_a_400_that_still_shows_the_page(
     assert response.context["data"]["negotiation"]["slug"] == a_round.negotiation.slug
 
 
+@pytest.fixture
+def dropped_currency():
+    """Built talks shaped like the seed's: currency policy on the first reported agenda (24
+    April, a list the sources dispute), dropped at the second round (16 May) with the editors'
+    notes on why."""
+    talks = factories.negotiation()
+    tariffs, fx = factories.area(), factories.area(name="Currency policy (built)")
+    april = factories.source(published_on=datetime.date(2025, 4, 24))
+    may = factories.source(published_on=datetime.date(2025, 5, 16))
+    first = factories.round(
+        talks,
+        1,
+        start_date=datetime.date(2025, 4, 24),
+        agenda={"tariff measures": tariffs, "currency policy": fx},
+    )
+    second = factories.round(
+        talks, 2, start_date=datetime.date(2025, 5, 16), agenda={"balanced trade": tariffs}
+    )
+    for round_, source in ((first, april), (second, may)):
+        round_.citations.add(factories.citation(source, quote="They met."))
+        for item in round_.agenda_items.all():
+            item.citations.add(factories.citation(source, quote=f"On {item.label}."))
+    for basis, note in (
+        ("stated", "The second report lists the areas with currency policy absent."),
+        ("editors_reading", "Context: the Treasury asked for separate currency talks."),
+    ):
+        models.AgendaChangeAnnotation.objects.create(
+            round=second, area=fx, change="dropped", basis=basis, note=note
+        ).citations.add(factories.citation(may, quote=note))
+    disputed = models.Disagreement.objects.create(
+        slug=factories.unique("which-list"),
+        title="Was currency policy one of the four areas agreed on 24 April?",
+        note="Two lists.",
+        negotiation=talks,
+        round=first,
+        topic="agenda",
+    )
+    for label, source in (("A", may), ("B", april)):
+        claim = disputed.claims.create(label=label, claim=f"List {label}.")
+        claim.citations.add(factories.citation(source, quote=f"List {label}."))
+    return {"talks": talks.slug, "first": first.slug, "second": second.slug, "fx": fx.slug}
+
+
 def test_cell_details_are_fetched_with_their_quotes_and_disputes(
-    client, django_assert_max_num_queries
+    client, django_assert_max_num_queries, dropped_currency
 ):
-    # The seed's: a dropped area with its annotations and a disputed list.
-    url = reverse("dashboard:cell", args=[seed.TALKS])
+    # A dropped area with its annotations and a disputed list.
+    built = dropped_currency
+    url = reverse("dashboard:cell", args=[built["talks"]])
     with django_assert_max_num_queries(10):  # the negotiation, then nine for the cell
-        response = client.get(url, {"round": seed.JEJU, "area": seed.CURRENCY_POLICY})
+        response = client.get(url, {"round": built["second"], "area": built["fx"]})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Previously reported as" in html and "Treasury" in html
     assert "Sources disagree" in html
 
     as_known = client.get(
-        url, {"round": seed.WASHINGTON, "area": seed.CURRENCY_POLICY, "known_as_of": "2025-04-25"}
+        url, {"round": built["first"], "area": built["fx"], "known_as_of": "2025-04-25"}
     )
     assert as_known.status_code == 200 and "first reported agenda" in as_known.content.decode()
 
