@@ -2,9 +2,10 @@
 reported them), named once.
 
 End-to-end tests (tests/end_to_end/, tests/browser/) check the product's answers about the
-real talks against the articles, and take their slugs from here. A test of a mechanism builds
-its own records (tests/factories.py); the few that need a realistic, complete record of every
-kind take it from here too, never a slug written out in the test.
+real talks against the articles, and take their slugs from here. Every other test builds its
+own records (tests/factories.py), a record of every kind included where it needs one (the
+query counts); the seed is in its database all the same, so such a test scopes what it asks
+to the records it built.
 """
 
 SEED_FIXTURE = "korea_us_2025"
