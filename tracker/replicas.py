@@ -64,10 +64,9 @@ class ReplicaRouter:
 
 def data_version_on(alias: str):
     """(version, changed_at) of the data set on one database."""
-    from negotiations.models import DataVersion
+    from negotiations.domain.versioning import current_data_version
 
-    row = DataVersion.objects.using(alias).filter(pk=1).values_list("version", "changed_at")
-    return row.first() or (0, None)
+    return current_data_version(using=alias)
 
 
 def lag_problem(alias: str) -> str | None:

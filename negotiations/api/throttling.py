@@ -55,6 +55,8 @@ class RateLimit:
 def count_request(cache, key: str, window: int) -> int:
     """Count one more request under ``key``: the count so far, this one included (atomic
     on Redis and in local memory). Raises CacheUnavailable when Redis cannot count."""
+    if hasattr(cache, "count"):  # Redis (tracker.cache): one round trip
+        return cache.count(key, timeout=window + 1)
     if cache.add(key, 1, timeout=window + 1):
         return 1
     try:

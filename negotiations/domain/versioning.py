@@ -2,8 +2,11 @@
 
 import hashlib
 
+from django.conf import settings
+from django.db import connections, router
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from negotiations.models import DataVersion
 
@@ -19,9 +22,31 @@ def bump_data_version() -> None:
         DataVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
 
 
-def current_data_version() -> tuple[int, "timezone.datetime | None"]:
-    row = DataVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
-    return row if row else (0, None)
+# The version lookup's SQL, compiled once per database: every read pays this lookup (the
+# ETag, the cached answer's key), and building and compiling its queryset cost ten times
+# running it.
+_VERSION_SQL: dict[str, tuple[str, tuple]] = {}
+
+
+def current_data_version(using: str | None = None) -> tuple[int, "timezone.datetime | None"]:
+    """(version, changed_at) of the data set, on ``using`` or where the router reads it."""
+    alias = using or router.db_for_read(DataVersion)
+    if alias not in _VERSION_SQL:
+        query = DataVersion.objects.using(alias).filter(pk=1).values_list("version", "changed_at")
+        _VERSION_SQL[alias] = query.query.get_compiler(alias).as_sql()
+    sql, params = _VERSION_SQL[alias]
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return 0, None
+    version, changed_at = row
+    if isinstance(changed_at, str):  # SQLite without its type converters
+        changed_at = parse_datetime(changed_at)
+    if changed_at is not None and settings.USE_TZ and timezone.is_naive(changed_at):
+        changed_at = timezone.make_aware(changed_at, connection.timezone)
+    return version, changed_at
 
 
 def etag_for(version: int, *variant: str) -> str:
