@@ -1,7 +1,7 @@
-"""What the tests of several server processes share: Redis and a PostgreSQL replica when
-present (skipped otherwise, a failure with REQUIRE_REDIS=1 / REQUIRE_REPLICA=1, as in CI),
-gunicorn servers on loopback (reliability/common.py), and a browser-like client for the
-admin (a cookie jar, forms posted back as a browser would)."""
+"""What the tests of several server processes share: Redis, a PostgreSQL replica and PgBouncer
+when present (skipped otherwise, a failure with REQUIRE_REDIS=1, REQUIRE_REPLICA=1 or
+REQUIRE_PGBOUNCER=1, as in CI), gunicorn servers on loopback (reliability/common.py), and a
+browser-like client for the admin (a cookie jar, forms posted back as a browser would)."""
 
 import http.cookiejar
 import os
@@ -24,6 +24,7 @@ import common
 
 REDIS_REQUIRED = os.environ.get("REQUIRE_REDIS") == "1"
 REPLICA_REQUIRED = os.environ.get("REQUIRE_REPLICA") == "1"
+PGBOUNCER_REQUIRED = os.environ.get("REQUIRE_PGBOUNCER") == "1"
 ADMIN_PASSWORD = "scaling-test-password-42"
 
 STAFF_SNIPPET = f"""
