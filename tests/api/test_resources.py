@@ -53,7 +53,7 @@ RESOURCES = {
     ),
     "agenda-items": (
         models.AgendaItem,
-        {"round": "{later_round}", "label": "forex policy", "order": 9},
+        {"round": "{later_round}", "label": "{forex}", "order": 9},
         {"notes": "Edited."},
     ),
     "deadlines": (
@@ -106,55 +106,129 @@ RESOURCES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def world():
+class World(dict):
     """A built record of every resource (named by its path), and what the new records refer
-    to: parties, talks, a later round with an agenda, one with its agenda not reported."""
-    kr, us, jp = factories.party(), factories.party(), factories.party()
-    talks = factories.negotiation(parties=[kr, us])
-    digital, security = factories.area(), factories.area()
-    fx = factories.area(name="Exchange policy", slug="exchange-policy")
-    fx.aliases.create(name="forex policy")
-    round_ = factories.round(
-        talks, 1, agenda={"digital trade": digital, "economic security": security}
-    )
-    later = factories.round(talks, 2, agenda={"digital trade": digital})
-    unreported = factories.round(talks, 3)
-    citation = factories.citation()
-    measure = factories.measure(imposing_party=us, target_party=kr)
-    position = models.Position.objects.create(
-        slug=factories.unique("position"),
-        party=us,
-        kind="request",
-        summary="A request.",
-        negotiation=talks,
-        round=round_,
-    )
-    conflict = models.Disagreement.objects.create(
-        slug=factories.unique("conflict"), title="Which list?", note="Two lists.", round=round_
-    )
-    return {
-        "parties": kr.slug,
-        "organizations": factories.organization(party=kr).slug,
-        "people": factories.person().slug,
-        "negotiations": talks.slug,
-        "rounds": round_.slug,
-        "agenda-areas": digital.slug,
-        "agenda-items": round_.agenda_items.first().slug,
-        "deadlines": factories.deadline(negotiation=talks).slug,
-        "measures": measure.slug,
-        "positions": position.slug,
-        "sources": citation.source.slug,
-        "citations": citation.slug,
-        "conflicts": conflict.slug,
-        "kr": kr.slug,
-        "us": us.slug,
-        "jp": jp.slug,
-        "talks": talks.slug,
-        "later_round": later.slug,
-        "unreported_round": unreported.slug,
-        "security": security.slug,
-    }
+    to: parties, talks, a later round with an agenda, one with its agenda not reported. Each
+    is built when a test first asks for it (by its name, or a {name} in a record)."""
+
+    def __missing__(self, name):
+        self[name] = getattr(self, name.replace("-", "_"))()
+        return self[name]
+
+    # What the records are built from (objects, not slugs).
+
+    def party_kr(self):
+        return factories.party()
+
+    def party_us(self):
+        return factories.party()
+
+    def talks_record(self):
+        return factories.negotiation(parties=[self["party_kr"], self["party_us"]])
+
+    def digital(self):
+        return factories.area()
+
+    def security_area(self):
+        return factories.area()
+
+    def round_record(self):
+        return factories.round(
+            self["talks_record"],
+            1,
+            agenda={"digital trade": self["digital"], "economic security": self["security_area"]},
+        )
+
+    def citation_record(self):
+        return factories.citation()
+
+    # Slugs, by the names RESOURCES and the tests use.
+
+    def kr(self):
+        return self["party_kr"].slug
+
+    def us(self):
+        return self["party_us"].slug
+
+    def jp(self):
+        return factories.party().slug
+
+    def talks(self):
+        return self["talks_record"].slug
+
+    def forex(self):
+        """A label that is an area's alias."""
+        fx = factories.area(name="Exchange policy", slug="exchange-policy")
+        return fx.aliases.create(name="forex policy").name
+
+    def later_round(self):
+        return factories.round(
+            self["talks_record"], 2, agenda={"digital trade": self["digital"]}
+        ).slug
+
+    def unreported_round(self):
+        return factories.round(self["talks_record"], 3).slug
+
+    def security(self):
+        return self["security_area"].slug
+
+    def parties(self):
+        return self["kr"]
+
+    def organizations(self):
+        return factories.organization(party=self["party_kr"]).slug
+
+    def people(self):
+        return factories.person().slug
+
+    def negotiations(self):
+        return self["talks"]
+
+    def rounds(self):
+        return self["round_record"].slug
+
+    def agenda_areas(self):
+        return self["digital"].slug
+
+    def agenda_items(self):
+        return self["round_record"].agenda_items.first().slug
+
+    def deadlines(self):
+        return factories.deadline(negotiation=self["talks_record"]).slug
+
+    def measures(self):
+        return factories.measure(
+            imposing_party=self["party_us"], target_party=self["party_kr"]
+        ).slug
+
+    def positions(self):
+        return models.Position.objects.create(
+            slug=factories.unique("position"),
+            party=self["party_us"],
+            kind="request",
+            summary="A request.",
+            negotiation=self["talks_record"],
+            round=self["round_record"],
+        ).slug
+
+    def sources(self):
+        return self["citation_record"].source.slug
+
+    def citations(self):
+        return self["citation_record"].slug
+
+    def conflicts(self):
+        return models.Disagreement.objects.create(
+            slug=factories.unique("conflict"),
+            title="Which list?",
+            note="Two lists.",
+            round=self["round_record"],
+        ).slug
+
+
+@pytest.fixture
+def world():
+    return World()
 
 
 def filled(value, world):
@@ -163,7 +237,7 @@ def filled(value, world):
         return {key: filled(item, world) for key, item in value.items()}
     if isinstance(value, list):
         return [filled(item, world) for item in value]
-    return value.format(**world) if isinstance(value, str) else value
+    return value.format_map(world) if isinstance(value, str) else value
 
 
 def resource(path, world):
@@ -211,7 +285,7 @@ def snapshot(model):
 
 @pytest.mark.parametrize("path", RESOURCES)
 def test_anonymous_cannot_write(api, world, path):
-    model, *_ = RESOURCES[path]
+    model, *_ = resource(path, world)  # built before the snapshot
     before = snapshot(model)
     statuses = attempt_every_write(api, path, world)
     assert statuses == dict.fromkeys(("POST", "PUT", "PATCH", "DELETE"), 401)
@@ -220,7 +294,7 @@ def test_anonymous_cannot_write(api, world, path):
 
 @pytest.mark.parametrize("path", RESOURCES)
 def test_user_without_permission_cannot_write(reader, world, path):
-    model, *_ = RESOURCES[path]
+    model, *_ = resource(path, world)  # built before the snapshot
     before = snapshot(model)
     assert reader.get(f"/api/v1/{path}/").status_code == 200
     assert reader.get(f"/api/v1/{path}/{world[path]}/").status_code == 200
@@ -265,7 +339,7 @@ def test_a_change_permission_allows_only_updates_of_that_model(source_changer, w
 
 @pytest.mark.parametrize("path", [path for path in RESOURCES if path != "sources"])
 def test_a_change_permission_does_not_extend_to_other_models(source_changer, world, path):
-    model, *_ = RESOURCES[path]
+    model, *_ = resource(path, world)  # built before the snapshot
     before = snapshot(model)
     statuses = attempt_every_write(source_changer, path, world)
     assert statuses == dict.fromkeys(("POST", "PUT", "PATCH", "DELETE"), 403)
@@ -363,6 +437,7 @@ def test_timestamps_and_ids_are_read_only_on_create_and_put(editor, world, path)
 
 
 def test_deleting_a_party_still_referenced_is_a_409(editor, world):
+    assert world["organizations"]  # an organization of the party refers to it
     response = editor.delete(f"/api/v1/parties/{world['kr']}/")
     assert response.status_code == 409
     assert "refer to it" in response.json()["detail"]
@@ -385,11 +460,12 @@ def test_validation_errors_name_each_field(editor):
 
 
 def test_model_rules_apply_through_the_api(editor, world):
+    assert world["rounds"]  # the talks' round 1
     response = editor.post(
         "/api/v1/rounds/",
         {
             "negotiation": world["talks"],
-            "sequence": 3,
+            "sequence": 1,
             "title": "Clashing sequence, bad dates",
             "start_date": "2025-05-02",
             "end_date": "2025-05-01",
@@ -405,7 +481,7 @@ def test_model_rules_apply_through_the_api(editor, world):
 def test_agenda_item_area_resolved_from_an_alias(editor, world):
     response = editor.post(
         "/api/v1/agenda-items/",
-        {"round": world["later_round"], "label": "Forex Policy"},
+        {"round": world["later_round"], "label": world["forex"].title()},
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -430,7 +506,7 @@ def test_agenda_item_with_an_area_already_in_the_round_is_refused(editor, world)
 def test_agenda_item_on_a_round_whose_agenda_is_unknown_is_refused(editor, world):
     response = editor.post(
         "/api/v1/agenda-items/",
-        {"round": world["unreported_round"], "label": "forex policy"},
+        {"round": world["unreported_round"], "label": world["forex"]},
         format="json",
     )
     assert response.status_code == 400
