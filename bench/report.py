@@ -76,9 +76,9 @@ def headline(report: dict) -> tuple[str, dict]:
         "Django request stack (ours, naive) and of one SQL "
         "statement + orjson (floor); ratios of medians measured in the same run.",
         "",
-        "*Cold*: the answer is computed (the cache is emptied before each request); *warm*: "
-        "the same request again, its answer from the cache (one data-version lookup and one "
-        "cache get).",
+        "*Cold*: the answer is computed (a cache miss: its key is new, one get and one set); "
+        "*warm*: the same request again, its answer from the cache (one data-version lookup "
+        "and one cache get).",
         "",
         "| Endpoint | cold ms (p95) | warm ms (p95) | floor ms | naive ms | cold ÷ floor "
         "| warm ÷ floor | naive ÷ cold | SQL queries cold / warm / naive / floor | same JSON |",

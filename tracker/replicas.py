@@ -9,11 +9,11 @@ it shows come from one database) and ``ReplicaRouter`` sends the reads of the
 write's request (its reads must see the rows it locks), the admin, users, tokens, sessions
 and login attempts, migrations, management commands.
 
-Read your writes: every successful write (API or admin) answers with a cookie
-``tracker_primary_until`` (the time until which this client reads from the primary), so that
-a client that wrote and reads again sees its write, and the ETag it sends back as If-Match
-is the current one (a client that keeps no cookie sends it back by hand). A later time than
-the window allows is ignored: a client cannot pin itself to the primary.
+Read your writes: every successful write (API or admin), and a write refused as stale (412),
+answers with a cookie ``tracker_primary_until``, signed with its time: for the next
+READ_YOUR_WRITES_SECONDS this client reads from the primary, so that it sees its write, and
+the ETag it sends back as If-Match is the current one (a client that keeps no cookie sends
+it back by hand). The signature's age decides: a client cannot pin itself to the primary.
 
 A replica is skipped, and its reads go to the primary, when it is unreachable or lags: when
 it has not shown a write that the primary made more than DATABASE_REPLICA_MAX_LAG seconds
@@ -31,6 +31,7 @@ import time
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core import signing
 from django.db import DatabaseError, connections
 from django.utils import timezone
 
@@ -69,37 +70,61 @@ def data_version_on(alias: str):
     return current_data_version(using=alias)
 
 
-def lag_problem(alias: str) -> str | None:
-    """Why the replica cannot serve reads now (unreachable, lagging), or None."""
-    try:
-        replica_version, _ = data_version_on(alias)
-    except DatabaseError as error:
-        connections[alias].close()
-        return f"unreachable ({error.__class__.__name__}: {str(error).strip()[:200]})"
-    primary_version, changed_at = data_version_on("default")
-    if replica_version >= primary_version or changed_at is None:
-        return None
-    behind = (timezone.now() - changed_at).total_seconds()
-    if behind > settings.REPLICA_MAX_LAG:
-        return (
-            f"lagging: at data version {replica_version}, the primary at {primary_version} "
-            f"for {behind:.1f} s (DATABASE_REPLICA_MAX_LAG={settings.REPLICA_MAX_LAG:g})"
-        )
-    return None
-
-
 class Replicas:
-    """This process's view of which replicas are usable, checked at most once a second."""
+    """This process's view of which replicas are usable, checked at most once a second.
+
+    A replica lags when it has been missing a write of the primary's for longer than
+    DATABASE_REPLICA_MAX_LAG: the data version (moved by every write) compared on both, timed
+    from when this process first saw a primary version the replica had not reached, or from
+    that write itself when it is known to be older. So a replica whose replay is slow or
+    paused, or whose stream broke, is skipped even while new writes keep coming. (PostgreSQL's
+    own replay lag, the age of the last replayed transaction, would call a healthy replica
+    late for every write that follows a quiet spell.)"""
 
     def __init__(self):
         self.known: dict[str, tuple[float, bool]] = {}  # alias -> (checked until, usable)
+        # alias -> (a primary version the replica had not reached, since when: monotonic)
+        self.waiting_for: dict[str, tuple[int, float]] = {}
+
+    def problem(self, alias: str) -> str | None:
+        """Why the replica cannot serve reads now (unreachable, lagging), or None."""
+        try:
+            replica_version, _ = data_version_on(alias)
+        except DatabaseError as error:
+            connections[alias].close()
+            return f"unreachable ({error.__class__.__name__}: {str(error).strip()[:200]})"
+        limit = settings.REPLICA_MAX_LAG
+        try:
+            primary_version, changed_at = data_version_on("default")
+        except DatabaseError:
+            # The primary is down: no write can be missing from the replica since, and it
+            # replays what it received, so it answers the reads it can.
+            connections["default"].close()
+            return None
+        if replica_version >= primary_version:
+            self.waiting_for.pop(alias, None)
+            return None
+        now = time.monotonic()
+        target, since = self.waiting_for.get(alias, (0, now))
+        if replica_version >= target:  # it reached what it missed before: time anew
+            target, since = primary_version, now
+        self.waiting_for[alias] = (target, since)
+        behind = now - since
+        if changed_at is not None:  # the newest write it misses is this old at least
+            behind = max(behind, (timezone.now() - changed_at).total_seconds())
+        if behind > limit:
+            return (
+                f"lagging: at data version {replica_version}, the primary at {primary_version},"
+                f" missing writes for {behind:.1f} s (DATABASE_REPLICA_MAX_LAG={limit:g})"
+            )
+        return None
 
     def usable(self, alias: str, *, recheck: bool = False) -> bool:
         now = time.monotonic()
         until, ok = self.known.get(alias, (0.0, False))
         if now < until and not recheck:
             return ok
-        problem = lag_problem(alias)
+        problem = self.problem(alias)
         if problem and (ok or alias not in self.known):
             logger.warning("Replica %s skipped: %s", alias, problem)
         elif not problem and not ok and alias in self.known:
@@ -116,15 +141,24 @@ class Replicas:
 replicas = Replicas()
 
 
+SIGNER_SALT = "tracker.replicas.read-your-writes"
+
+
 def primary_until(request) -> float:
-    """Until when this client reads from the primary (its cookie), 0 if not."""
+    """Until when this client reads from the primary (its signed cookie), 0 if not.
+
+    The cookie is signed with its time (django.core.signing), so a client cannot make one up
+    to read from the primary for ever: it holds for READ_YOUR_WRITES_SECONDS after the write.
+    """
     raw = request.COOKIES.get(COOKIE, "")
-    try:
-        until = float(raw)
-    except ValueError:
+    if not raw:
         return 0.0
-    # A time further than one window ahead was not set by this server: ignored.
-    return until if until <= time.time() + settings.READ_YOUR_WRITES_SECONDS + 1 else 0.0
+    window = settings.READ_YOUR_WRITES_SECONDS
+    try:
+        signing.TimestampSigner(salt=SIGNER_SALT).unsign(raw, max_age=window)
+    except signing.BadSignature:  # made up, altered, or expired
+        return 0.0
+    return time.time() + window  # at most: the signature's age is not kept
 
 
 def may_read_from_replica(request) -> bool:
@@ -153,11 +187,15 @@ class ReplicaMiddleware:
                 # The replica went away during the request: the same GET from the primary.
                 response = self.get_response(request)
         request.read_from = alias or "default"
-        if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+        # After a write, and after a write refused as stale (412: the client read a lagging
+        # replica), the client reads from the primary: its next ETag is the current one.
+        if request.method not in ("GET", "HEAD", "OPTIONS") and (
+            response.status_code < 400 or response.status_code == 412
+        ):
             window = settings.READ_YOUR_WRITES_SECONDS
             response.set_cookie(
                 COOKIE,
-                f"{time.time() + window:.3f}",
+                signing.TimestampSigner(salt=SIGNER_SALT).sign("primary"),
                 max_age=max(int(window), 1),
                 httponly=True,
                 samesite="Lax",

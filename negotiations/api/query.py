@@ -35,7 +35,7 @@ def parse_query(serializer_class, request) -> dict:
     return query.validated_data
 
 
-def refuse_unknown_params(request, allowed: set[str]) -> None:
+def refuse_unknown_params(request, allowed: set[str] | frozenset[str]) -> None:
     """A 400 naming each query parameter outside ``allowed``, and listing those allowed."""
     unknown = sorted(set(request.query_params) - allowed)
     if unknown:
@@ -84,8 +84,8 @@ class StrictQueryMixin:
         """The validated query parameters of the computed endpoint being answered."""
         return parse_query(self.action_params[self.action], self.request)
 
-    def filter_param_names(self) -> set[str]:
-        return filter_param_names(self.filterset_class, self.queryset)
+    def filter_param_names(self) -> frozenset[str]:
+        return filter_param_names(self.filterset_class)
 
     def check_query_params(self, request):
         refuse_unknown_params(request, self.allowed_query_params())

@@ -7,6 +7,7 @@ from django.test import override_settings
 
 from negotiations.api.throttling import count_request
 from tests.scaling import live
+from tracker import cache as tracker_cache
 from tracker.cache import CacheUnavailable
 
 
@@ -41,6 +42,49 @@ def test_a_count_goes_up_and_expires_after_its_window(redis_url):
         key = cache.make_and_validate_key("client:0")
         assert 0 < client.ttl(key) <= 61
         assert cache.get("client:0") == 3  # the same value Django's cache reads
+
+
+def test_a_redis_that_hangs_costs_one_timeout_then_is_left_alone(tmp_path):
+    import socket
+    import time
+
+    silent = socket.socket()  # accepts connections, never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+    try:
+        with override_settings(CACHES=redis_cache(url)):
+            cache = caches["default"]
+            started = time.monotonic()
+            assert cache.get("key", "missing") == "missing"  # waits out the timeout
+            assert time.monotonic() - started >= 0.4
+            started = time.monotonic()
+            for _ in range(10):
+                assert cache.get("key", "missing") == "missing"
+                with pytest.raises(CacheUnavailable):
+                    count_request(cache, "client:0", 60)
+            assert time.monotonic() - started < 0.1  # not asked again for a while
+    finally:
+        silent.close()
+
+
+def test_redis_errors_other_than_a_lost_connection_are_misses_too(redis_url):
+    import redis
+
+    with override_settings(CACHES=redis_cache(redis_url)):
+        cache = caches["default"]
+        client = cache._cache.get_client(write=True)
+        client.config_set("maxmemory", "1")  # every write refused: OOM
+        client.config_set("maxmemory-policy", "noeviction")
+        try:
+            with pytest.raises(redis.exceptions.ResponseError):
+                client.set("probe", "x")
+            cache.set("key", "value")  # no error
+            with pytest.raises(CacheUnavailable):
+                count_request(cache, "client:1", 60)
+        finally:
+            tracker_cache.down_until.clear()
+            client.config_set("maxmemory", "0")
 
 
 def test_an_unreachable_redis_is_a_miss_and_an_uncounted_request(db, client):

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.scaling import live
+from tracker import replicas
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 MAX_LAG = 2  # DATABASE_REPLICA_MAX_LAG for the server under test
@@ -136,6 +137,37 @@ def test_a_lagging_replica_is_skipped(replicated):
         assert [answer.status for answer in answers] == [200] * 5  # from the primary
     finally:
         cluster.replay(paused=False)
+
+
+def test_a_replica_missing_writes_is_skipped_while_writes_keep_coming(replicated):
+    server, token, cluster = replicated
+    cluster.wait_caught_up()
+    time.sleep(replicas.RETRY_FAILED_SECONDS + 0.5)  # a replica skipped before is back in use
+    cluster.replay(paused=True)
+    try:
+        slug, _ = new_source(server, token, "First of steady writes")
+        path = f"/api/v1/sources/{slug}/"
+        started, statuses = time.monotonic(), []
+        while time.monotonic() - started < MAX_LAG + 3:
+            new_source(server, token, "One more steady write")  # each newer than the lag
+            statuses.append(server.get(path).status)
+            time.sleep(0.3)
+        assert statuses[0] == 404, statuses  # within the lag allowed: the replica answers
+        assert statuses[-3:] == [200] * 3, statuses  # then from the primary
+    finally:
+        cluster.replay(paused=False)
+
+
+def test_a_stale_write_sends_its_client_to_the_primary(replicated):
+    server, token, cluster = replicated
+    cluster.wait_caught_up()
+    slug, _ = new_source(server, token, "Edited twice")
+    cluster.wait_caught_up()
+    path = f"/api/v1/sources/{slug}/"
+    editor = {"Authorization": f"Token {token}", "If-Match": '"stale"'}
+    refused = server.request("PATCH", path, {"title": "Late"}, editor)
+    assert refused.status == 412
+    assert refused.headers.get("set-cookie", "").startswith("tracker_primary_until=")
 
 
 def test_a_stopped_replica_costs_no_error(replicated):

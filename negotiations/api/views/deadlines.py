@@ -114,7 +114,7 @@ class DeadlineCalendarView(MethodFirstMixin, RateLimitHeadersMixin, generics.Lis
         return super().finalize_response(request, response, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
-        allowed = filter_param_names(self.filterset_class, self.queryset)
+        allowed = filter_param_names(self.filterset_class)
         refuse_unknown_params(request, allowed)
         response = super().get(request, *args, **kwargs)
         response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
