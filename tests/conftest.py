@@ -4,9 +4,9 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests import factories
 from tests.contract import check_response
-
-SEED_FIXTURE = "korea_us_2025"
+from tests.seed import SEED_FIXTURE
 
 
 class ContractClient(APIClient):
@@ -76,3 +76,15 @@ def editor(django_user_model):
     client = ContractClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
+
+
+@pytest.fixture
+def a_round():
+    """A round of built talks (not the seed's), its agenda reported and empty."""
+    return factories.round(factories.negotiation(), 1, agenda={})
+
+
+@pytest.fixture
+def round_url(a_round):
+    """The API URL of ``a_round``."""
+    return f"/api/v1/rounds/{a_round.slug}/"

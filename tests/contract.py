@@ -123,6 +123,16 @@ def error_messages(response) -> dict[str, list[str]]:
     return messages
 
 
+def json_4xx(response, status: int = 400, *, naming: str | None = None) -> dict[str, list[str]]:
+    """An error answer's messages by field or parameter, once its status, its JSON and its
+    envelope are checked; with ``naming``, the field or parameter it must name."""
+    json_error(response, status)
+    messages = error_messages(response)
+    if naming is not None:
+        assert naming in messages, messages
+    return messages
+
+
 def parameters_of(schema: dict, path: str, method: str = "get") -> dict[str, dict]:
     """An operation's parameters by name, shared ones (`$ref`) resolved."""
     found = {}

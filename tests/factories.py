@@ -23,6 +23,33 @@ def party(**fields) -> models.Party:
     )
 
 
+def person(**fields) -> models.Person:
+    slug = fields.pop("slug", unique("person"))
+    return models.Person.objects.create(
+        slug=slug, name=fields.pop("name", slug.replace("-", " ").title()), **fields
+    )
+
+
+def organization(**fields) -> models.Organization:
+    slug = fields.pop("slug", unique("organization"))
+    return models.Organization.objects.create(
+        slug=slug,
+        name=fields.pop("name", slug.replace("-", " ").title()),
+        party=fields.pop("party", None) or party(),
+        **fields,
+    )
+
+
+def alias(model, name: str = "Another Spelling"):
+    """An alias of one of the kinds that have an owner (party, organization, person)."""
+    owner = {
+        models.PartyAlias: party,
+        models.OrganizationAlias: organization,
+        models.PersonAlias: person,
+    }[model]()
+    return owner.aliases.create(name=name)
+
+
 def negotiation(**fields) -> models.Negotiation:
     parties = fields.pop("parties", None)
     slug = fields.pop("slug", unique("negotiation"))
@@ -84,3 +111,50 @@ def citation(source_=None, quote="A quote.", **fields) -> models.Citation:
         slug=fields.pop("slug", unique("citation")),
         **fields,
     )
+
+
+def deadline(**fields) -> models.Deadline:
+    slug = fields.pop("slug", unique("deadline"))
+    return models.Deadline.objects.create(
+        slug=slug,
+        title=fields.pop("title", slug.replace("-", " ")),
+        kind=fields.pop("kind", "other"),
+        date=fields.pop("date", datetime.date(2025, 7, 1)),
+        **fields,
+    )
+
+
+def measure(**fields) -> models.Measure:
+    slug = fields.pop("slug", unique("measure"))
+    return models.Measure.objects.create(
+        slug=slug,
+        title=fields.pop("title", slug.replace("-", " ")),
+        kind=fields.pop("kind", "sectoral_tariff"),
+        imposing_party=fields.pop("imposing_party", None) or party(),
+        status=fields.pop("status", "proposed"),
+        **fields,
+    )
+
+
+def cited_rounds(negotiation, areas, source, sequences) -> list[models.Round]:
+    """Rounds in bulk, to grow the data: every fifth with its agenda not reported, the others
+    with three items; each round, item and a deadline per round cite ``source``."""
+    rounds = []
+    for sequence in sequences:
+        agenda = (
+            None
+            if sequence % 5 == 0
+            else {f"item {sequence}-{i}": areas[(sequence + i) % len(areas)] for i in range(3)}
+        )
+        created = round(negotiation, sequence, agenda=agenda)
+        created.citations.add(citation(source))
+        for item in created.agenda_items.all():
+            item.citations.add(citation(source, quote=f"On {item.label}."))
+        deadline(
+            slug=f"bulk-deadline-{sequence}",
+            title=f"Deadline {sequence}",
+            negotiation=negotiation,
+            date=datetime.date(2025, 6, 1) + datetime.timedelta(days=sequence),
+        ).citations.add(citation(source))
+        rounds.append(created)
+    return rounds

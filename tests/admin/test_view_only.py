@@ -25,7 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from negotiations import models
 from tests import factories
-from tests.test_admin import form_data
+from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,7 @@ def target(model, admin_user):
     """The record a pattern's URL is about: one of the model that can be deleted (someone
     else's account and token for the auth models; a round for the site's own URLs)."""
     if model is None:
-        return models.Round.objects.get(slug="jeju-ministerial-2025-05-16")
+        return factories.round(factories.negotiation(), 1, agenda={})
     if model is models.Party:  # every seeded party has organizations
         return factories.party()
     if model is models.Source:  # every seeded source has citations

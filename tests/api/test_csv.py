@@ -1,4 +1,5 @@
-"""CSV exports: the same columns on every page, and the page's place in the list."""
+"""CSV exports: every list as CSV (by ?format= or the Accept header), the same columns on
+every page, the page's place in the list, and cells a spreadsheet cannot run."""
 
 import csv
 import io
@@ -7,9 +8,15 @@ import re
 import pytest
 
 from tests import factories
-from tests.api.test_formats import LISTS
+from tests.helpers import LIST_PATHS
 
 pytestmark = pytest.mark.django_db
+
+
+def parse_csv(response):
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
 
 
 def header_and_rows(response):
@@ -18,7 +25,7 @@ def header_and_rows(response):
     return reader.fieldnames, list(reader)
 
 
-@pytest.mark.parametrize("path", LISTS)
+@pytest.mark.parametrize("path", LIST_PATHS)
 def test_every_page_has_the_same_header(api, path):
     first, _ = header_and_rows(api.get(f"/api/v1/{path}/", {"format": "csv", "page_size": 1}))
     last, _ = header_and_rows(
@@ -109,3 +116,31 @@ def test_numbers_stay_numbers_even_when_negative(api):
     assert any(number.startswith("-") for number in numbers)
     for line, number in zip(lines, numbers, strict=True):
         assert number in line.split(",")  # not '"-53"'
+
+
+@pytest.mark.parametrize("path", LIST_PATHS)
+def test_every_list_as_csv(api, path):
+    rows = parse_csv(api.get(f"/api/v1/{path}/", {"format": "csv"}))
+    assert rows and "slug" in rows[0]
+    assert len(rows) == api.get(f"/api/v1/{path}/").json()["count"] or len(rows) == 50
+
+
+def test_csv_by_accept_header_flattens_sensibly(api):
+    talks = factories.negotiation()
+    reported = factories.round(talks, 1, agenda={})
+    item = factories.agenda_item(reported, "currency", factories.area(), slug="fx-policy")
+    unknown = factories.round(talks, 2)
+    rows = parse_csv(
+        api.get("/api/v1/rounds/", {"negotiation": talks.slug}, HTTP_ACCEPT="text/csv")
+    )
+    first = next(r for r in rows if r["slug"] == reported.slug)
+    assert first["negotiation.slug"] == talks.slug
+    assert item.slug in first["agenda"]  # the agenda's items, in one cell
+    second = next(r for r in rows if r["slug"] == unknown.slug)
+    assert second["agenda"] == ""
+    assert second["agenda_status"] == "not_reported"
+
+
+def test_csv_respects_sparse_fields(api):
+    rows = parse_csv(api.get("/api/v1/people/", {"format": "csv", "fields": "slug,name"}))
+    assert list(rows[0]) == ["slug", "name"]

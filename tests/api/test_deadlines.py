@@ -1,14 +1,41 @@
 """Deadlines relative to as_of, and the iCalendar feed."""
 
+import datetime
+
 import icalendar
 import pytest
 
+from tests import factories
 from tests.contract import error_messages
 
 pytestmark = pytest.mark.django_db
 
-PAUSE = "tariff-pause-expiry-2025-07-08"
-ELECTION = "korea-snap-election-2025-06-03"
+
+@pytest.fixture
+def talks():
+    """Built talks: their deadlines are a tariff pause ending on 8 July 2025 (``pause``)
+    and an election on 3 June 2025 (``election``)."""
+    return factories.negotiation()
+
+
+@pytest.fixture
+def pause(talks):
+    return factories.deadline(
+        title="End of the reciprocal tariff pause",
+        kind="legal_expiry",
+        negotiation=talks,
+        date=datetime.date(2025, 7, 8),
+    ).slug
+
+
+@pytest.fixture
+def election(talks):
+    return factories.deadline(
+        title="Snap election",
+        kind="political_event",
+        negotiation=talks,
+        date=datetime.date(2025, 6, 3),
+    ).slug
 
 
 def by_slug(response):
@@ -16,32 +43,41 @@ def by_slug(response):
     return {item["slug"]: item for item in response.json()["results"]}
 
 
-def test_days_remaining_and_status_relative_to_as_of(api):
+def test_days_remaining_and_status_relative_to_as_of(api, pause):
     deadlines = by_slug(api.get("/api/v1/deadlines/", {"as_of": "2025-05-16"}))
-    assert deadlines[PAUSE]["days_remaining"] == 53
-    assert deadlines[PAUSE]["deadline_status"] == "upcoming"
+    assert deadlines[pause]["days_remaining"] == 53
+    assert deadlines[pause]["deadline_status"] == "upcoming"
     assert (
-        api.get(f"/api/v1/deadlines/{PAUSE}/", {"as_of": "2025-07-08"}).json()["deadline_status"]
+        api.get(f"/api/v1/deadlines/{pause}/", {"as_of": "2025-07-08"}).json()["deadline_status"]
         == "due_today"
     )
-    passed = api.get(f"/api/v1/deadlines/{PAUSE}/", {"as_of": "2025-07-10"}).json()
+    passed = api.get(f"/api/v1/deadlines/{pause}/", {"as_of": "2025-07-10"}).json()
     assert (passed["days_remaining"], passed["deadline_status"]) == (-2, "passed")
 
 
-def test_upcoming_and_within_days(api):
-    upcoming = by_slug(api.get("/api/v1/deadlines/", {"as_of": "2025-06-04", "upcoming": "true"}))
-    assert PAUSE in upcoming and ELECTION not in upcoming
-    past = by_slug(api.get("/api/v1/deadlines/", {"as_of": "2025-06-04", "upcoming": "false"}))
-    assert ELECTION in past and PAUSE not in past
-    soon = by_slug(api.get("/api/v1/deadlines/", {"as_of": "2025-05-16", "within_days": "30"}))
-    assert set(soon) == {ELECTION}
+def test_upcoming_and_within_days(api, talks, pause, election):
+    ours = {"negotiation": talks.slug}
+    upcoming = by_slug(
+        api.get("/api/v1/deadlines/", {**ours, "as_of": "2025-06-04", "upcoming": "true"})
+    )
+    assert pause in upcoming and election not in upcoming
+    past = by_slug(
+        api.get("/api/v1/deadlines/", {**ours, "as_of": "2025-06-04", "upcoming": "false"})
+    )
+    assert election in past and pause not in past
+    soon = by_slug(
+        api.get("/api/v1/deadlines/", {**ours, "as_of": "2025-05-16", "within_days": "30"})
+    )
+    assert set(soon) == {election}
 
 
-def test_filters_by_negotiation_and_kind(api):
+def test_filters_by_negotiation_and_kind(api, talks, pause, election):
+    elsewhere = factories.deadline(kind="political_event", negotiation=factories.negotiation())
     found = by_slug(api.get("/api/v1/deadlines/", {"kind": "political_event"}))
-    assert set(found) == {ELECTION}
-    found = by_slug(api.get("/api/v1/deadlines/", {"negotiation": "kr-us-tariff-talks-2025"}))
-    assert PAUSE in found
+    assert {election, elsewhere.slug} <= set(found) and pause not in found
+    assert all(item["kind"] == "political_event" for item in found.values())
+    found = by_slug(api.get("/api/v1/deadlines/", {"negotiation": talks.slug}))
+    assert set(found) == {pause, election}
 
 
 @pytest.mark.parametrize(
@@ -59,23 +95,24 @@ def test_bad_deadline_parameters(api, query, parameter):
     assert parameter in error_messages(response)
 
 
-def test_icalendar_feed(api):
+def test_icalendar_feed(api, pause):
     response = api.get("/api/v1/deadlines.ics")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     calendar = icalendar.Calendar.from_ical(response.content)
     events = {str(event["uid"]): event for event in calendar.walk("VEVENT")}
-    pause = events[f"deadline-{PAUSE}@negotiation-tracker"]
+    pause = events[f"deadline-{pause}@negotiation-tracker"]
     assert pause.decoded("dtstart").isoformat() == "2025-07-08"
     assert pause.decoded("dtend").isoformat() == "2025-07-09"
     assert "reciprocal" in str(pause["summary"]).lower()
 
 
-def test_icalendar_uids_are_stable_and_filters_apply(api):
-    first = api.get("/api/v1/deadlines.ics", {"kind": "political_event"}).content
-    second = api.get("/api/v1/deadlines.ics", {"kind": "political_event"}).content
+def test_icalendar_uids_are_stable_and_filters_apply(api, talks, pause, election):
+    query = {"kind": "political_event", "negotiation": talks.slug}
+    first = api.get("/api/v1/deadlines.ics", query).content
+    second = api.get("/api/v1/deadlines.ics", query).content
     uids = [str(e["uid"]) for e in icalendar.Calendar.from_ical(first).walk("VEVENT")]
-    assert uids == [f"deadline-{ELECTION}@negotiation-tracker"]
+    assert uids == [f"deadline-{election}@negotiation-tracker"]
     assert first == second
 
 

@@ -1,6 +1,7 @@
 """One error envelope for every 4xx and 5xx under /api/, whoever answers it (a view, DRF, or
 Django's middleware), with a stable code per kind of error and the request ID."""
 
+import contextlib
 import logging
 import sqlite3
 
@@ -10,11 +11,31 @@ from django.db import DataError, OperationalError
 from negotiations import models
 from negotiations.api.errors import ERROR_CODES, error_items
 from negotiations.request_id import RequestIDFilter
+from tests import factories
+from tests.contract import json_4xx
 
 pytestmark = pytest.mark.django_db
 
-JEJU = "/api/v1/rounds/jeju-ministerial-2025-05-16/"
 ENVELOPE = {"status", "code", "detail", "errors", "request_id"}
+
+
+@contextlib.contextmanager
+def request_ids_logged(logger_name: str):
+    """The request IDs of the lines a logger writes meanwhile, as its handlers see them."""
+    logged = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            logged.append(record.request_id)
+
+    handler = Collect()
+    handler.addFilter(RequestIDFilter())
+    logger = logging.getLogger(logger_name)
+    logger.addHandler(handler)
+    try:
+        yield logged
+    finally:
+        logger.removeHandler(handler)
 
 
 def envelope(response, status: int, code: str) -> dict:
@@ -98,34 +119,35 @@ def test_not_found_from_the_api_and_from_django(api):
     envelope(api.get("/api/v1/rounds/", {"page": "999"}), 404, "not_found")
 
 
-@pytest.mark.parametrize("url", [JEJU, "/api/v1/changes/", "/api/v1/deadlines.ics"])
-def test_a_method_the_url_does_not_take_is_a_405_even_anonymously(api, url):
+@pytest.mark.parametrize("url", ["{round}", "/api/v1/changes/", "/api/v1/deadlines.ics"])
+def test_a_method_the_url_does_not_take_is_a_405_even_anonymously(api, round_url, url):
     """It was a 401: the credentials were checked before the method."""
-    response = api.post(url, {}, format="json")
+    response = api.post(url.format(round=round_url), {}, format="json")
     envelope(response, 405, "method_not_allowed")
     assert "GET" in response["Allow"]
 
 
-def test_method_accept_and_content_type(editor):
-    response = editor.post(JEJU, {"title": "x"}, format="json")
+def test_method_accept_and_content_type(editor, round_url):
+    response = editor.post(round_url, {"title": "x"}, format="json")
     envelope(response, 405, "method_not_allowed")
     assert "PUT" in response["Allow"]
-    envelope(editor.get(JEJU, HTTP_ACCEPT="application/xml"), 406, "not_acceptable")
-    response = editor.patch(JEJU, "title=x", content_type="application/x-www-form-urlencoded")
+    envelope(editor.get(round_url, HTTP_ACCEPT="application/xml"), 406, "not_acceptable")
+    response = editor.patch(round_url, "title=x", content_type="application/x-www-form-urlencoded")
     envelope(response, 415, "unsupported_media_type")
 
 
-def test_conflicts(editor):
-    response = editor.delete("/api/v1/parties/kr/")
+def test_conflicts(editor, round_url):
+    party = factories.measure().imposing_party  # a measure refers to it
+    response = editor.delete(f"/api/v1/parties/{party.slug}/")
     assert "refer to it" in envelope(response, 409, "still_referenced")["detail"]
-    assert models.Party.objects.filter(slug="kr").exists()
-    response = editor.patch(JEJU, {"summary": "x"}, format="json", HTTP_IF_MATCH='"stale"')
+    assert models.Party.objects.filter(slug=party.slug).exists()
+    response = editor.patch(round_url, {"summary": "x"}, format="json", HTTP_IF_MATCH='"stale"')
     envelope(response, 412, "precondition_failed")
 
 
-def test_a_body_too_large(editor, settings):
+def test_a_body_too_large(editor, settings, round_url):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
-    response = editor.patch(JEJU, {"summary": "x" * 200}, format="json")
+    response = editor.patch(round_url, {"summary": "x" * 200}, format="json")
     envelope(response, 413, "payload_too_large")
 
 
@@ -157,12 +179,12 @@ def test_an_outage_inside_and_outside_the_api_views(api, monkeypatch):
     assert response["Retry-After"]
 
 
-def test_a_value_the_database_refuses(editor, monkeypatch):
+def test_a_value_the_database_refuses(editor, monkeypatch, round_url):
     def refuse(self, *args, **kwargs):
         raise DataError("value out of range")
 
     monkeypatch.setattr(models.Round, "save", refuse)
-    body = envelope(editor.patch(JEJU, {"summary": "x"}, format="json"), 400, "invalid_input")
+    body = envelope(editor.patch(round_url, {"summary": "x"}, format="json"), 400, "invalid_input")
     assert body["errors"][0]["field"] is None  # the request as a whole
 
 
@@ -194,32 +216,19 @@ class TestRequestID:
         assert response["X-Request-ID"] != sent
         assert len(response["X-Request-ID"]) == 32
 
-    def test_log_lines_carry_it(self, editor, monkeypatch):
-        records = []
-
-        class Collect(logging.Handler):
-            def emit(self, record):
-                records.append(record)
-
-        handler = Collect()
-        handler.addFilter(RequestIDFilter())
-        logger = logging.getLogger("negotiations.api.exceptions")
-        logger.addHandler(handler)
-
+    def test_log_lines_carry_it(self, editor, monkeypatch, round_url):
         def busy(self, *args, **kwargs):
             error = sqlite3.OperationalError("database is locked")
             error.sqlite_errorcode = sqlite3.SQLITE_BUSY
             raise OperationalError("database is locked") from error
 
         monkeypatch.setattr(models.Round, "save", busy)
-        try:
+        with request_ids_logged("negotiations.api.exceptions") as logged:
             response = editor.patch(
-                JEJU, {"summary": "x"}, format="json", HTTP_X_REQUEST_ID="find-me"
+                round_url, {"summary": "x"}, format="json", HTTP_X_REQUEST_ID="find-me"
             )
-        finally:
-            logger.removeHandler(handler)
         assert response.status_code == 503
-        assert [record.request_id for record in records] == ["find-me"]
+        assert logged == ["find-me"]
 
 
 def test_every_documented_code_has_a_status_and_a_meaning():
@@ -230,18 +239,24 @@ def test_every_documented_code_has_a_status_and_a_meaning():
 
 def test_djangos_own_error_log_line_carries_it(api):
     """Django logs "Not Found: ..." after the middleware has answered."""
-    records = []
-
-    class Collect(logging.Handler):
-        def emit(self, record):
-            records.append(record)
-
-    handler = Collect()
-    handler.addFilter(RequestIDFilter())
-    logger = logging.getLogger("django.request")
-    logger.addHandler(handler)
-    try:
+    with request_ids_logged("django.request") as logged:
         api.get("/api/v1/no-such-url/", HTTP_X_REQUEST_ID="lost-404")
-    finally:
-        logger.removeHandler(handler)
-    assert [record.request_id for record in records] == ["lost-404"]
+    assert logged == ["lost-404"]
+
+
+def test_a_method_the_route_does_not_take_is_405(editor, round_url):
+    """POST to a record's URL crashed (500) while checking query parameters."""
+    response = editor.post(f"{round_url}?format=json", {"title": "x"}, format="json")
+    json_4xx(response, 405)
+    assert "PUT" in response["Allow"]
+
+
+def test_an_unknown_api_url_is_a_json_404(api):
+    """Django's HTML "Not Found" page answered URLs that match no API route."""
+    json_4xx(api.get("/api/v1/rounds/%C2%84/"), 404)
+    json_4xx(api.get("/api/v1/no-such-resource/"), 404)
+
+
+def test_errors_are_json_when_csv_was_asked_for(api):
+    """With ?format=csv, a 400 was rendered as a CSV table of the error messages."""
+    json_4xx(api.get("/api/v1/rounds/?format=csv&level=galactic"), naming="level")

@@ -1,9 +1,9 @@
 """Every filter and every ordering of every list, checked against the ORM on the seed data.
 
-The hand-written cases in test_filters.py show what the filters mean on the Korea–US talks;
-these check, generically, that each filter is wired to the right column (the API answers
-exactly what the equivalent ORM query does, for a value that keeps some records and drops
-others) and that each ordering sorts by its field, both ways.
+The hand-written cases in test_filters.py show what the filters mean on built talks shaped
+like the Korea–US ones; these check, generically, that each filter is wired to the right
+column (the API answers exactly what the equivalent ORM query does, for a value that keeps
+some records and drops others) and that each ordering sorts by its field, both ways.
 """
 
 import pytest
@@ -11,7 +11,7 @@ from django.db.models import F
 
 from negotiations import models
 from negotiations.api.urls import router
-from tests.api.conftest import slugs
+from tests.helpers import slugs
 
 pytestmark = pytest.mark.django_db
 

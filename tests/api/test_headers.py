@@ -1,5 +1,6 @@
 """Headers a client or a dashboard on another origin relies on: a list's place (Link,
-X-Total-Count) for JSON as for CSV, rate limits, Location on a 201, If-Modified-Since."""
+X-Total-Count) for JSON as for CSV, rate limits, Location on a 201, If-Modified-Since, and
+CORS for the dashboards of configured origins."""
 
 import re
 import time
@@ -8,10 +9,9 @@ import pytest
 from django.utils.http import http_date
 
 from negotiations.domain.versioning import current_data_version
+from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-JEJU = "/api/v1/rounds/jeju-ministerial-2025-05-16/"
 
 
 def links(response) -> dict[str, str]:
@@ -53,7 +53,10 @@ class TestPaging:
         assert api.get(found["first"]).json() == response.json()
 
     def test_an_area_history_says_where_it_is(self, api):
-        response = api.get("/api/v1/agenda-areas/tariffs/history/", {"page_size": 1})
+        area = factories.area()
+        for _ in range(2):  # on the agendas of two negotiations: two pages of one
+            factories.round(factories.negotiation(), 1, agenda={"tariffs": area})
+        response = api.get(f"/api/v1/agenda-areas/{area.slug}/history/", {"page_size": 1})
         assert response["X-Total-Count"] == str(response.json()["count"])
         assert "first" in links(response)
 
@@ -94,28 +97,28 @@ def test_a_created_record_says_where_it_is(editor):
     assert editor.get(response["Location"]).json()["slug"] == slug
 
 
-def last_modified(api) -> str:
-    """Jeju's Last-Modified (left out within the second of a write: then a second later)."""
-    response = api.get(JEJU)
+def last_modified(api, url) -> str:
+    """A record's Last-Modified (left out within the second of a write: then a second later)."""
+    response = api.get(url)
     if "Last-Modified" not in response:
         time.sleep(1.1)
-        response = api.get(JEJU)
+        response = api.get(url)
     return response["Last-Modified"]
 
 
 class TestIfModifiedSince:
-    def test_unchanged_data_is_a_304(self, api):
-        since = last_modified(api)
-        again = api.get(JEJU, HTTP_IF_MODIFIED_SINCE=since)
+    def test_unchanged_data_is_a_304(self, api, round_url):
+        since = last_modified(api, round_url)
+        again = api.get(round_url, HTTP_IF_MODIFIED_SINCE=since)
         assert again.status_code == 304
         assert again.content == b""
         listed = api.get("/api/v1/rounds/", HTTP_IF_MODIFIED_SINCE=since)
         assert listed.status_code == 304
 
-    def test_a_write_since_is_a_200(self, api, editor):
-        since = last_modified(api)
-        assert editor.patch(JEJU, {"summary": "Changed."}, format="json").status_code == 200
-        again = api.get(JEJU, HTTP_IF_MODIFIED_SINCE=since)
+    def test_a_write_since_is_a_200(self, api, editor, round_url):
+        since = last_modified(api, round_url)
+        assert editor.patch(round_url, {"summary": "Changed."}, format="json").status_code == 200
+        again = api.get(round_url, HTTP_IF_MODIFIED_SINCE=since)
         assert again.status_code == 200
         assert again.json()["summary"] == "Changed."
         # Within the second of the write, no Last-Modified: a second write in that same
@@ -124,17 +127,42 @@ class TestIfModifiedSince:
         if http_date(changed_at.timestamp()) == http_date():
             assert "Last-Modified" not in again
 
-    def test_if_none_match_takes_precedence(self, api):
-        stale = api.get(JEJU, HTTP_IF_MODIFIED_SINCE=last_modified(api), HTTP_IF_NONE_MATCH='"x"')
+    def test_if_none_match_takes_precedence(self, api, round_url):
+        stale = api.get(
+            round_url,
+            HTTP_IF_MODIFIED_SINCE=last_modified(api, round_url),
+            HTTP_IF_NONE_MATCH='"x"',
+        )
         assert stale.status_code == 200
 
 
+def test_if_modified_since_never_hides_an_invalid_request(api):
+    """Schemathesis: a far-future If-Modified-Since was a 304 for ?page=-1 (a 400)."""
+    future = "Fri, 19 Aug 5211 16:46:43 GMT"
+    assert api.get(
+        "/api/v1/parties/", {"page": "-1"}, HTTP_IF_MODIFIED_SINCE=future
+    ).status_code == (400)
+    assert (
+        api.get("/api/v1/parties/", {"kind": "x"}, HTTP_IF_MODIFIED_SINCE=future).status_code == 400
+    )
+    assert api.get("/api/v1/parties/", HTTP_IF_MODIFIED_SINCE=future).status_code == 304
+
+
 class TestCrossOrigin:
+    """A dashboard on another origin reads the headers it needs, sends its own and can use
+    the ETag / If-Match (412) flow; other origins get nothing."""
+
     ORIGIN = "https://dashboard.example.org"
 
     @pytest.fixture(autouse=True)
     def allowed_origin(self, settings):
         settings.CORS_ALLOWED_ORIGINS = [self.ORIGIN]
+
+    def test_a_configured_dashboard_is_allowed_and_no_other(self, api):
+        allowed = api.get("/api/v1/rounds/", HTTP_ORIGIN=self.ORIGIN)
+        assert allowed["Access-Control-Allow-Origin"] == self.ORIGIN
+        other = api.get("/api/v1/rounds/", HTTP_ORIGIN="https://elsewhere.example.com")
+        assert "Access-Control-Allow-Origin" not in other
 
     def test_a_dashboard_can_read_the_headers(self, api):
         response = api.get("/api/v1/rounds/", HTTP_ORIGIN=self.ORIGIN)
@@ -153,9 +181,20 @@ class TestCrossOrigin:
             "x-request-id",
         } <= exposed
 
-    def test_a_dashboard_can_send_its_own(self, api):
+    def test_a_csv_answer_exposes_its_paging_headers(self, api):
+        response = api.get("/api/v1/citations/", {"format": "csv"}, HTTP_ORIGIN=self.ORIGIN)
+        exposed = {h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")}
+        assert {"x-total-count", "link", "etag"} <= exposed
+
+    def test_responses_expose_etag_retry_after_and_content_disposition(self, api, round_url):
+        response = api.get(round_url, HTTP_ORIGIN=self.ORIGIN)
+        assert response.status_code == 200 and response["ETag"]
+        exposed = {h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")}
+        assert {"etag", "retry-after", "content-disposition"} <= exposed
+
+    def test_a_dashboard_can_send_its_own(self, api, round_url):
         response = api.options(
-            JEJU,
+            round_url,
             HTTP_ORIGIN=self.ORIGIN,
             HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
             HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-modified-since, x-request-id",
@@ -163,14 +202,45 @@ class TestCrossOrigin:
         allowed = {h.strip() for h in response["Access-Control-Allow-Headers"].split(",")}
         assert {"if-modified-since", "x-request-id"} <= allowed
 
+    @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
+    def test_preflight_allows_conditional_headers(self, api, round_url, method):
+        response = api.options(
+            round_url,
+            HTTP_ORIGIN=self.ORIGIN,
+            HTTP_ACCESS_CONTROL_REQUEST_METHOD=method,
+            HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type, if-match",
+        )
+        assert response.status_code == 200
+        assert response["Access-Control-Allow-Origin"] == self.ORIGIN
+        methods = {m.strip() for m in response["Access-Control-Allow-Methods"].split(",")}
+        assert method in methods
+        allowed = {h.strip() for h in response["Access-Control-Allow-Headers"].split(",")}
+        assert {"if-match", "if-none-match", "authorization", "content-type"} <= allowed
 
-def test_if_modified_since_never_hides_an_invalid_request(api):
-    """Schemathesis: a far-future If-Modified-Since was a 304 for ?page=-1 (a 400)."""
-    future = "Fri, 19 Aug 5211 16:46:43 GMT"
-    assert api.get(
-        "/api/v1/parties/", {"page": "-1"}, HTTP_IF_MODIFIED_SINCE=future
-    ).status_code == (400)
-    assert (
-        api.get("/api/v1/parties/", {"kind": "x"}, HTTP_IF_MODIFIED_SINCE=future).status_code == 400
-    )
-    assert api.get("/api/v1/parties/", HTTP_IF_MODIFIED_SINCE=future).status_code == 304
+    def test_a_cross_origin_put_with_a_stale_if_match_is_a_412(self, editor, round_url):
+        etag = editor.get(round_url, HTTP_ORIGIN=self.ORIGIN)["ETag"]
+        assert editor.patch(round_url, {"summary": "Editor A."}, format="json").status_code == 200
+        current = editor.get(round_url)
+        body = current.json()
+        full = {
+            **{key: body[key] for key in ("sequence", "title", "level", "status", "start_date")},
+            "negotiation": body["negotiation"]["slug"],
+            "summary": "Editor B.",
+        }
+        stale = editor.put(
+            round_url, full, format="json", HTTP_IF_MATCH=etag, HTTP_ORIGIN=self.ORIGIN
+        )
+        assert stale.status_code == 412
+        assert stale["Access-Control-Allow-Origin"] == self.ORIGIN
+        assert editor.get(round_url).json()["summary"] == "Editor A."
+        # The same PUT with the current ETag goes through: the 412 was the stale tag's.
+        fresh = editor.put(
+            round_url, full, format="json", HTTP_IF_MATCH=current["ETag"], HTTP_ORIGIN=self.ORIGIN
+        )
+        assert fresh.status_code == 200, fresh.content
+        assert editor.get(round_url).json()["summary"] == "Editor B."
+
+    def test_other_origins_get_nothing(self, api, round_url):
+        response = api.get(round_url, HTTP_ORIGIN="https://elsewhere.example.com")
+        assert "Access-Control-Allow-Origin" not in response
+        assert "Access-Control-Expose-Headers" not in response

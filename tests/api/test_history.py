@@ -1,43 +1,44 @@
 """Audit history: every change recorded (API, admin, fixture load), readable and revertible."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from negotiations import models
-from tests.conftest import SEED_FIXTURE
+from tests import factories
 from tests.contract import error_messages
 
 pytestmark = pytest.mark.django_db
 
-JEJU = "jeju-ministerial-2025-05-16"
+
+@pytest.fixture
+def round_():
+    """A round of built talks, cited."""
+    built = factories.round(factories.negotiation(), 1, agenda={"steel": factories.area()})
+    built.citations.add(factories.citation())
+    return built
 
 
-def test_fixture_load_is_recorded_once():
-    jeju = models.Round.objects.get(slug=JEJU)
-    first = jeju.history.order_by("history_date").first()
-    assert first.history_type == "+"
-    assert first.history_change_reason == "Loaded from a fixture"
-    count = models.Round.history.count()
-    call_command("loaddata", SEED_FIXTURE, verbosity=0)
-    assert models.Round.history.count() == count, "reloading unchanged data records nothing"
+@pytest.fixture
+def round_slug(round_):
+    """``round_``'s slug."""
+    return round_.slug
 
 
-def test_api_writes_are_recorded_with_the_user(editor):
+def test_api_writes_are_recorded_with_the_user(editor, round_slug):
     response = editor.patch(
-        f"/api/v1/rounds/{JEJU}/", {"summary": "Edited via API."}, format="json"
+        f"/api/v1/rounds/{round_slug}/", {"summary": "Edited via API."}, format="json"
     )
     assert response.status_code == 200
-    latest = models.Round.objects.get(slug=JEJU).history.latest()
+    latest = models.Round.objects.get(slug=round_slug).history.latest()
     assert latest.history_type == "~"
     assert latest.history_user.username == "api-editor"
     assert latest.summary == "Edited via API."
 
 
-def test_history_endpoint_says_who_changed_what(editor, api):
-    editor.patch(f"/api/v1/rounds/{JEJU}/", {"summary": "New summary."}, format="json")
-    entries = editor.get(f"/api/v1/rounds/{JEJU}/audit-history/").json()
+def test_history_endpoint_says_who_changed_what(editor, api, round_slug):
+    editor.patch(f"/api/v1/rounds/{round_slug}/", {"summary": "New summary."}, format="json")
+    entries = editor.get(f"/api/v1/rounds/{round_slug}/audit-history/").json()
     newest = entries[0]
     assert newest["action"] == "updated"
     assert newest["user"] == "api-editor"
@@ -47,15 +48,17 @@ def test_history_endpoint_says_who_changed_what(editor, api):
         "new": "New summary.",
     } in newest["changes"]
     assert entries[-1]["action"] == "created"
-    anonymous = api.get(f"/api/v1/rounds/{JEJU}/audit-history/").json()
+    anonymous = api.get(f"/api/v1/rounds/{round_slug}/audit-history/").json()
     assert anonymous[0]["user"] is None, "editors' names are for authenticated clients"
 
 
-def test_history_shows_citation_changes_as_slugs(editor):
-    citation = models.Citation.objects.exclude(rounds__slug=JEJU).order_by("pk").first()
-    current = [c["slug"] for c in editor.get(f"/api/v1/rounds/{JEJU}/").json()["citations"]]
-    editor.patch(f"/api/v1/rounds/{JEJU}/", {"citations": [*current, citation.slug]}, format="json")
-    entries = editor.get(f"/api/v1/rounds/{JEJU}/audit-history/").json()
+def test_history_shows_citation_changes_as_slugs(editor, round_slug):
+    citation = factories.citation()
+    current = [c["slug"] for c in editor.get(f"/api/v1/rounds/{round_slug}/").json()["citations"]]
+    editor.patch(
+        f"/api/v1/rounds/{round_slug}/", {"citations": [*current, citation.slug]}, format="json"
+    )
+    entries = editor.get(f"/api/v1/rounds/{round_slug}/audit-history/").json()
     citation_changes = [c for e in entries[:2] for c in e["changes"] if c["field"] == "citations"]
     assert any(
         citation.slug in change["new"] and citation.slug not in change["old"]
@@ -64,7 +67,13 @@ def test_history_shows_citation_changes_as_slugs(editor):
 
 
 def test_a_deleted_record_is_gone_from_its_url_and_listed_in_the_changes_feed(editor):
-    slug = "us-requests-separate-currency-talks-2025-04-24"
+    talks = factories.negotiation()
+    slug = models.Position.objects.create(
+        slug=factories.unique("position"),
+        party=talks.parties.first(),
+        kind="statement",
+        negotiation=talks,
+    ).slug
     since = timezone.now()
     assert editor.delete(f"/api/v1/positions/{slug}/").status_code == 204
     for path in ("", "history/", "audit-history/"):
@@ -77,14 +86,14 @@ def test_a_deleted_record_is_gone_from_its_url_and_listed_in_the_changes_feed(ed
     assert models.Position.history.filter(slug=slug).count() >= 2
 
 
-def test_changes_feed_lists_creations_updates_and_deletions(editor, api):
+def test_changes_feed_lists_creations_updates_and_deletions(editor, api, round_slug):
     since = timezone.now()
-    editor.patch(f"/api/v1/rounds/{JEJU}/", {"summary": "x"}, format="json")
+    editor.patch(f"/api/v1/rounds/{round_slug}/", {"summary": "x"}, format="json")
     created = editor.post("/api/v1/sources/", {"title": "New source"}, format="json").json()
     editor.delete(f"/api/v1/sources/{created['slug']}/")
     body = api.get("/api/v1/changes/", {"since": since.isoformat()}).json()
     events = [(e["type"], e["slug"], e["action"]) for e in body["results"]]
-    assert ("rounds", JEJU, "updated") in events
+    assert ("rounds", round_slug, "updated") in events
     assert ("sources", created["slug"], "created") in events
     assert ("sources", created["slug"], "deleted") in events
     assert events.index(("sources", created["slug"], "created")) < events.index(
@@ -126,10 +135,9 @@ def test_changes_feed_bad_parameters(api, query, parameter):
     assert parameter in error_messages(response)
 
 
-def test_admin_edit_is_recorded_and_history_page_offers_revert(staff_client):
-    jeju = models.Round.objects.get(slug=JEJU)
-    response = staff_client.get(reverse("admin:negotiations_round_history", args=[jeju.pk]))
+def test_admin_edit_is_recorded_and_history_page_offers_revert(staff_client, round_):
+    response = staff_client.get(reverse("admin:negotiations_round_history", args=[round_.pk]))
     assert response.status_code == 200
-    record = jeju.history.earliest()
-    revert = reverse("admin:negotiations_round_simple_history", args=[jeju.pk, record.history_id])
+    record = round_.history.earliest()
+    revert = reverse("admin:negotiations_round_simple_history", args=[round_.pk, record.history_id])
     assert staff_client.get(revert).status_code == 200

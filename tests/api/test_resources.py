@@ -3,41 +3,38 @@
 import pytest
 
 from negotiations import models
+from tests import factories
 from tests.contract import error_messages
 
 pytestmark = pytest.mark.django_db
 
-# resource path -> (a seed slug, model, a valid new record, a valid partial update)
+# resource path -> (model, a valid new record, a valid partial update); {names} in the records
+# are the slugs of the built records (``world``)
 RESOURCES = {
     "parties": (
-        "kr",
         models.Party,
         {"name": "Canada", "code": "CA", "kind": "country"},
         {"notes": "x"},
     ),
     "organizations": (
-        "motie",
         models.Organization,
-        {"name": "Ministry of Foreign Affairs of Japan", "party": "jp", "kind": "ministry"},
+        {"name": "Ministry of Foreign Affairs of Japan", "party": "{jp}", "kind": "ministry"},
         {"acronym": "MOFA-JP"},
     ),
     "people": (
-        "scott-bessent",
         models.Person,
-        {"name": "Yeo Han-koo", "party": "kr"},
+        {"name": "Yeo Han-koo", "party": "{kr}"},
         {"notes": "x"},
     ),
     "negotiations": (
-        "kr-us-tariff-talks-2025",
         models.Negotiation,
-        {"title": "Korea–US shipbuilding talks", "parties": ["kr", "us"], "status": "proposed"},
+        {"title": "Korea–US shipbuilding talks", "parties": ["{kr}", "{us}"], "status": "proposed"},
         {"status": "active"},
     ),
     "rounds": (
-        "jeju-ministerial-2025-05-16",
         models.Round,
         {
-            "negotiation": "kr-us-tariff-talks-2025",
+            "negotiation": "{talks}",
             "sequence": 10,
             "title": "Third round of technical consultations",
             "level": "working",
@@ -50,19 +47,16 @@ RESOURCES = {
         {"summary": "Edited."},
     ),
     "agenda-areas": (
-        "currency-policy",
         models.AgendaArea,
         {"name": "Agriculture"},
         {"description": "Farm goods."},
     ),
     "agenda-items": (
-        "jeju-ministerial-2025-05-16--digital-trade",
         models.AgendaItem,
-        {"round": "technical-2-week-of-2025-05-19", "label": "monetary policy", "order": 9},
+        {"round": "{later_round}", "label": "{forex}", "order": 9},
         {"notes": "Edited."},
     ),
     "deadlines": (
-        "tariff-pause-expiry-2025-07-08",
         models.Deadline,
         {
             "title": "Section 232 review",
@@ -74,42 +68,37 @@ RESOURCES = {
         {"description": "Edited."},
     ),
     "measures": (
-        "us-reciprocal-tariff-kr-25",
         models.Measure,
         {
             "title": "Tariff on lumber",
             "kind": "sectoral_tariff",
-            "imposing_party": "us",
+            "imposing_party": "{us}",
             "status": "proposed",
             "rate_percent": 10,
         },
         {"rate_percent": "12.5"},
     ),
     "positions": (
-        "us-requests-separate-currency-talks-2025-04-24",
         models.Position,
         {
-            "party": "kr",
+            "party": "{kr}",
             "kind": "statement",
             "summary": "Korea will keep talking.",
-            "round": "jeju-ministerial-2025-05-16",
+            "round": "{rounds}",
         },
         {"summary": "Edited."},
     ),
     "sources": (
-        "reuters-2025-04-24",
         models.Source,
         {"title": "A new article", "publisher": "AP"},
         {"notes": "x"},
     ),
     "citations": (
-        None,
         models.Citation,
-        {"source": "reuters-2025-04-24", "quote": "I believe we had a good start today."},
+        {"source": "{sources}", "quote": "I believe we had a good start today."},
         {"note": "Ahn, 24 April."},
     ),
     "conflicts": (
-        "currency-policy-on-2025-04-24-agenda",
         models.Disagreement,
         {"title": "Date of the second technical round", "note": "Sources differ."},
         {"status": "resolved", "resolution": "Later reports agree."},
@@ -117,19 +106,154 @@ RESOURCES = {
 }
 
 
-def seed_slug(path):
-    slug, model, *_ = RESOURCES[path]
-    return slug or model.objects.order_by("pk").values_list("slug", flat=True).first()
+class World(dict):
+    """A built record of every resource (named by its path), and what the new records refer
+    to: parties, talks, a later round with an agenda, one with its agenda not reported. Each
+    is built when a test first asks for it (by its name, or a {name} in a record)."""
+
+    def __missing__(self, name):
+        self[name] = getattr(self, name.replace("-", "_"))()
+        return self[name]
+
+    # What the records are built from (objects, not slugs).
+
+    def party_kr(self):
+        return factories.party()
+
+    def party_us(self):
+        return factories.party()
+
+    def talks_record(self):
+        return factories.negotiation(parties=[self["party_kr"], self["party_us"]])
+
+    def digital(self):
+        return factories.area()
+
+    def security_area(self):
+        return factories.area()
+
+    def round_record(self):
+        return factories.round(
+            self["talks_record"],
+            1,
+            agenda={"digital trade": self["digital"], "economic security": self["security_area"]},
+        )
+
+    def citation_record(self):
+        return factories.citation()
+
+    # Slugs, by the names RESOURCES and the tests use.
+
+    def kr(self):
+        return self["party_kr"].slug
+
+    def us(self):
+        return self["party_us"].slug
+
+    def jp(self):
+        return factories.party().slug
+
+    def talks(self):
+        return self["talks_record"].slug
+
+    def forex(self):
+        """A label that is an area's alias."""
+        fx = factories.area(name="Exchange policy", slug="exchange-policy")
+        return fx.aliases.create(name="forex policy").name
+
+    def later_round(self):
+        return factories.round(
+            self["talks_record"], 2, agenda={"digital trade": self["digital"]}
+        ).slug
+
+    def unreported_round(self):
+        return factories.round(self["talks_record"], 3).slug
+
+    def security(self):
+        return self["security_area"].slug
+
+    def parties(self):
+        return self["kr"]
+
+    def organizations(self):
+        return factories.organization(party=self["party_kr"]).slug
+
+    def people(self):
+        return factories.person().slug
+
+    def negotiations(self):
+        return self["talks"]
+
+    def rounds(self):
+        return self["round_record"].slug
+
+    def agenda_areas(self):
+        return self["digital"].slug
+
+    def agenda_items(self):
+        return self["round_record"].agenda_items.first().slug
+
+    def deadlines(self):
+        return factories.deadline(negotiation=self["talks_record"]).slug
+
+    def measures(self):
+        return factories.measure(
+            imposing_party=self["party_us"], target_party=self["party_kr"]
+        ).slug
+
+    def positions(self):
+        return models.Position.objects.create(
+            slug=factories.unique("position"),
+            party=self["party_us"],
+            kind="request",
+            summary="A request.",
+            negotiation=self["talks_record"],
+            round=self["round_record"],
+        ).slug
+
+    def sources(self):
+        return self["citation_record"].source.slug
+
+    def citations(self):
+        return self["citation_record"].slug
+
+    def conflicts(self):
+        return models.Disagreement.objects.create(
+            slug=factories.unique("conflict"),
+            title="Which list?",
+            note="Two lists.",
+            round=self["round_record"],
+        ).slug
+
+
+@pytest.fixture
+def world():
+    return World()
+
+
+def filled(value, world):
+    """A record of RESOURCES with the built records' slugs in."""
+    if isinstance(value, dict):
+        return {key: filled(item, world) for key, item in value.items()}
+    if isinstance(value, list):
+        return [filled(item, world) for item in value]
+    return value.format_map(world) if isinstance(value, str) else value
+
+
+def resource(path, world):
+    """(model, the built record's slug, a valid new record, a valid partial update)."""
+    model, payload, change = RESOURCES[path]
+    return model, world[path], filled(payload, world), change
 
 
 @pytest.mark.parametrize("path", RESOURCES)
-def test_list_and_detail_by_slug(api, path):
+def test_list_and_detail_by_slug(api, world, path):
     response = api.get(f"/api/v1/{path}/")
     assert response.status_code == 200
     body = response.json()
     assert {"count", "next", "previous", "results"} <= set(body)
     assert body["count"] >= 1
-    slug = seed_slug(path)
+    slug = world[path]
     detail = api.get(f"/api/v1/{path}/{slug}/")
     assert detail.status_code == 200
     assert detail.json()["slug"] == slug
@@ -143,10 +267,10 @@ def test_unknown_slug_is_404(api, path):
     assert "detail" in response.json()
 
 
-def attempt_every_write(client, path) -> dict[str, int]:
+def attempt_every_write(client, path, world) -> dict[str, int]:
     """POST, PUT, PATCH and DELETE on a resource (valid bodies); their status codes."""
-    _, _, payload, change = RESOURCES[path]
-    detail = f"/api/v1/{path}/{seed_slug(path)}/"
+    _, slug, payload, change = resource(path, world)
+    detail = f"/api/v1/{path}/{slug}/"
     return {
         "POST": client.post(f"/api/v1/{path}/", payload, format="json").status_code,
         "PUT": client.put(detail, payload, format="json").status_code,
@@ -160,21 +284,21 @@ def snapshot(model):
 
 
 @pytest.mark.parametrize("path", RESOURCES)
-def test_anonymous_cannot_write(api, path):
-    _, model, *_ = RESOURCES[path]
+def test_anonymous_cannot_write(api, world, path):
+    model, *_ = resource(path, world)  # built before the snapshot
     before = snapshot(model)
-    statuses = attempt_every_write(api, path)
+    statuses = attempt_every_write(api, path, world)
     assert statuses == dict.fromkeys(("POST", "PUT", "PATCH", "DELETE"), 401)
     assert snapshot(model) == before
 
 
 @pytest.mark.parametrize("path", RESOURCES)
-def test_user_without_permission_cannot_write(reader, path):
-    _, model, *_ = RESOURCES[path]
+def test_user_without_permission_cannot_write(reader, world, path):
+    model, *_ = resource(path, world)  # built before the snapshot
     before = snapshot(model)
     assert reader.get(f"/api/v1/{path}/").status_code == 200
-    assert reader.get(f"/api/v1/{path}/{seed_slug(path)}/").status_code == 200
-    statuses = attempt_every_write(reader, path)
+    assert reader.get(f"/api/v1/{path}/{world[path]}/").status_code == 200
+    statuses = attempt_every_write(reader, path, world)
     assert statuses == dict.fromkeys(("POST", "PUT", "PATCH", "DELETE"), 403)
     assert snapshot(model) == before
 
@@ -195,8 +319,8 @@ def source_changer(django_user_model):
     return client
 
 
-def test_a_change_permission_allows_only_updates_of_that_model(source_changer):
-    slug = seed_slug("sources")
+def test_a_change_permission_allows_only_updates_of_that_model(source_changer, world):
+    slug = world["sources"]
     detail = f"/api/v1/sources/{slug}/"
     before = models.Source.objects.count()
     patched = source_changer.patch(detail, {"notes": "Checked."}, format="json")
@@ -206,7 +330,7 @@ def test_a_change_permission_allows_only_updates_of_that_model(source_changer):
     assert models.Source.objects.get(slug=slug).title == "Retitled"
     assert source_changer.delete(detail).status_code == 403
     assert (
-        source_changer.post("/api/v1/sources/", RESOURCES["sources"][2], format="json").status_code
+        source_changer.post("/api/v1/sources/", RESOURCES["sources"][1], format="json").status_code
         == 403
     )
     assert models.Source.objects.count() == before
@@ -214,17 +338,17 @@ def test_a_change_permission_allows_only_updates_of_that_model(source_changer):
 
 
 @pytest.mark.parametrize("path", [path for path in RESOURCES if path != "sources"])
-def test_a_change_permission_does_not_extend_to_other_models(source_changer, path):
-    _, model, *_ = RESOURCES[path]
+def test_a_change_permission_does_not_extend_to_other_models(source_changer, world, path):
+    model, *_ = resource(path, world)  # built before the snapshot
     before = snapshot(model)
-    statuses = attempt_every_write(source_changer, path)
+    statuses = attempt_every_write(source_changer, path, world)
     assert statuses == dict.fromkeys(("POST", "PUT", "PATCH", "DELETE"), 403)
     assert snapshot(model) == before
 
 
 @pytest.mark.parametrize("path", RESOURCES)
-def test_editor_creates_updates_and_deletes(editor, path):
-    _, model, payload, change = RESOURCES[path]
+def test_editor_creates_updates_and_deletes(editor, world, path):
+    model, _, payload, change = resource(path, world)
     created = editor.post(f"/api/v1/{path}/", payload, format="json")
     assert created.status_code == 201, created.content
     slug = created.json()["slug"]
@@ -243,9 +367,8 @@ def test_editor_creates_updates_and_deletes(editor, path):
 
 
 @pytest.mark.parametrize("path", RESOURCES)
-def test_slug_cannot_change(editor, path):
-    _, model, payload, _ = RESOURCES[path]
-    slug = seed_slug(path)
+def test_slug_cannot_change(editor, world, path):
+    model, slug, payload, _ = resource(path, world)
     response = editor.patch(f"/api/v1/{path}/{slug}/", {"slug": "something-else"}, format="json")
     assert response.status_code == 400
     assert "slug" in error_messages(response)
@@ -269,9 +392,8 @@ FORGED = {
 
 
 @pytest.mark.parametrize("path", RESOURCES)
-def test_timestamps_and_ids_are_read_only_on_patch(editor, path):
-    _, model, *_ = RESOURCES[path]
-    slug = seed_slug(path)
+def test_timestamps_and_ids_are_read_only_on_patch(editor, world, path):
+    model, slug, *_ = resource(path, world)
     before = model.objects.get(slug=slug)
     response = editor.patch(f"/api/v1/{path}/{slug}/", FORGED, format="json")
     assert response.status_code == 200, response.content
@@ -286,9 +408,9 @@ def test_timestamps_and_ids_are_read_only_on_patch(editor, path):
 
 
 @pytest.mark.parametrize("path", RESOURCES)
-def test_timestamps_and_ids_are_read_only_on_create_and_put(editor, path):
-    _, model, payload, _ = RESOURCES[path]
-    other = model.objects.order_by("pk").first()  # an existing record a forged id could hit
+def test_timestamps_and_ids_are_read_only_on_create_and_put(editor, world, path):
+    model, slug, payload, _ = resource(path, world)
+    other = model.objects.get(slug=slug)  # an existing record a forged id could hit
     other_state = (other.slug, other.updated)
     created = editor.post(f"/api/v1/{path}/", {**payload, **FORGED, "id": other.pk}, format="json")
     assert created.status_code == 201, created.content
@@ -314,11 +436,12 @@ def test_timestamps_and_ids_are_read_only_on_create_and_put(editor, path):
     assert (other.slug, other.updated) == other_state
 
 
-def test_deleting_a_party_still_referenced_is_a_409(editor):
-    response = editor.delete("/api/v1/parties/kr/")
+def test_deleting_a_party_still_referenced_is_a_409(editor, world):
+    assert world["organizations"]  # an organization of the party refers to it
+    response = editor.delete(f"/api/v1/parties/{world['kr']}/")
     assert response.status_code == 409
     assert "refer to it" in response.json()["detail"]
-    assert models.Party.objects.filter(slug="kr").exists()
+    assert models.Party.objects.filter(slug=world["kr"]).exists()
 
 
 def test_validation_errors_name_each_field(editor):
@@ -336,12 +459,13 @@ def test_validation_errors_name_each_field(editor):
     assert {"negotiation", "sequence", "level", "title"} <= set(error_messages(response))
 
 
-def test_model_rules_apply_through_the_api(editor):
+def test_model_rules_apply_through_the_api(editor, world):
+    assert world["rounds"]  # the talks' round 1
     response = editor.post(
         "/api/v1/rounds/",
         {
-            "negotiation": "kr-us-tariff-talks-2025",
-            "sequence": 3,
+            "negotiation": world["talks"],
+            "sequence": 1,
             "title": "Clashing sequence, bad dates",
             "start_date": "2025-05-02",
             "end_date": "2025-05-01",
@@ -354,23 +478,23 @@ def test_model_rules_apply_through_the_api(editor):
     assert "non_field_errors" in body or "sequence" in body
 
 
-def test_agenda_item_area_resolved_from_an_alias(editor):
+def test_agenda_item_area_resolved_from_an_alias(editor, world):
     response = editor.post(
         "/api/v1/agenda-items/",
-        {"round": "technical-2-week-of-2025-05-19", "label": "monetary policy"},
+        {"round": world["later_round"], "label": world["forex"].title()},
         format="json",
     )
     assert response.status_code == 201, response.content
-    assert [area["slug"] for area in response.json()["areas"]] == ["currency-policy"]
+    assert [area["slug"] for area in response.json()["areas"]] == ["exchange-policy"]
 
 
-def test_agenda_item_with_an_area_already_in_the_round_is_refused(editor):
+def test_agenda_item_with_an_area_already_in_the_round_is_refused(editor, world):
     response = editor.post(
         "/api/v1/agenda-items/",
         {
-            "round": "jeju-ministerial-2025-05-16",
+            "round": world["rounds"],
             "label": "security",
-            "areas": ["economic-security"],
+            "areas": [world["security"]],
         },
         format="json",
     )
@@ -379,30 +503,30 @@ def test_agenda_item_with_an_area_already_in_the_round_is_refused(editor):
     assert not models.AgendaItem.objects.filter(label="security").exists()
 
 
-def test_agenda_item_on_a_round_whose_agenda_is_unknown_is_refused(editor):
+def test_agenda_item_on_a_round_whose_agenda_is_unknown_is_refused(editor, world):
     response = editor.post(
         "/api/v1/agenda-items/",
-        {"round": "washington-technical-1-2025-05-01", "label": "currency policy"},
+        {"round": world["unreported_round"], "label": world["forex"]},
         format="json",
     )
     assert response.status_code == 400
     assert "round" in error_messages(response)
 
 
-def test_unlabelled_unknown_area_is_refused(editor):
+def test_unlabelled_unknown_area_is_refused(editor, world):
     response = editor.post(
         "/api/v1/agenda-items/",
-        {"round": "technical-2-week-of-2025-05-19", "label": "space cooperation"},
+        {"round": world["later_round"], "label": "space cooperation"},
         format="json",
     )
     assert response.status_code == 400
     assert "areas" in error_messages(response)
 
 
-def test_citations_are_written_as_slugs_and_read_as_quotes(editor):
-    citation = models.Citation.objects.select_related("source").order_by("pk").first()
+def test_citations_are_written_as_slugs_and_read_as_quotes(editor, world):
+    citation = models.Citation.objects.select_related("source").get(slug=world["citations"])
     response = editor.patch(
-        "/api/v1/deadlines/korea-snap-election-2025-06-03/",
+        f"/api/v1/deadlines/{world['deadlines']}/",
         {"citations": [citation.slug]},
         format="json",
     )
@@ -417,10 +541,10 @@ def test_citations_are_written_as_slugs_and_read_as_quotes(editor):
     ]
 
 
-def test_reserved_round_slug(editor):
+def test_reserved_round_slug(editor, world):
     response = editor.post(
         "/api/v1/rounds/",
-        {"negotiation": "kr-us-tariff-talks-2025", "sequence": 50, "title": "x", "slug": "compare"},
+        {"negotiation": world["talks"], "sequence": 50, "title": "x", "slug": "compare"},
         format="json",
     )
     assert response.status_code == 400

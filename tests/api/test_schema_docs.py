@@ -1,8 +1,11 @@
-"""The OpenAPI schema documents every query parameter the server accepts, with its meaning."""
+"""The OpenAPI schema documents every endpoint and every query parameter the server accepts,
+with its meaning; it validates without warnings, and its documentation pages load nothing
+from a CDN."""
 
 import pytest
 
 from tests.contract import parameters_of
+from tests.helpers import LIST_PATHS
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +81,61 @@ def test_changes_feed_parameters_that_may_be_empty(schema, api):
     assert documented["page_size"]["allowEmptyValue"]
     response = api.get("/api/v1/changes/", {"since": "2025-01-01T00:00:00Z", "after": ""})
     assert response.status_code == 200
+
+
+def test_openapi_schema_documents_every_endpoint(api):
+    response = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = response.json()
+    paths = schema["paths"]
+    for path in LIST_PATHS:
+        assert f"/api/v1/{path}/" in paths
+        assert f"/api/v1/{path}/{{slug}}/" in paths
+    for path in [
+        "/api/v1/rounds/{slug}/agenda-changes/",
+        "/api/v1/rounds/compare/",
+        "/api/v1/negotiations/{slug}/agenda-changes/",
+        "/api/v1/negotiations/{slug}/agenda-matrix/",
+        "/api/v1/agenda-areas/{slug}/history/",
+        "/api/v1/deadlines.ics",
+    ]:
+        assert path in paths, path
+    round_params = set(parameters_of(schema, "/api/v1/rounds/"))
+    assert {
+        "negotiation",
+        "area",
+        "start_date_after",
+        "updated_since",
+        "page_size",
+        "ordering",
+    } <= round_params
+    compare_params = set(parameters_of(schema, "/api/v1/rounds/compare/"))
+    assert {"from", "to"} <= compare_params
+    citation_ref = schema["components"]["schemas"]["CitationRef"]
+    assert set(citation_ref["properties"]) == {"slug", "source", "publisher", "quote"}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs/", "/api/v1/redoc/"])
+def test_documentation_pages_use_no_cdn(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
+    assert "fonts.googleapis.com" not in html
+    assert "/static/drf_spectacular_sidecar/" in html or "/api/v1/redoc/redoc.standalone.js" in html
+
+
+def test_the_redoc_bundle_refers_to_no_cdn(client):
+    response = client.get("/api/v1/redoc/redoc.standalone.js")
+    assert response.status_code == 200
+    assert b"cdn.redoc.ly" not in response.content
+    assert b"Redoc" in response.content
+
+
+def test_schema_validates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml")
+    )
+    assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3")

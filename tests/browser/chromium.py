@@ -19,7 +19,6 @@ CHROMIUM_ARGS = [
 ]
 REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-SEED_FIXTURE = "korea_us_2025"
 PASSWORD = "browser-test-password-42"
 
 try:
@@ -55,3 +54,12 @@ document.addEventListener("securitypolicyviolation", (event) => {
   );
 });
 """
+
+
+def log_in(page, site):
+    """Log in to the admin as the superuser the browser fixtures create."""
+    page.goto(f"{site}/admin/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", PASSWORD)
+    page.click('input[type="submit"]')
+    page.wait_for_url(f"{site}/admin/")

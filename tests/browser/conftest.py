@@ -21,9 +21,9 @@ from tests.browser.chromium import (
     MISSING,
     PASSWORD,
     REPORT_VIOLATIONS,
-    SEED_FIXTURE,
     sync_playwright,
 )
+from tests.seed import SEED_FIXTURE
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ error). The page fixture (conftest.py) collects violations; each test also says 
 from axes.models import AccessAttempt
 
 from negotiations import models
-from tests.browser.chromium import BROWSER, PASSWORD, expect
+from tests.browser.chromium import BROWSER, expect, log_in
 
 pytestmark = BROWSER
 
@@ -21,14 +21,6 @@ def policy(response) -> str:
     header = response.headers.get("content-security-policy", "")
     assert "default-src 'none'" in header
     return header
-
-
-def log_in(page, site):
-    page.goto(f"{site}/admin/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.click('input[type="submit"]')
-    page.wait_for_url(f"{site}/admin/")
 
 
 def test_the_admin_works_under_the_policy(site, page, csp_violations):

@@ -8,7 +8,7 @@ seed data loaded per test on the live server, every page watched for CSP violati
 import pytest
 
 from negotiations import models
-from tests.browser.chromium import ARTIFACTS, BROWSER, PASSWORD, expect
+from tests.browser.chromium import ARTIFACTS, BROWSER, expect, log_in
 
 try:
     from axe_playwright_python.sync_playwright import Axe
@@ -31,14 +31,6 @@ def screen(new_context, csp_violations):
     yield new_context(viewport=SCREEN).new_page()
     found = [violation for watched in csp_violations for violation in watched]
     assert found == [], "Content-Security-Policy violations:\n" + "\n".join(found)
-
-
-def log_in(page, site):
-    page.goto(f"{site}/admin/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.click('input[type="submit"]')
-    page.wait_for_url(f"{site}/admin/")
 
 
 def violations(page, csp_violations) -> list[str]:

@@ -12,9 +12,6 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-TALKS = "kr-us-tariff-talks-2025"
-JEJU = "jeju-ministerial-2025-05-16"
-
 
 def picker(response) -> list[str]:
     return [row.slug for row in response.context["picker"]["results"]]
@@ -56,7 +53,10 @@ def test_the_picker_searches_by_title_party_and_status(client):
     assert len(by_party) == 6
     assert len(picker(client.get("/dashboard/", {"q": "ZZ", "status": "concluded"}))) == 3
     # A party's alias finds its negotiations too.
-    assert TALKS in picker(client.get("/dashboard/", {"q": "Seoul"}))
+    ruritania = factories.party(name="Ruritania")
+    ruritania.aliases.create(name="Strelsau")
+    talks = factories.negotiation(parties=[ruritania])
+    assert talks.slug in picker(client.get("/dashboard/", {"q": "Strelsau"}))
 
 
 def test_the_chosen_negotiation_stays_in_view_on_any_page(client):
@@ -75,48 +75,101 @@ def test_the_chosen_negotiation_stays_in_view_on_any_page(client):
     ("params", "message"),
     [({"status": "nonsense"}, "Select a valid choice"), ({"q": "x" * 201}, "at most 200")],
 )
-def test_a_bad_picker_search_is_a_400_that_still_shows_the_page(client, params, message):
+def test_a_bad_picker_search_is_a_400_that_still_shows_the_page(
+    client, settings, a_round, params, message
+):
+    settings.DASHBOARD_NEGOTIATION = a_round.negotiation.slug
     response = client.get("/dashboard/", params)
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert response.context["data"]["negotiation"]["slug"] == TALKS
+    assert response.context["data"]["negotiation"]["slug"] == a_round.negotiation.slug
+
+
+@pytest.fixture
+def dropped_currency():
+    """Built talks shaped like the seed's: currency policy on the first reported agenda (24
+    April, a list the sources dispute), dropped at the second round (16 May) with the editors'
+    notes on why."""
+    talks = factories.negotiation()
+    tariffs, fx = factories.area(), factories.area(name="Currency policy (built)")
+    april = factories.source(published_on=datetime.date(2025, 4, 24))
+    may = factories.source(published_on=datetime.date(2025, 5, 16))
+    first = factories.round(
+        talks,
+        1,
+        start_date=datetime.date(2025, 4, 24),
+        agenda={"tariff measures": tariffs, "currency policy": fx},
+    )
+    second = factories.round(
+        talks, 2, start_date=datetime.date(2025, 5, 16), agenda={"balanced trade": tariffs}
+    )
+    for round_, source in ((first, april), (second, may)):
+        round_.citations.add(factories.citation(source, quote="They met."))
+        for item in round_.agenda_items.all():
+            item.citations.add(factories.citation(source, quote=f"On {item.label}."))
+    for basis, note in (
+        ("stated", "The second report lists the areas with currency policy absent."),
+        ("editors_reading", "Context: the Treasury asked for separate currency talks."),
+    ):
+        models.AgendaChangeAnnotation.objects.create(
+            round=second, area=fx, change="dropped", basis=basis, note=note
+        ).citations.add(factories.citation(may, quote=note))
+    disputed = models.Disagreement.objects.create(
+        slug=factories.unique("which-list"),
+        title="Was currency policy one of the four areas agreed on 24 April?",
+        note="Two lists.",
+        negotiation=talks,
+        round=first,
+        topic="agenda",
+    )
+    for label, source in (("A", may), ("B", april)):
+        claim = disputed.claims.create(label=label, claim=f"List {label}.")
+        claim.citations.add(factories.citation(source, quote=f"List {label}."))
+    return {"talks": talks.slug, "first": first.slug, "second": second.slug, "fx": fx.slug}
 
 
 def test_cell_details_are_fetched_with_their_quotes_and_disputes(
-    client, django_assert_max_num_queries
+    client, django_assert_max_num_queries, dropped_currency
 ):
-    url = reverse("dashboard:cell", args=[TALKS])
+    # A dropped area with its annotations and a disputed list.
+    built = dropped_currency
+    url = reverse("dashboard:cell", args=[built["talks"]])
     with django_assert_max_num_queries(10):  # the negotiation, then nine for the cell
-        response = client.get(url, {"round": JEJU, "area": "currency-policy"})
+        response = client.get(url, {"round": built["second"], "area": built["fx"]})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Previously reported as" in html and "Treasury" in html
     assert "Sources disagree" in html
 
     as_known = client.get(
-        url, {"round": "washington-2plus2-2025-04-24", "area": "currency-policy",
-              "known_as_of": "2025-04-25"},
-    )  # fmt: skip
+        url, {"round": built["first"], "area": built["fx"], "known_as_of": "2025-04-25"}
+    )
     assert as_known.status_code == 200 and "first reported agenda" in as_known.content.decode()
 
 
 @pytest.mark.parametrize(
     ("params", "status"),
     [
-        ({"round": "no-such-round", "area": "tariffs"}, 404),
-        ({"round": JEJU, "area": "no-such-area"}, 404),
-        ({"round": JEJU}, 400),
-        ({"round": JEJU, "area": "tariffs", "known_as_of": "soon"}, 400),
+        ({"round": "no-such-round", "area": "{area}"}, 404),
+        ({"round": "{round}", "area": "no-such-area"}, 404),
+        ({"round": "{round}"}, 400),
+        ({"round": "{round}", "area": "{area}", "known_as_of": "soon"}, 400),
     ],
 )
 def test_bad_cell_requests(client, params, status):
-    assert client.get(reverse("dashboard:cell", args=[TALKS]), params).status_code == status
+    area = factories.area()
+    round_ = factories.round(factories.negotiation(), 1, agenda={"steel": area})
+    params = {key: value.format(round=round_.slug, area=area.slug) for key, value in params.items()}
+    url = reverse("dashboard:cell", args=[round_.negotiation.slug])
+    assert client.get(url, params).status_code == status
 
 
 def test_cells_name_their_round_and_keep_details_out_of_the_page(client):
-    html = client.get("/dashboard/", {"round": JEJU}).content.decode()
+    round_ = factories.round(factories.negotiation(), 1, agenda={"steel": factories.area()})
+    talks = round_.negotiation.slug
+    html = client.get(f"/dashboard/{talks}/", {"round": round_.slug}).content.decode()
     assert 'class="cell__detail"' not in html
-    assert f'data-cell-url="{reverse("dashboard:cell", args=[TALKS])}"' in html
+    assert f'data-cell-url="{reverse("dashboard:cell", args=[talks])}"' in html
 
 
 def test_the_dashboard_opens_on_the_negotiation_with_the_most_rounds(client):
@@ -131,7 +184,8 @@ def test_the_dashboard_opens_on_the_configured_negotiation(client, settings):
     talks = factories.negotiation(slug="busy-talks", title="Busy talks")
     for sequence in range(1, 21):
         factories.round(talks, sequence)
-    settings.DASHBOARD_NEGOTIATION = TALKS
-    assert client.get("/dashboard/").context["current"].slug == TALKS
+    configured = factories.negotiation()
+    settings.DASHBOARD_NEGOTIATION = configured.slug
+    assert client.get("/dashboard/").context["current"].slug == configured.slug
     settings.DASHBOARD_NEGOTIATION = "no-such-talks"  # not recorded: the busiest
     assert client.get("/dashboard/").context["current"].slug == "busy-talks"

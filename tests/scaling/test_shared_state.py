@@ -79,7 +79,14 @@ def answer_keys(redis_client) -> set[bytes]:
 
 def test_a_write_is_seen_by_the_next_read_from_any_process(pair):
     (a, b), token, redis_client = pair
-    path = "/api/v1/sources/reuters-2025-04-24/"
+    created = a.request(
+        "POST",
+        "/api/v1/sources/",
+        {"title": "A wire report", "publisher": "Wire"},
+        {"Authorization": f"Token {token}", **client(19)},
+    )
+    assert created.status == 201, created.body
+    path = f"/api/v1/sources/{created.json()['slug']}/"
     reader = client(20)
     before = a.get(path, reader)
     assert before.status == 200

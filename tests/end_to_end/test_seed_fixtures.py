@@ -8,39 +8,19 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import connection
 
 from negotiations import models, registry
 from negotiations.choices import AgendaStatus, DatePrecision, RoundStatus
-from tests.conftest import SEED_FIXTURE
+from negotiations.domain import review, slugs
+from negotiations.domain.labels import resolve_agenda_areas
+from tests.helpers import empty_negotiations_tables, row_counts
+from tests.seed import SEED_FIXTURE
 
 pytestmark = pytest.mark.django_db
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
 # The record, without the audit history and the data version that every load moves.
 APP_MODELS = registry.data_models()
-
-
-def empty_negotiations_tables():
-    tables = [model._meta.db_table for model in APP_MODELS]
-    tables += [
-        field.remote_field.through._meta.db_table
-        for model in APP_MODELS
-        for field in model._meta.local_many_to_many
-        if field.remote_field.through._meta.auto_created
-    ]
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
-            cursor.execute(sql)
-
-
-def row_counts():
-    counts = {model._meta.label: model.objects.count() for model in APP_MODELS}
-    for model in APP_MODELS:
-        for field in model._meta.local_many_to_many:
-            counts[f"{model._meta.label}.{field.name}"] = field.remote_field.through.objects.count()
-    return counts
 
 
 def dump() -> str:
@@ -60,6 +40,16 @@ def test_loads_into_an_empty_database_and_reloads_without_duplicates():
     assert row_counts() == first
     assert first["negotiations.Round"] >= 4
     assert first["negotiations.Citation"] >= 30
+
+
+def test_fixture_load_is_recorded_once():
+    jeju = models.Round.objects.get(slug="jeju-ministerial-2025-05-16")
+    first = jeju.history.order_by("history_date").first()
+    assert first.history_type == "+"
+    assert first.history_change_reason == "Loaded from a fixture"
+    count = models.Round.history.count()
+    call_command("loaddata", SEED_FIXTURE, verbosity=0)
+    assert models.Round.history.count() == count, "reloading unchanged data records nothing"
 
 
 def test_dumpdata_loaddata_round_trip_is_unchanged(tmp_path):
@@ -343,3 +333,34 @@ def test_a_record_clashing_with_another_stored_record_is_refused(tmp_path):
     ):
         call_command("loaddata", str(path), verbosity=0)
     assert not models.Round.objects.filter(slug="jeju-copy").exists()
+
+
+def test_every_seed_agenda_item_slug_follows_the_rule():
+    for item in models.AgendaItem.objects.select_related("round"):
+        assert item.slug == slugs.base_slug(
+            models.AgendaItem, {"round": item.round, "label": item.label}
+        )
+
+
+def test_a_label_shared_by_two_areas_resolves_to_both():
+    """'major and non-tariff measures' (the garbled 'tariff and non-tariff measures' of the
+    undated article) is an alias of both areas it covers."""
+    assert [area.slug for area in resolve_agenda_areas("Major and non-tariff measures")] == [
+        "non-tariff-measures",
+        "tariffs",
+    ]
+
+
+def test_participant_keeps_the_name_as_reported():
+    participant = models.Participant.objects.get(
+        round__slug="washington-2plus2-2025-04-24", person__slug="scott-bessent"
+    )
+    assert participant.name_as_reported
+    assert participant.person.name == "Scott Bessent"
+
+
+def test_the_seed_data_has_no_undated_source_misquote_or_uncited_fact(api):
+    response = api.get("/api/v1/review/", {"page_size": 500})
+    assert response.status_code == 200
+    kinds = {entry["kind"] for entry in response.json()["results"]}
+    assert not kinds & {review.UNDATED_SOURCE, review.UNVERIFIED_QUOTE, review.UNCITED_FACT}

@@ -14,47 +14,58 @@ from tests.contract import error_fields
 
 pytestmark = pytest.mark.django_db
 
-JEJU = "jeju-ministerial-2025-05-16"
-MAY_1 = "washington-technical-1-2025-05-01"
 REVIEW = "/api/v1/review/"
 # The queue's page costs this many queries at most, whatever the size of the record: the
 # counts (one per kind), the people, parties and organizations and their aliases, the
 # taxonomy, the distinct names as reported, and the rows of the page's kinds.
 MAX_QUERIES = 22
+TEXT = (
+    "The two sides agreed to expand the number of areas of cooperation from four to six, "
+    "Rudolf Rassendil said after the meeting."
+)
 
 
 @pytest.fixture
 def built():
-    """One record of each kind that needs review."""
-    jeju = models.Round.objects.get(slug=JEJU)
-    models.AgendaAreaAlias.objects.filter(name="monetary policy").delete()
-    anne = models.PersonAlias.objects.get(name="Anne Duk Gae-woon")
-    anne_citations = list(anne.citations.all())
-    anne.delete()
+    """One record of each kind that needs review, on built talks: a minister who took part
+    in the second round and an article that misspells him, an area the agenda's words are
+    not yet an alias of."""
+    kr, us = factories.party(name="Ruritania"), factories.party()
+    talks = factories.negotiation(parties=[kr, us])
+    first = factories.round(talks, 1, agenda={})
+    second = factories.round(talks, 2, agenda={})
+    factories.area(name="Exchange-rate policy", slug="exchange-rate-policy")
+    factories.person(name="Rudolf Rassendyll", slug="rudolf-rassendyll", party=kr)
+    factories.person(name="Michael Elphberg", slug="michael-elphberg", party=us)
+    models.Participant.objects.create(
+        round=second,
+        party=kr,
+        person=models.Person.objects.get(slug="rudolf-rassendyll"),
+        name_as_reported="Rudolf Rassendyll",
+    )
+    article = factories.source(text=TEXT, published_on=datetime.date(2025, 5, 16))
+    misspelt = factories.citation(article, quote="Rudolf Rassendil said after the meeting")
     item = models.AgendaItem.objects.create(
-        round=jeju, label="monetary policy", slug=f"{JEJU}--monetary-policy", unmapped=True
+        round=second, label="exchange-rate management", slug="exchange-rate-item", unmapped=True
     )
-    item.citations.add(models.Citation.objects.get(slug="joongang-2025-05-16--six-areas"))
+    item.citations.add(factories.citation(article, quote="areas of cooperation"))
     participant = models.Participant.objects.create(
-        round=models.Round.objects.get(slug=MAY_1),
-        party=models.Party.objects.get(slug="kr"),
-        name_as_reported="Anne Duk Gae-woon",
+        round=first, party=kr, name_as_reported="Rudolf Rassendil"
     )
-    participant.citations.set(anne_citations)
+    participant.citations.set([misspelt])
     speaker = models.Position.objects.create(
-        slug="position-scot-besent",
-        party=models.Party.objects.get(slug="us"),
+        slug="position-micheal-elphburg",
+        party=us,
         kind="statement",
         summary="A statement.",
-        speaker_name_as_reported="Scot Besent",
+        speaker_name_as_reported="Micheal Elphburg",
     )
-    speaker.citations.add(anne_citations[0])
+    speaker.citations.add(misspelt)
     undated = factories.source(slug="undated-source", published_on=None)
-    joongang = models.Source.objects.get(slug="joongang-2025-05-16")
     misquoted = factories.citation(
-        joongang,
+        article,
         quote="agreed to expand the number of areas of cooperation from four to seven",
-        slug="joongang-2025-05-16--misquoted",
+        slug="article--misquoted",
     )
     factories.citation(undated, slug="undated-source--quote")  # cites the undated source
     uncited = models.Deadline.objects.create(
@@ -68,6 +79,9 @@ def built():
         "undated": undated,
         "misquoted": misquoted,
         "uncited": uncited,
+        "first": first,
+        "second": second,
+        "kr": kr,
     }
 
 
@@ -81,11 +95,6 @@ def entry_of(found: list[dict], kind: str, record_id: int) -> dict:
     return next(e for e in found if e["kind"] == kind and e["record"]["id"] == record_id)
 
 
-def test_the_seed_data_has_no_undated_source_misquote_or_uncited_fact(api):
-    kinds = {entry["kind"] for entry in entries(api)}
-    assert not kinds & {review.UNDATED_SOURCE, review.UNVERIFIED_QUOTE, review.UNCITED_FACT}
-
-
 def test_the_queue_lists_each_kind_of_entry_with_ranked_suggestions(
     api, built, django_assert_max_num_queries
 ):
@@ -93,17 +102,17 @@ def test_the_queue_lists_each_kind_of_entry_with_ranked_suggestions(
         found = entries(api)
 
     item = entry_of(found, review.UNMAPPED_ITEM, built["item"].pk)
-    assert item["record"]["text"] == "monetary policy"
-    assert item["round"] == {"slug": JEJU, "title": built["item"].round.title}
-    assert item["suggestions"][0]["slug"] == "currency-policy"
+    assert item["record"]["text"] == "exchange-rate management"
+    assert item["round"] == {"slug": built["second"].slug, "title": built["item"].round.title}
+    assert item["suggestions"][0]["slug"] == "exchange-rate-policy"
     scores = [s["score"] for s in item["suggestions"]]
     assert scores == sorted(scores, reverse=True) and 0 < scores[0] <= 100
 
     participant = entry_of(found, review.UNMATCHED_PARTICIPANT, built["participant"].pk)
-    assert participant["suggestions"][0]["slug"] == "ahn-duk-geun"
+    assert participant["suggestions"][0]["slug"] == "rudolf-rassendyll"
 
     speaker = entry_of(found, review.UNMATCHED_SPEAKER, built["speaker"].pk)
-    assert speaker["suggestions"][0]["slug"] == "scott-bessent"
+    assert speaker["suggestions"][0]["slug"] == "michael-elphberg"
 
     undated = entry_of(found, review.UNDATED_SOURCE, built["undated"].pk)
     assert undated["record"]["slug"] == "undated-source"
@@ -122,12 +131,23 @@ def test_the_queue_lists_each_kind_of_entry_with_ranked_suggestions(
 
 
 def test_names_that_are_not_people_are_not_listed(api, built):
+    first, kr = built["first"], built["kr"]
+    rassendyll = models.Person.objects.get(slug="rudolf-rassendyll")
+    for name, person in (
+        ("director-level officials", None),  # a description of people
+        ("Ruritanian officials", None),
+        ("Ruritania", None),  # a party
+        ("Rassendyll", rassendyll),  # a surname of the person linked
+    ):
+        models.Participant.objects.create(
+            round=first, party=kr, person=person, name_as_reported=name
+        )
     names = {e["record"]["text"] for e in entries(api, kind=review.UNMATCHED_PARTICIPANT)}
-    # Descriptions of people, parties, and a surname of the person linked.
     assert "director-level officials" not in names
-    assert "Japanese officials" not in names
-    assert "Bessent" not in names
-    assert names == {"Anne Duk Gae-woon"}
+    assert "Ruritanian officials" not in names
+    assert "Ruritania" not in names
+    assert "Rassendyll" not in names
+    assert names == {"Rudolf Rassendil"}
 
 
 def test_the_queue_pages_and_filters_by_kind(api, built, django_assert_max_num_queries):
@@ -177,7 +197,7 @@ def test_admin_review_page_lists_entries_with_accept_buttons(
     html = response.content.decode()
     assert "Review queue" in html
     assert f'data-entry="{review.UNMAPPED_ITEM}:{built["item"].pk}"' in html
-    assert 'name="target" value="currency-policy"' in html
+    assert 'name="target" value="exchange-rate-policy"' in html
     assert staff_client.get(reverse("admin:index")).content.decode().count(reverse("admin:review"))
 
 
@@ -185,51 +205,57 @@ def test_accepting_an_area_creates_a_cited_alias_and_maps_the_item(staff_client,
     item = built["item"]
     response = staff_client.post(
         reverse("admin:review"),
-        {"entry": f"{review.UNMAPPED_ITEM}:{item.pk}", "target": "currency-policy"},
+        {"entry": f"{review.UNMAPPED_ITEM}:{item.pk}", "target": "exchange-rate-policy"},
     )
     assert response.status_code == 302
     item.refresh_from_db()
-    assert list(item.areas.values_list("slug", flat=True)) == ["currency-policy"]
+    assert list(item.areas.values_list("slug", flat=True)) == ["exchange-rate-policy"]
     assert not item.unmapped
-    alias = models.AgendaAreaAlias.objects.get(area__slug="currency-policy", name="monetary policy")
-    assert list(alias.citations.values_list("slug", flat=True)) == [
-        "joongang-2025-05-16--six-areas"
-    ]
+    alias = models.AgendaAreaAlias.objects.get(
+        area__slug="exchange-rate-policy", name="exchange-rate management"
+    )
+    assert list(alias.citations.all()) == list(item.citations.all())
     messages = [str(m) for m in response.wsgi_request._messages]
-    assert any("mapped to Currency policy" in message for message in messages)
+    assert any("mapped to Exchange-rate policy" in message for message in messages)
 
 
 def test_accepting_a_person_creates_a_cited_alias_and_links_the_participant(staff_client, built):
     participant = built["participant"]
     staff_client.post(
         reverse("admin:review"),
-        {"entry": f"{review.UNMATCHED_PARTICIPANT}:{participant.pk}", "target": "ahn-duk-geun"},
+        {
+            "entry": f"{review.UNMATCHED_PARTICIPANT}:{participant.pk}",
+            "target": "rudolf-rassendyll",
+        },
     )
     participant.refresh_from_db()
-    assert participant.person.slug == "ahn-duk-geun"
-    alias = models.PersonAlias.objects.get(person__slug="ahn-duk-geun", name="Anne Duk Gae-woon")
+    assert participant.person.slug == "rudolf-rassendyll"
+    alias = models.PersonAlias.objects.get(
+        person__slug="rudolf-rassendyll", name="Rudolf Rassendil"
+    )
     quotes = [citation.quote for citation in alias.citations.all()]
-    assert quotes and all("Anne Duk Gae-woon" in quote for quote in quotes)
+    assert quotes and all("Rudolf Rassendil" in quote for quote in quotes)
 
 
 def test_a_refused_mapping_changes_nothing(staff_client, built):
-    """Ahn already takes part in Jeju: linking a second participant to him is refused, and
-    the alias is not created either."""
+    """Rassendyll already takes part in the second round: linking a second participant to
+    him is refused, and the alias is not created either."""
     participant = models.Participant.objects.create(
-        round=models.Round.objects.get(slug=JEJU),
-        party=models.Party.objects.get(slug="kr"),
-        name_as_reported="Anne Duk Gae-woon",
+        round=built["second"], party=built["kr"], name_as_reported="Rudolf Rassendil"
     )
     response = staff_client.post(
         reverse("admin:review"),
-        {"entry": f"{review.UNMATCHED_PARTICIPANT}:{participant.pk}", "target": "ahn-duk-geun"},
+        {
+            "entry": f"{review.UNMATCHED_PARTICIPANT}:{participant.pk}",
+            "target": "rudolf-rassendyll",
+        },
         follow=True,
     )
     assert "Nothing was changed" in response.content.decode()
     assert "already takes part in this round" in response.content.decode()
     participant.refresh_from_db()
     assert participant.person is None
-    assert not models.PersonAlias.objects.filter(name="Anne Duk Gae-woon").exists()
+    assert not models.PersonAlias.objects.filter(name="Rudolf Rassendil").exists()
 
 
 def test_accepting_needs_the_permissions(client, django_user_model, built):
@@ -238,7 +264,7 @@ def test_accepting_needs_the_permissions(client, django_user_model, built):
     client.force_login(user)
     response = client.post(
         reverse("admin:review"),
-        {"entry": f"{review.UNMAPPED_ITEM}:{built['item'].pk}", "target": "currency-policy"},
+        {"entry": f"{review.UNMAPPED_ITEM}:{built['item'].pk}", "target": "exchange-rate-policy"},
     )
     assert response.status_code == 403
     assert not built["item"].areas.exists()

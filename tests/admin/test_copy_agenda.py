@@ -6,7 +6,7 @@ import pytest
 from negotiations import models
 from negotiations.choices import AgendaBasis, AgendaStatus, RoundStatus
 from tests import factories
-from tests.test_admin import admin_url, change_form_data
+from tests.helpers import admin_url, change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -14,13 +14,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def talks():
     negotiation = factories.negotiation()
-    tariffs = models.AgendaArea.objects.get(slug="tariffs")
-    ntm = models.AgendaArea.objects.get(slug="non-tariff-measures")
-    fx = models.AgendaArea.objects.get(slug="currency-policy")
+    tariffs = factories.area(slug="copy-tariffs")
+    ntm = factories.area(slug="copy-non-tariff-measures")
+    fx = factories.area(slug="copy-currency-policy")
     first = factories.round(
         negotiation, 1, agenda={"tariff and non-tariff measures": [tariffs, ntm], "FX": fx}
     )
-    first.agenda_items.first().citations.add(models.Citation.objects.order_by("pk").first())
+    first.agenda_items.first().citations.add(factories.citation())
     factories.round(negotiation, 2, status=RoundStatus.CANCELLED, agenda={"FX": fx})
     factories.round(negotiation, 3)  # agenda not reported
     target = factories.round(
@@ -49,8 +49,8 @@ def test_copies_labels_and_areas_of_the_previous_reported_round(staff_client, ta
     copied = list(target.agenda_items.order_by("order"))
     assert [item.label for item in copied] == ["tariff and non-tariff measures", "FX"]
     assert [sorted(item.areas.values_list("slug", flat=True)) for item in copied] == [
-        ["non-tariff-measures", "tariffs"],
-        ["currency-policy"],
+        ["copy-non-tariff-measures", "copy-tariffs"],
+        ["copy-currency-policy"],
     ]
     assert [item.slug for item in copied] == [
         "round-four--tariff-and-non-tariff-measures",

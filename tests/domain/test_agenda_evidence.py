@@ -1,5 +1,5 @@
-"""Evidence in agenda answers: basis, disputes, comparison rules and first reported agendas,
-on small built data and on the seed story (the disputed 24 April list)."""
+"""Evidence in agenda answers on built talks: basis, disputes, comparison rules and first
+reported agendas (the seed's disputed 24 April list: tests/end_to_end/test_agenda_story.py)."""
 
 import pytest
 
@@ -7,31 +7,13 @@ from negotiations import models
 from negotiations.choices import AgendaBasis, RoundStatus
 from negotiations.domain.agenda import (
     agenda_matrix,
-    compare_rounds,
     negotiation_agenda_changes,
     round_agenda_changes,
 )
 from tests import factories
+from tests.helpers import dispute_slugs, entries_by_area
 
 pytestmark = pytest.mark.django_db
-
-WASHINGTON = "washington-2plus2-2025-04-24"
-JEJU = "jeju-ministerial-2025-05-16"
-TECHNICAL_2 = "technical-2-week-of-2025-05-19"
-APRIL_LIST = "currency-policy-on-2025-04-24-agenda"
-
-
-def entries(changes):
-    """Every entry of an answer, by area slug: (kind of change, entry)."""
-    return {
-        entry["slug"]: (kind, entry)
-        for kind in ("first_reported", "added", "dropped", "retained")
-        for entry in changes[kind]
-    }
-
-
-def dispute_slugs(entry):
-    return [dispute["slug"] for dispute in entry["disputes"]]
 
 
 @pytest.fixture
@@ -73,7 +55,7 @@ class TestBasis:
         # A stated note without a citation, or about another kind of change, states nothing.
         annotate(second, areas["ntm"], "retained", "stated", cited=False)
 
-        found = entries(round_agenda_changes(second))
+        found = entries_by_area(round_agenda_changes(second))
 
         assert found["ev-fx"][0] == "dropped" and found["ev-fx"][1]["basis"] == "stated"
         assert found["ev-tariffs"][1]["basis"] == "inferred"
@@ -120,7 +102,7 @@ class TestDisputes:
         changes = round_agenda_changes(second)
 
         assert changes["contested"] is True
-        for kind, entry in entries(changes).values():
+        for kind, entry in entries_by_area(changes).values():
             assert dispute_slugs(entry) == [disputed_list.slug], kind
         claims = changes["dropped"][0]["disputes"][0]["claims"]
         assert [claim["label"] for claim in claims] == ["A", "B"]
@@ -132,7 +114,7 @@ class TestDisputes:
         second = factories.round(talks, 2, agenda={"ntm": areas["ntm"]})
         about_fx = dispute(second, area=areas["fx"])
 
-        found = entries(round_agenda_changes(second))
+        found = entries_by_area(round_agenda_changes(second))
 
         assert dispute_slugs(found["ev-fx"][1]) == [about_fx.slug]
         assert dispute_slugs(found["ev-ntm"][1]) == []
@@ -256,101 +238,3 @@ class TestComparisonRules:
         assert changes["added"] == [] and changes["compared_to"] is None
         assert [entry["slug"] for entry in changes["first_reported"]] == ["ev-fx"]
         assert changes["first_reported"][0]["after"]["label"] == "fx"
-
-
-class TestSeedStory:
-    def test_the_24_april_dispute_is_on_jejus_currency_and_investment_entries(self):
-        changes = round_agenda_changes(models.Round.objects.get(slug=JEJU))
-        found = entries(changes)
-
-        assert changes["contested"] is True
-        for area in ("currency-policy", "investment-cooperation"):
-            kind, entry = found[area]
-            assert kind == "dropped"
-            assert APRIL_LIST in dispute_slugs(entry), area
-        claims = found["currency-policy"][1]["disputes"][0]["claims"]
-        sources = {
-            label: {citation["source"] for citation in claim["citations"]}
-            for label, claim in zip("AB", claims, strict=True)
-        }
-        assert "reuters-2025-04-24" in sources["B"]
-        assert {"yonhap-2025-04-26", "joongang-2025-05-16"} <= sources["A"]
-
-    def test_only_the_currency_drop_is_stated_and_it_states_no_cause(self):
-        changes = round_agenda_changes(models.Round.objects.get(slug=JEJU))
-        found = entries(changes)
-
-        stated = {slug for slug, (_, entry) in found.items() if entry["basis"] == "stated"}
-        assert stated == {"currency-policy"}
-        notes = [n for n in changes["annotations"] if n["area"] == "currency-policy"]
-        report = next(n for n in notes if n["basis"] == "stated")
-        assert [c["slug"] for c in report["citations"]] == [
-            "joongang-2025-05-16--four-to-six-areas"
-        ]
-        assert "but with currency policy absent" in report["citations"][0]["quote"]
-        assert "Treasury" not in report["note"]
-        reading = next(n for n in notes if n["basis"] == "editors_reading")
-        assert "Treasury" in reading["note"] and "No article links" in reading["note"]
-
-    def test_both_lists_are_agreed_scopes_and_say_so(self):
-        changes = round_agenda_changes(models.Round.objects.get(slug=JEJU))
-        assert changes["round"]["agenda_basis"] == "agreed_scope"
-        assert changes["compared_to"]["agenda_basis"] == "agreed_scope"
-        planned = round_agenda_changes(models.Round.objects.get(slug=TECHNICAL_2))
-        assert planned["round"]["agenda_basis"] == "announced"
-        assert planned["compared_to"]["slug"] == JEJU
-
-    def test_a_held_round_after_the_planned_one_is_compared_with_jeju(self):
-        """The second technical round is planned ('six key areas'): a held round added
-        after it is compared with Jeju, and the planned round is named as skipped."""
-        talks = models.Negotiation.objects.get(slug="kr-us-tariff-talks-2025")
-        tariffs = models.AgendaArea.objects.get(slug="tariffs")
-        later = factories.round(talks, 5, agenda={"balanced trade": tariffs})
-
-        changes = round_agenda_changes(later)
-
-        assert changes["compared_to"]["slug"] == JEJU
-        assert [(s["round"]["slug"], s["reason"]) for s in changes["skipped"]] == [
-            (TECHNICAL_2, "planned")
-        ]
-
-    def test_compare_keeps_the_dispute_of_either_round(self):
-        jeju = models.Round.objects.get(slug=JEJU)
-        washington = models.Round.objects.get(slug=WASHINGTON)
-        changes = compare_rounds(washington, jeju)
-        assert all(APRIL_LIST in dispute_slugs(entry) for _, entry in entries(changes).values())
-        reverse = compare_rounds(jeju, washington)
-        assert reverse["contested"] is True
-
-
-class TestDisputesOnTheRecordsThemselves:
-    """A disputed fact shows its dispute wherever it appears, not only in comparisons."""
-
-    def test_a_round_lists_the_disagreements_about_it(self, api):
-        washington = api.get(f"/api/v1/rounds/{WASHINGTON}/").json()
-        assert [d["slug"] for d in washington["disputes"]] == [APRIL_LIST]
-        assert washington["disputes"][0]["topic"] == "agenda"
-        jeju = api.get(f"/api/v1/rounds/{JEJU}/").json()
-        assert [(d["slug"], d["topic"]) for d in jeju["disputes"]] == [
-            ("jeju-meeting-korean-counterpart", "participants")
-        ]
-        listed = api.get("/api/v1/rounds/", {"negotiation": "kr-us-tariff-talks-2025"}).json()
-        assert {r["slug"]: r["disputes"] for r in listed["results"]}[WASHINGTON] == (
-            washington["disputes"]
-        )
-
-    def test_a_round_known_before_the_second_version_shows_no_dispute(self, api):
-        early = api.get(f"/api/v1/rounds/{WASHINGTON}/", {"known_as_of": "2025-04-24"}).json()
-        assert early["disputes"] == []
-
-    def test_both_readings_of_the_25_percent_tariff_show_the_dispute(self, api):
-        for slug in ("us-reciprocal-tariff-kr-25", "us-tariff-autos-steel-aluminium-kr-25"):
-            measure = api.get(f"/api/v1/measures/{slug}/").json()
-            assert [d["slug"] for d in measure["disputes"]] == [
-                "scope-of-25-percent-tariff-on-korea"
-            ], slug
-        conflict = api.get("/api/v1/conflicts/scope-of-25-percent-tariff-on-korea/").json()
-        assert set(conflict["measures"]) == {
-            "us-reciprocal-tariff-kr-25",
-            "us-tariff-autos-steel-aluminium-kr-25",
-        }

@@ -8,9 +8,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from negotiations import models
-from tests.conftest import SEED_FIXTURE
-from tests.test_fixtures import empty_negotiations_tables, row_counts
+from negotiations import models, registry
+from negotiations.domain import writes
+from tests.helpers import empty_negotiations_tables, row_counts
+from tests.seed import SEED_FIXTURE
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +87,46 @@ def test_explicit_fixture_labels(tmp_path):
 
     assert "Loaded 1 objects" in seed(str(path))
     assert models.Party.objects.count() == 1
+
+
+class TestReloadsNeverMoveUpdatedBack:
+    """A reload of the seed is a write path too (tests/domain/test_identity.py has the
+    others): the records it writes or touches end with ``updated`` >= before."""
+
+    @pytest.fixture
+    def before(self):
+        return {
+            model: dict(model.objects.values_list("pk", "updated"))
+            for model in registry.data_models()
+        }
+
+    @staticmethod
+    def assert_not_back(before):
+        for model, stamps in before.items():
+            for pk, updated in model.objects.filter(pk__in=stamps).values_list("pk", "updated"):
+                assert updated >= stamps[pk], (model, pk)
+
+    def test_a_fixture_reload_moves_updated_forward_or_leaves_it(self, before):
+        # The seed data's timestamps are the fixture's (2026); an edit, then a reload.
+        jeju = models.Round.objects.get(slug="jeju-ministerial-2025-05-16")
+        writes.update_record(record=jeju, fields={"outcomes": "Edited."})
+        edited = models.Round.objects.get(pk=jeju.pk).updated
+
+        call_command("seed", "--force", verbosity=0)
+
+        reloaded = models.Round.objects.get(pk=jeju.pk)
+        assert reloaded.outcomes != "Edited."  # the fixture's value is back...
+        assert reloaded.updated > edited  # ...and sync clients see it as a change
+        self.assert_not_back(before)
+
+    def test_a_reload_of_unchanged_data_changes_nothing(self, before):
+        version = models.DataVersion.objects.get().version
+        rows = models.Round.history.count()
+        call_command("loaddata", SEED_FIXTURE, verbosity=0)
+        assert models.Round.history.count() == rows
+        after = {
+            model: dict(model.objects.values_list("pk", "updated"))
+            for model in registry.data_models()
+        }
+        assert after == before
+        assert models.DataVersion.objects.get().version == version  # nothing was written

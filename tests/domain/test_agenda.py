@@ -1,131 +1,22 @@
-"""The agenda comparison domain functions, on the seed data and on edge cases."""
+"""The agenda comparison domain functions on built talks: items mapped to two areas,
+renames through aliases, empty, cancelled and unknown agendas, comparisons across
+negotiations, annotations, constant queries (the seed's story: tests/end_to_end/)."""
 
 import pytest
 
 from negotiations.choices import RoundStatus
 from negotiations.domain.agenda import (
     agenda_matrix,
-    area_history,
-    area_negotiations,
     compare_rounds,
     negotiation_agenda_changes,
     round_agenda_changes,
 )
 from negotiations.domain.labels import resolve_agenda_areas
-from negotiations.models import AgendaArea, AgendaChangeAnnotation, Negotiation, Round
+from negotiations.models import AgendaChangeAnnotation
 from tests import factories
+from tests.helpers import area_slugs
 
 pytestmark = pytest.mark.django_db
-
-WASHINGTON = "washington-2plus2-2025-04-24"
-TECHNICAL_1 = "washington-technical-1-2025-05-01"
-JEJU = "jeju-ministerial-2025-05-16"
-TALKS = "kr-us-tariff-talks-2025"
-
-
-def slugs(entries):
-    return {entry["slug"] for entry in entries}
-
-
-class TestSeedStory:
-    def test_jeju_against_washington(self):
-        changes = round_agenda_changes(Round.objects.get(slug=JEJU))
-
-        assert changes["compared_to"]["slug"] == WASHINGTON
-        assert changes["comparable"] is True
-        assert slugs(changes["dropped"]) == {"currency-policy", "investment-cooperation"}
-        assert slugs(changes["added"]) == {
-            "digital-trade",
-            "rules-of-origin",
-            "commercial-considerations",
-        }
-        assert slugs(changes["retained"]) == {"tariffs", "economic-security", "non-tariff-measures"}
-
-    def test_unknown_agenda_of_first_technical_round_is_skipped_and_named(self):
-        changes = round_agenda_changes(Round.objects.get(slug=JEJU))
-
-        assert [skip["round"]["slug"] for skip in changes["skipped"]] == [TECHNICAL_1]
-        assert changes["skipped"][0]["reason"] == "agenda_not_reported"
-
-    def test_round_with_unknown_agenda_has_unknown_changes_not_empty_ones(self):
-        changes = round_agenda_changes(Round.objects.get(slug=TECHNICAL_1))
-
-        assert changes["round"]["agenda_status"] == "not_reported"
-        assert changes["comparable"] is False
-        assert "not reported" in changes["reason"]
-        assert changes["added"] == changes["dropped"] == changes["retained"] == []
-
-    def test_labels_as_reported_on_both_sides(self):
-        changes = round_agenda_changes(Round.objects.get(slug=JEJU))
-        dropped = {entry["slug"]: entry for entry in changes["dropped"]}
-        currency = dropped["currency-policy"]
-
-        assert currency["before"]["label"] == "currency policy"
-        assert currency["after"] is None
-        assert currency["before"]["citations"], "a dropped area keeps the citations of its report"
-        rules = {entry["slug"]: entry for entry in changes["added"]}["rules-of-origin"]
-        assert rules["before"] is None
-        assert rules["after"]["label"] == "country of origin"
-
-    def test_currency_policy_drop_is_annotated_with_sources(self):
-        changes = round_agenda_changes(Round.objects.get(slug=JEJU))
-        notes = {note["area"]: note for note in changes["annotations"]}
-
-        assert "currency-policy" in notes
-        assert notes["currency-policy"]["change"] == "dropped"
-        assert notes["currency-policy"]["citations"]
-
-    def test_first_round_has_nothing_to_compare_with(self):
-        changes = round_agenda_changes(Round.objects.get(slug=WASHINGTON))
-
-        assert changes["compared_to"] is None
-        assert changes["comparable"] is False
-        assert "currency-policy" in slugs(changes["first_reported"])
-        assert changes["added"] == changes["dropped"] == changes["retained"] == []
-
-    def test_only_the_first_reported_agenda_is_first_reported(self):
-        jeju = Round.objects.get(slug=JEJU)
-        assert round_agenda_changes(jeju)["first_reported"] == []
-        assert round_agenda_changes(Round.objects.get(slug=TECHNICAL_1))["first_reported"] == []
-        # Compared with a round whose agenda is unknown: nothing is known, nothing is first.
-        unknown_basis = compare_rounds(Round.objects.get(slug=TECHNICAL_1), jeju)
-        assert unknown_basis["first_reported"] == []
-
-    def test_whole_negotiation_in_sequence_with_constant_queries(
-        self, django_assert_max_num_queries
-    ):
-        negotiation = Negotiation.objects.get(slug=TALKS)
-        with django_assert_max_num_queries(6):
-            sequence = negotiation_agenda_changes(negotiation)
-
-        assert [entry["round"]["slug"] for entry in sequence][:3] == [
-            WASHINGTON,
-            TECHNICAL_1,
-            JEJU,
-        ]
-        jeju = next(entry for entry in sequence if entry["round"]["slug"] == JEJU)
-        assert jeju == round_agenda_changes(Round.objects.get(slug=JEJU))
-
-    def test_matrix_marks_currency_policy_present_unknown_then_dropped(self):
-        matrix = agenda_matrix(Negotiation.objects.get(slug=TALKS))
-        currency = next(area for area in matrix["areas"] if area["slug"] == "currency-policy")
-        cells = {cell["round"]: cell for cell in currency["cells"]}
-
-        assert cells[WASHINGTON]["state"] == "present"
-        assert cells[TECHNICAL_1]["state"] == "unknown"
-        assert cells[JEJU]["state"] == "absent"
-        assert cells[JEJU]["change"] == "dropped"
-        assert [r["slug"] for r in matrix["rounds"]][:3] == [WASHINGTON, TECHNICAL_1, JEJU]
-
-    def test_area_history_of_currency_policy(self):
-        currency = AgendaArea.objects.get(slug="currency-policy")
-        history = area_history(currency, [n.pk for n in area_negotiations(currency)])
-        talks = next(n for n in history["negotiations"] if n["negotiation"]["slug"] == TALKS)
-
-        assert {"round": WASHINGTON, "change": "first_reported"} in talks["events"]
-        assert {"round": JEJU, "change": "dropped"} in talks["events"]
-        states = {entry["round"]["slug"]: entry["state"] for entry in talks["rounds"]}
-        assert states[TECHNICAL_1] == "unknown"
 
 
 class TestEdgeCases:
@@ -142,8 +33,8 @@ class TestEdgeCases:
 
         changes = round_agenda_changes(second)
 
-        assert slugs(changes["retained"]) == {"edge-ntm"}
-        assert slugs(changes["dropped"]) == {"edge-tariffs"}
+        assert area_slugs(changes["retained"]) == {"edge-ntm"}
+        assert area_slugs(changes["dropped"]) == {"edge-tariffs"}
         retained = changes["retained"][0]
         assert retained["before"]["label"] == "tariff and non-tariff measures"
         assert retained["after"]["label"] == "non-tariffs"
@@ -160,7 +51,7 @@ class TestEdgeCases:
 
         changes = round_agenda_changes(second)
 
-        assert slugs(changes["retained"]) == {"edge-fx"}
+        assert area_slugs(changes["retained"]) == {"edge-fx"}
         assert changes["added"] == changes["dropped"] == []
         assert changes["retained"][0]["before"]["label"] == first
         assert changes["retained"][0]["after"]["label"] == renamed
@@ -170,7 +61,7 @@ class TestEdgeCases:
         factories.round(talks, 1, agenda={"fx": areas["fx"]})
         second = factories.round(talks, 2, agenda={})
 
-        assert slugs(round_agenda_changes(second)["dropped"]) == {"edge-fx"}
+        assert area_slugs(round_agenda_changes(second)["dropped"]) == {"edge-fx"}
 
     def test_cancelled_round_is_not_a_basis(self, areas):
         talks = factories.negotiation()
@@ -184,7 +75,7 @@ class TestEdgeCases:
         assert [(s["round"]["sequence"], s["reason"]) for s in changes["skipped"]] == [
             (2, "cancelled")
         ]
-        assert slugs(changes["retained"]) == {"edge-fx"}
+        assert area_slugs(changes["retained"]) == {"edge-fx"}
 
     def test_several_unknown_rounds_are_skipped_latest_first(self, areas):
         talks = factories.negotiation()
@@ -196,8 +87,8 @@ class TestEdgeCases:
         changes = round_agenda_changes(fourth)
 
         assert [s["round"]["sequence"] for s in changes["skipped"]] == [3, 2]
-        assert slugs(changes["added"]) == {"edge-ntm"}
-        assert slugs(changes["dropped"]) == {"edge-fx"}
+        assert area_slugs(changes["added"]) == {"edge-ntm"}
+        assert area_slugs(changes["dropped"]) == {"edge-fx"}
 
     def test_compare_any_two_rounds_across_negotiations(self, areas):
         one, other = factories.negotiation(), factories.negotiation()
@@ -208,8 +99,8 @@ class TestEdgeCases:
 
         assert changes["compared_to"]["slug"] == first.slug
         assert changes["round"]["slug"] == second.slug
-        assert slugs(changes["dropped"]) == {"edge-fx"}
-        assert slugs(changes["retained"]) == {"edge-tariffs"}
+        assert area_slugs(changes["dropped"]) == {"edge-fx"}
+        assert area_slugs(changes["retained"]) == {"edge-tariffs"}
 
     def test_compare_with_a_round_whose_agenda_is_unknown(self, areas):
         talks = factories.negotiation()

@@ -11,21 +11,49 @@ recursion), records deleted together are not touched, and the data version moves
 import datetime
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from negotiations import models
 from negotiations.domain import writes
 from negotiations.domain.versioning import current_data_version
 from tests import factories
+from tests.helpers import admin_delete
 
 pytestmark = pytest.mark.django_db
 
-JEJU = "jeju-ministerial-2025-05-16"
-ITEM = "jeju-ministerial-2025-05-16--digital-trade"
-JEJU_QUOTE = "joongang-2025-05-16--ahn-greer-met-in-jeju"  # cited by Jeju's participants
-JULY_QUOTE = "joongang-2025-05-16--2plus2-july-8"  # cited by two deadlines
-JULY_DEADLINES = {"tariff-pause-expiry-2025-07-08", "july-package-target-2025-07-08"}
+
+@pytest.fixture
+def built():
+    """Built talks shaped like the seed's Jeju round (the names are the seed records'): a
+    round with an agenda item and participants citing one article, whose other quote two
+    deadlines cite; a third deadline cites something else; a person with a misspelt alias."""
+    talks = factories.negotiation()
+    jeju = factories.round(talks, 3, agenda={"digital trade": factories.area()})
+    article = factories.source(publisher="JoongAng")
+    met = factories.citation(article, quote="Ahn and Greer met in Jeju.")
+    july = factories.citation(article, quote="A package by 8 July.")
+    for party in talks.parties.all():
+        models.Participant.objects.create(
+            round=jeju, party=party, name_as_reported=f"Minister of {party.name}"
+        ).citations.add(met)
+    pause = factories.deadline(title="End of the tariff pause", negotiation=talks)
+    package = factories.deadline(title="July package target", negotiation=talks)
+    for deadline in (pause, package):
+        deadline.citations.add(july)
+    election = factories.deadline(title="Snap election", negotiation=talks)
+    election.citations.add(factories.citation())
+    bessent = factories.person(name="Scott Bessent")
+    bessent.aliases.create(name="Scott Becent")
+    return {
+        "JEJU": jeju.slug,
+        "ITEM": jeju.agenda_items.get().slug,
+        "JEJU_QUOTE": met.slug,  # cited by Jeju's participants
+        "JULY_QUOTE": july.slug,  # cited by two deadlines
+        "JULY_DEADLINES": {pause.slug, package.slug},
+        "PAUSE": pause.slug,
+        "ELECTION": election.slug,
+        "BESSENT": bessent.slug,
+    }
 
 
 def changes(api, since) -> set[tuple[str, str, str]]:
@@ -44,22 +72,17 @@ def history(record) -> list:
     return list(record.history.order_by("-history_date", "-history_id"))
 
 
-def admin_delete(client, record):
-    opts = record._meta
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[record.pk])
-    response = client.post(url, {"post": "yes"})
-    assert response.status_code == 302, response.content[:500]
-
-
 # --- The cases dashboards hit ---------------------------------------------------------------
 
 
-def test_renaming_an_agenda_item_updates_its_round(editor, api):
-    jeju = models.Round.objects.get(slug=JEJU)
+def test_renaming_an_agenda_item_updates_its_round(editor, api, built):
+    jeju = models.Round.objects.get(slug=built["JEJU"])
     rows = len(history(jeju))
     since = timezone.now()
 
-    response = editor.patch(f"/api/v1/agenda-items/{ITEM}/", {"label": "digital"}, format="json")
+    response = editor.patch(
+        f"/api/v1/agenda-items/{built['ITEM']}/", {"label": "digital"}, format="json"
+    )
 
     assert response.status_code == 200, response.content
     jeju.refresh_from_db()
@@ -67,97 +90,102 @@ def test_renaming_an_agenda_item_updates_its_round(editor, api):
     latest = history(jeju)
     assert len(latest) == rows + 1, "one touch per change"
     assert latest[0].history_type == "~"
-    assert latest[0].history_change_reason == f"Agenda item changed: {ITEM}"
+    assert latest[0].history_change_reason == f"Agenda item changed: {built['ITEM']}"
     assert latest[0].history_user.username == "api-editor"
-    assert {("rounds", JEJU, "updated"), ("agenda-items", ITEM, "updated")} <= changes(api, since)
-    assert JEJU in updated_since(api, "rounds", since)
+    assert {
+        ("rounds", built["JEJU"], "updated"),
+        ("agenda-items", built["ITEM"], "updated"),
+    } <= changes(api, since)
+    assert built["JEJU"] in updated_since(api, "rounds", since)
 
 
-def test_round_history_entry_of_a_touch_changes_no_field(editor):
-    editor.patch(f"/api/v1/agenda-items/{ITEM}/", {"label": "digital"}, format="json")
-    newest = editor.get(f"/api/v1/rounds/{JEJU}/audit-history/").json()[0]
+def test_round_history_entry_of_a_touch_changes_no_field(editor, built):
+    editor.patch(f"/api/v1/agenda-items/{built['ITEM']}/", {"label": "digital"}, format="json")
+    newest = editor.get(f"/api/v1/rounds/{built['JEJU']}/audit-history/").json()[0]
     assert newest["action"] == "updated"
-    assert newest["reason"] == f"Agenda item changed: {ITEM}"
+    assert newest["reason"] == f"Agenda item changed: {built['ITEM']}"
     assert newest["changes"] == []
 
 
-def test_deleting_a_participant_in_the_admin_updates_its_round(staff_client, api):
-    participant = models.Participant.objects.filter(round__slug=JEJU).first()
+def test_deleting_a_participant_in_the_admin_updates_its_round(staff_client, api, built):
+    participant = models.Participant.objects.filter(round__slug=built["JEJU"]).first()
     since = timezone.now()
 
     admin_delete(staff_client, participant)
 
-    assert models.Round.objects.get(slug=JEJU).updated > since
-    assert ("rounds", JEJU, "updated") in changes(api, since)
-    assert JEJU in updated_since(api, "rounds", since)
-    latest = models.Round.objects.get(slug=JEJU).history.latest()
+    assert models.Round.objects.get(slug=built["JEJU"]).updated > since
+    assert ("rounds", built["JEJU"], "updated") in changes(api, since)
+    assert built["JEJU"] in updated_since(api, "rounds", since)
+    latest = models.Round.objects.get(slug=built["JEJU"]).history.latest()
     assert latest.history_change_reason == "Participant deleted"
     assert latest.history_user.username == "editor"
 
 
-def test_deleting_a_person_alias_in_the_admin_updates_the_person(staff_client, api):
-    alias = models.PersonAlias.objects.get(name="Scott Becent")
+def test_deleting_a_person_alias_in_the_admin_updates_the_person(staff_client, api, built):
+    alias = models.PersonAlias.objects.get(person__slug=built["BESSENT"], name="Scott Becent")
     since = timezone.now()
 
     admin_delete(staff_client, alias)
 
-    person = models.Person.objects.get(slug="scott-bessent")
+    person = models.Person.objects.get(slug=built["BESSENT"])
     assert person.updated > since
     assert "Scott Becent" not in [
         a["name"] for a in api.get(f"/api/v1/people/{person.slug}/").json()["aliases"]
     ]
-    assert ("people", "scott-bessent", "updated") in changes(api, since)
-    assert "scott-bessent" in updated_since(api, "people", since)
+    assert ("people", built["BESSENT"], "updated") in changes(api, since)
+    assert built["BESSENT"] in updated_since(api, "people", since)
 
 
-def test_changing_a_quote_updates_the_facts_citing_it(editor, api):
+def test_changing_a_quote_updates_the_facts_citing_it(editor, api, built):
     since = timezone.now()
 
-    for slug in (JULY_QUOTE, JEJU_QUOTE):
+    for slug in (built["JULY_QUOTE"], built["JEJU_QUOTE"]):
         response = editor.patch(f"/api/v1/citations/{slug}/", {"quote": "Edited."}, format="json")
         assert response.status_code == 200, response.content
 
     feed = changes(api, since)
-    for slug in JULY_DEADLINES:
+    for slug in built["JULY_DEADLINES"]:
         assert ("deadlines", slug, "updated") in feed
         assert models.Deadline.objects.get(slug=slug).updated > since
-    assert updated_since(api, "deadlines", since) >= JULY_DEADLINES
+    assert updated_since(api, "deadlines", since) >= built["JULY_DEADLINES"]
     # A round shows its participants' citations.
-    assert ("rounds", JEJU, "updated") in feed
-    assert JEJU in updated_since(api, "rounds", since)
+    assert ("rounds", built["JEJU"], "updated") in feed
+    assert built["JEJU"] in updated_since(api, "rounds", since)
     # Deadlines that do not cite it are left alone.
-    assert "korea-snap-election-2025-06-03" not in updated_since(api, "deadlines", since)
-    latest = models.Deadline.objects.get(slug="tariff-pause-expiry-2025-07-08").history.latest()
-    assert latest.history_change_reason == f"Citation changed: {JULY_QUOTE}"
+    assert built["ELECTION"] not in updated_since(api, "deadlines", since)
+    latest = models.Deadline.objects.get(slug=built["PAUSE"]).history.latest()
+    assert latest.history_change_reason == f"Citation changed: {built['JULY_QUOTE']}"
 
 
-def test_deleting_a_citation_updates_the_facts_citing_it(editor, api):
+def test_deleting_a_citation_updates_the_facts_citing_it(editor, api, built):
     since = timezone.now()
-    assert editor.delete(f"/api/v1/citations/{JULY_QUOTE}/").status_code == 204
+    assert editor.delete(f"/api/v1/citations/{built['JULY_QUOTE']}/").status_code == 204
     feed = changes(api, since)
-    assert ("citations", JULY_QUOTE, "deleted") in feed
-    for slug in JULY_DEADLINES:
+    assert ("citations", built["JULY_QUOTE"], "deleted") in feed
+    for slug in built["JULY_DEADLINES"]:
         assert ("deadlines", slug, "updated") in feed
 
 
-def test_changing_only_a_citation_note_touches_nothing(editor, api):
+def test_changing_only_a_citation_note_touches_nothing(editor, api, built):
     since = timezone.now()
-    response = editor.patch(f"/api/v1/citations/{JULY_QUOTE}/", {"note": "A note."}, format="json")
+    response = editor.patch(
+        f"/api/v1/citations/{built['JULY_QUOTE']}/", {"note": "A note."}, format="json"
+    )
     assert response.status_code == 200
-    assert changes(api, since) == {("citations", JULY_QUOTE, "updated")}
+    assert changes(api, since) == {("citations", built["JULY_QUOTE"], "updated")}
 
 
-def test_changing_a_publisher_updates_its_citations_and_the_facts_citing_them(editor, api):
-    source = models.Citation.objects.get(slug=JULY_QUOTE).source
+def test_changing_a_publisher_updates_its_citations_and_the_facts_citing_them(editor, api, built):
+    source = models.Citation.objects.get(slug=built["JULY_QUOTE"]).source
     since = timezone.now()
     response = editor.patch(
         f"/api/v1/sources/{source.slug}/", {"publisher": "JoongAng Daily"}, format="json"
     )
     assert response.status_code == 200
     feed = changes(api, since)
-    assert ("citations", JULY_QUOTE, "updated") in feed
-    assert ("deadlines", "tariff-pause-expiry-2025-07-08", "updated") in feed
-    assert ("rounds", JEJU, "updated") in feed
+    assert ("citations", built["JULY_QUOTE"], "updated") in feed
+    assert ("deadlines", built["PAUSE"], "updated") in feed
+    assert ("rounds", built["JEJU"], "updated") in feed
 
 
 # --- Every kind of embedded record ------------------------------------------------------------
@@ -398,12 +426,11 @@ def test_writes_around_the_services_touch_nothing(talks):
     assert current_data_version()[0] == version
 
 
-def test_one_write_moves_the_data_version_once(editor):
+def test_one_write_moves_the_data_version_once(editor, built):
     version = current_data_version()[0]
-    area = models.AgendaArea.objects.exclude(agenda_items__round__slug=JEJU).first()
-    citation = models.Citation.objects.order_by("pk").last()
+    area, citation = factories.area(), factories.citation()
     response = editor.patch(
-        f"/api/v1/agenda-items/{ITEM}/",
+        f"/api/v1/agenda-items/{built['ITEM']}/",
         {"label": "Digital", "areas": [area.slug], "citations": [citation.slug]},
         format="json",
     )
@@ -414,17 +441,16 @@ def test_one_write_moves_the_data_version_once(editor):
 # --- ETags stay right ---------------------------------------------------------------------------
 
 
-def test_the_etag_of_a_write_that_changes_areas_and_citations_is_current(editor):
-    area = models.AgendaArea.objects.exclude(agenda_items__round__slug=JEJU).first()
-    citation = models.Citation.objects.order_by("pk").last()
+def test_the_etag_of_a_write_that_changes_areas_and_citations_is_current(editor, built):
+    area, citation = factories.area(), factories.citation()
     response = editor.patch(
-        f"/api/v1/agenda-items/{ITEM}/",
+        f"/api/v1/agenda-items/{built['ITEM']}/",
         {"areas": [area.slug], "citations": [citation.slug]},
         format="json",
     )
     assert response.status_code == 200, response.content
     again = editor.patch(
-        f"/api/v1/agenda-items/{ITEM}/",
+        f"/api/v1/agenda-items/{built['ITEM']}/",
         {"notes": "Then this."},
         format="json",
         HTTP_IF_MATCH=response["ETag"],

@@ -9,10 +9,9 @@ import pytest
 from django.conf import settings
 
 from negotiations import models
+from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-JEJU = "jeju-ministerial-2025-05-16"
 
 
 class Elements(HTMLParser):
@@ -35,22 +34,41 @@ def directives(response) -> dict[str, list[str]]:
     }
 
 
+def built_round():
+    """A round of built talks with what the pages show: a cited agenda, a participant, an
+    earlier version."""
+    talks = factories.negotiation()
+    first = factories.round(talks, 1, agenda={"steel": factories.area()})
+    round_ = factories.round(
+        talks, 2, agenda={"steel": first.agenda_items.get().areas.get(), "fx": factories.area()}
+    )
+    round_.citations.add(factories.citation())
+    round_.agenda_items.first().citations.add(factories.citation())
+    models.Participant.objects.create(
+        round=round_, party=talks.parties.first(), name_as_reported="A minister"
+    )
+    round_.summary = "Edited."
+    round_.save()
+    return round_
+
+
 def pages(staff_client, anonymous):
-    jeju = models.Round.objects.get(slug=JEJU)
-    earlier = jeju.history.earliest()
+    round_ = built_round()
+    slug = round_.slug
+    earlier = round_.history.earliest()
     return {
-        "dashboard": staff_client.get(f"/dashboard/?round={JEJU}"),
+        "dashboard": staff_client.get(f"/dashboard/{round_.negotiation.slug}/?round={slug}"),
         "admin login": anonymous.get("/admin/login/?next=/admin/"),
         "admin index": staff_client.get("/admin/"),
-        "admin change": staff_client.get(f"/admin/negotiations/round/{jeju.pk}/change/"),
-        "admin history": staff_client.get(f"/admin/negotiations/round/{jeju.pk}/history/"),
+        "admin change": staff_client.get(f"/admin/negotiations/round/{round_.pk}/change/"),
+        "admin history": staff_client.get(f"/admin/negotiations/round/{round_.pk}/history/"),
         "admin revert": staff_client.get(
-            f"/admin/negotiations/round/{jeju.pk}/history/{earlier.history_id}/"
+            f"/admin/negotiations/round/{round_.pk}/history/{earlier.history_id}/"
         ),
         "swagger ui": staff_client.get("/api/v1/docs/"),
         "redoc": staff_client.get("/api/v1/redoc/"),
-        "browsable api": staff_client.get(f"/api/v1/rounds/{JEJU}/", HTTP_ACCEPT="text/html"),
-        "json api": staff_client.get(f"/api/v1/rounds/{JEJU}/"),
+        "browsable api": staff_client.get(f"/api/v1/rounds/{slug}/", HTTP_ACCEPT="text/html"),
+        "json api": staff_client.get(f"/api/v1/rounds/{slug}/"),
     }
 
 

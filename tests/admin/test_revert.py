@@ -7,11 +7,9 @@ from django.urls import reverse
 from negotiations import models
 from negotiations.domain.versioning import object_token
 from tests import factories
-from tests.test_admin import form_data
+from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
-
-JEJU = "jeju-ministerial-2025-05-16"
 
 
 def revert_url(record):
@@ -24,46 +22,48 @@ def revert_url(record):
 
 
 @pytest.fixture
-def edited_jeju():
-    """The Jeju round, with the version before an edit of its summary."""
-    jeju = models.Round.objects.get(slug=JEJU)
-    earlier = jeju.history.latest()
-    jeju.summary = "A later summary."
-    jeju.save()
-    assert jeju.history.latest().summary == "A later summary."
-    return jeju, earlier
+def edited_round(a_round):
+    """A round of built talks, with the version before an edit of its summary."""
+    round_ = a_round
+    round_.summary = "An earlier summary."
+    round_.save()
+    earlier = round_.history.latest()
+    round_.summary = "A later summary."
+    round_.save()
+    assert round_.history.latest().summary == "A later summary."
+    return round_, earlier
 
 
-def test_revert_page_token_is_the_current_rows(staff_client, edited_jeju):
-    jeju, earlier = edited_jeju
+def test_revert_page_token_is_the_current_rows(staff_client, edited_round):
+    round_, earlier = edited_round
     response = staff_client.get(revert_url(earlier))
     assert response.status_code == 200
-    jeju.refresh_from_db()
-    assert response.context["adminform"].form["edit_token"].value() == object_token(jeju.updated)
+    round_.refresh_from_db()
+    assert response.context["adminform"].form["edit_token"].value() == object_token(round_.updated)
 
 
-def test_revert_restores_the_earlier_version_and_records_it(staff_client, staff_user, edited_jeju):
-    jeju, earlier = edited_jeju
-    versions = jeju.history.count()
+def test_revert_restores_the_earlier_version_and_records_it(staff_client, staff_user, edited_round):
+    round_, earlier = edited_round
+    versions = round_.history.count()
     url = revert_url(earlier)
     data = form_data(staff_client.get(url).context["adminform"].form)
 
     response = staff_client.post(url, data)
 
     assert response.status_code == 302, response.context and response.context["errors"]
-    jeju.refresh_from_db()
-    assert jeju.summary == earlier.summary != "A later summary."
-    assert jeju.history.count() == versions + 1
-    latest = jeju.history.latest()
+    round_.refresh_from_db()
+    assert round_.summary == earlier.summary != "A later summary."
+    assert round_.history.count() == versions + 1
+    latest = round_.history.latest()
     assert latest.summary == earlier.summary
     assert latest.history_user == staff_user
 
 
-def test_revert_over_a_change_made_meanwhile_is_refused(staff_client, edited_jeju):
-    jeju, earlier = edited_jeju
+def test_revert_over_a_change_made_meanwhile_is_refused(staff_client, edited_round):
+    round_, earlier = edited_round
     url = revert_url(earlier)
     data = form_data(staff_client.get(url).context["adminform"].form)  # revert page opened
-    other = models.Round.objects.get(pk=jeju.pk)
+    other = models.Round.objects.get(pk=round_.pk)
     other.summary = "Editor B saved first."
     other.save()  # editor B saves meanwhile
 
@@ -71,12 +71,12 @@ def test_revert_over_a_change_made_meanwhile_is_refused(staff_client, edited_jej
 
     assert response.status_code == 200
     assert "Someone else changed this record since you opened it" in response.content.decode()
-    jeju.refresh_from_db()
-    assert jeju.summary == "Editor B saved first."
+    round_.refresh_from_db()
+    assert round_.summary == "Editor B saved first."
 
 
-def test_revert_without_edit_token_is_refused(staff_client, edited_jeju):
-    jeju, earlier = edited_jeju
+def test_revert_without_edit_token_is_refused(staff_client, edited_round):
+    round_, earlier = edited_round
     url = revert_url(earlier)
     data = form_data(staff_client.get(url).context["adminform"].form)
     del data["edit_token"]
@@ -85,8 +85,8 @@ def test_revert_without_edit_token_is_refused(staff_client, edited_jeju):
 
     assert response.status_code == 200
     assert "sent without its edit token" in response.content.decode()
-    jeju.refresh_from_db()
-    assert jeju.summary == "A later summary."
+    round_.refresh_from_db()
+    assert round_.summary == "A later summary."
 
 
 def test_revert_restores_a_deleted_record(staff_client):
@@ -119,9 +119,9 @@ def staff_with(django_user_model, client, *codenames):
     [(["view_round"], False), (["view_round", "add_round"], False), (["change_round"], True)],
 )
 def test_reverting_needs_the_change_permission(
-    staff_client, client, django_user_model, edited_jeju, codenames, allowed
+    staff_client, client, django_user_model, edited_round, codenames, allowed
 ):
-    jeju, earlier = edited_jeju
+    round_, earlier = edited_round
     url = revert_url(earlier)
     data = form_data(staff_client.get(url).context["adminform"].form)
     limited = staff_with(django_user_model, client, *codenames)
@@ -131,8 +131,8 @@ def test_reverting_needs_the_change_permission(
 
     assert page.context["revert_disabled"] is not allowed
     assert response.status_code == (302 if allowed else 403)
-    jeju.refresh_from_db()
-    assert (jeju.summary == earlier.summary) is allowed
+    round_.refresh_from_db()
+    assert (round_.summary == earlier.summary) is allowed
 
 
 @pytest.mark.parametrize(

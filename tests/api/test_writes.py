@@ -1,0 +1,119 @@
+"""Writes through the API: each is one transaction (a failure part-way leaves nothing), a
+write that deadlocks is retried and then refused as a conflict, and what a client may not set
+is ignored while text is stored as sent."""
+
+import pytest
+from django.db import OperationalError
+
+from negotiations import models
+from tests import factories
+from tests.contract import json_error
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_(a_round):
+    """A round of built talks whose agenda is reported, citing one quote."""
+    a_round.citations.add(factories.citation())
+    return a_round
+
+
+def url(round_) -> str:
+    return f"/api/v1/rounds/{round_.slug}/"
+
+
+class TransientError(Exception):
+    sqlstate = "40P01"  # deadlock_detected
+
+
+def deadlock():
+    error = OperationalError("deadlock detected")
+    error.__cause__ = TransientError()
+    return error
+
+
+def test_a_write_aborted_as_a_deadlock_is_retried(editor, monkeypatch, round_):
+    """Concurrent writes on PostgreSQL deadlocked and the loser got a 503 ("database
+    unavailable"): the write is now retried in a new transaction."""
+    original, calls = models.Round.save, []
+
+    def deadlock_once(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise deadlock()
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(models.Round, "save", deadlock_once)
+    response = editor.patch(url(round_), {"summary": "Retried."}, format="json")
+    assert response.status_code == 200, response.content
+    assert models.Round.objects.get(pk=round_.pk).summary == "Retried."
+
+
+def test_a_write_that_keeps_deadlocking_is_a_409(editor, monkeypatch, round_):
+    def always(self, *args, **kwargs):
+        raise deadlock()
+
+    monkeypatch.setattr(models.Round, "save", always)
+    response = editor.patch(url(round_), {"summary": "Never."}, format="json")
+    json_error(response, 409)
+    assert response.json()["code"] == "concurrent_write"
+    assert "same time" in response.json()["detail"]
+
+
+def test_every_write_is_one_transaction(editor, monkeypatch, round_):
+    """A failure after the item is saved, while its areas are written, leaves nothing."""
+
+    def explode(**kwargs):
+        raise RuntimeError("injected failure")
+
+    factories.area(name="Monetary policy")  # the label names it
+    monkeypatch.setattr("negotiations.domain.writes.set_agenda_item_areas", explode)
+    before = models.AgendaItem.objects.count()
+    with pytest.raises(RuntimeError, match="injected failure"):
+        editor.post(
+            "/api/v1/agenda-items/",
+            {"round": round_.slug, "label": "monetary policy"},
+            format="json",
+        )
+    assert models.AgendaItem.objects.count() == before
+    assert not models.AgendaItem.objects.filter(label="monetary policy", round=round_).exists()
+
+
+def test_a_failed_update_leaves_the_old_citations(editor, monkeypatch, round_):
+    citations = set(round_.citations.values_list("slug", flat=True))
+    assert citations
+    original_save = models.Round.save
+
+    def save_then_fail(self, *args, **kwargs):
+        original_save(self, *args, **kwargs)
+        raise RuntimeError("injected failure after save")
+
+    monkeypatch.setattr(models.Round, "save", save_then_fail)
+    with pytest.raises(RuntimeError):
+        editor.patch(url(round_), {"summary": "Half-saved?", "citations": []}, format="json")
+    round_.refresh_from_db()
+    assert round_.summary != "Half-saved?"
+    assert set(round_.citations.values_list("slug", flat=True)) == citations
+
+
+def test_read_only_and_unknown_fields_are_ignored(editor, round_):
+    response = editor.patch(
+        url(round_), {"id": 1, "created": "2000-01-01T00:00:00Z", "is_admin": True}, format="json"
+    )
+    assert response.status_code == 200
+    assert "is_admin" not in response.json()
+    assert not response.json()["created"].startswith("2000")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["'; DROP TABLE negotiations_source; --", "<script>alert(1)</script> & <b>bold</b>"],
+)
+def test_sql_and_html_in_text_fields_are_stored_verbatim(editor, api, text):
+    created = editor.post("/api/v1/sources/", {"title": text, "notes": text}, format="json")
+    assert created.status_code == 201, created.content
+    assert created["Content-Type"] == "application/json"
+    fetched = api.get(f"/api/v1/sources/{created.json()['slug']}/").json()
+    assert fetched["title"] == fetched["notes"] == text
+    assert api.get("/api/v1/sources/", {"search": text[:40]}).json()["count"] == 1

@@ -1,0 +1,343 @@
+"""The agenda evidence story of the 2025 Korea–US talks, as the articles tell it: what the
+domain functions and the agenda-change endpoints answer about the seed's rounds (Jeju drops
+currency policy from the Washington list; the first technical round's agenda is unknown; the
+24 April list is disputed; only the currency drop is stated by a source)."""
+
+import pytest
+
+from negotiations import models
+from negotiations.domain.agenda import (
+    agenda_matrix,
+    area_history,
+    area_negotiations,
+    compare_rounds,
+    negotiation_agenda_changes,
+    round_agenda_changes,
+)
+from negotiations.models import AgendaArea, Negotiation, Round
+from tests import factories
+from tests.helpers import area_slugs, dispute_slugs, entries_by_area
+from tests.seed import APRIL_LIST, JEJU, TALKS, TECHNICAL_1, TECHNICAL_2, WASHINGTON
+
+pytestmark = pytest.mark.django_db
+
+
+class TestComparisonOfTheRounds:
+    """round_agenda_changes, compare_rounds, the matrix and an area's history on the talks."""
+
+    def test_jeju_against_washington(self):
+        changes = round_agenda_changes(Round.objects.get(slug=JEJU))
+
+        assert changes["compared_to"]["slug"] == WASHINGTON
+        assert changes["comparable"] is True
+        assert area_slugs(changes["dropped"]) == {"currency-policy", "investment-cooperation"}
+        assert area_slugs(changes["added"]) == {
+            "digital-trade",
+            "rules-of-origin",
+            "commercial-considerations",
+        }
+        assert area_slugs(changes["retained"]) == {
+            "tariffs",
+            "economic-security",
+            "non-tariff-measures",
+        }
+
+    def test_unknown_agenda_of_first_technical_round_is_skipped_and_named(self):
+        changes = round_agenda_changes(Round.objects.get(slug=JEJU))
+
+        assert [skip["round"]["slug"] for skip in changes["skipped"]] == [TECHNICAL_1]
+        assert changes["skipped"][0]["reason"] == "agenda_not_reported"
+
+    def test_round_with_unknown_agenda_has_unknown_changes_not_empty_ones(self):
+        changes = round_agenda_changes(Round.objects.get(slug=TECHNICAL_1))
+
+        assert changes["round"]["agenda_status"] == "not_reported"
+        assert changes["comparable"] is False
+        assert "not reported" in changes["reason"]
+        assert changes["added"] == changes["dropped"] == changes["retained"] == []
+
+    def test_labels_as_reported_on_both_sides(self):
+        changes = round_agenda_changes(Round.objects.get(slug=JEJU))
+        dropped = {entry["slug"]: entry for entry in changes["dropped"]}
+        currency = dropped["currency-policy"]
+
+        assert currency["before"]["label"] == "currency policy"
+        assert currency["after"] is None
+        assert currency["before"]["citations"], "a dropped area keeps the citations of its report"
+        rules = {entry["slug"]: entry for entry in changes["added"]}["rules-of-origin"]
+        assert rules["before"] is None
+        assert rules["after"]["label"] == "country of origin"
+
+    def test_currency_policy_drop_is_annotated_with_sources(self):
+        changes = round_agenda_changes(Round.objects.get(slug=JEJU))
+        notes = {note["area"]: note for note in changes["annotations"]}
+
+        assert "currency-policy" in notes
+        assert notes["currency-policy"]["change"] == "dropped"
+        assert notes["currency-policy"]["citations"]
+
+    def test_first_round_has_nothing_to_compare_with(self):
+        changes = round_agenda_changes(Round.objects.get(slug=WASHINGTON))
+
+        assert changes["compared_to"] is None
+        assert changes["comparable"] is False
+        assert "currency-policy" in area_slugs(changes["first_reported"])
+        assert changes["added"] == changes["dropped"] == changes["retained"] == []
+
+    def test_only_the_first_reported_agenda_is_first_reported(self):
+        jeju = Round.objects.get(slug=JEJU)
+        assert round_agenda_changes(jeju)["first_reported"] == []
+        assert round_agenda_changes(Round.objects.get(slug=TECHNICAL_1))["first_reported"] == []
+        # Compared with a round whose agenda is unknown: nothing is known, nothing is first.
+        unknown_basis = compare_rounds(Round.objects.get(slug=TECHNICAL_1), jeju)
+        assert unknown_basis["first_reported"] == []
+
+    def test_whole_negotiation_in_sequence_with_constant_queries(
+        self, django_assert_max_num_queries
+    ):
+        negotiation = Negotiation.objects.get(slug=TALKS)
+        with django_assert_max_num_queries(6):
+            sequence = negotiation_agenda_changes(negotiation)
+
+        assert [entry["round"]["slug"] for entry in sequence][:3] == [
+            WASHINGTON,
+            TECHNICAL_1,
+            JEJU,
+        ]
+        jeju = next(entry for entry in sequence if entry["round"]["slug"] == JEJU)
+        assert jeju == round_agenda_changes(Round.objects.get(slug=JEJU))
+
+    def test_matrix_marks_currency_policy_present_unknown_then_dropped(self):
+        matrix = agenda_matrix(Negotiation.objects.get(slug=TALKS))
+        currency = next(area for area in matrix["areas"] if area["slug"] == "currency-policy")
+        cells = {cell["round"]: cell for cell in currency["cells"]}
+
+        assert cells[WASHINGTON]["state"] == "present"
+        assert cells[TECHNICAL_1]["state"] == "unknown"
+        assert cells[JEJU]["state"] == "absent"
+        assert cells[JEJU]["change"] == "dropped"
+        assert [r["slug"] for r in matrix["rounds"]][:3] == [WASHINGTON, TECHNICAL_1, JEJU]
+
+    def test_area_history_of_currency_policy(self):
+        currency = AgendaArea.objects.get(slug="currency-policy")
+        history = area_history(currency, [n.pk for n in area_negotiations(currency)])
+        talks = next(n for n in history["negotiations"] if n["negotiation"]["slug"] == TALKS)
+
+        assert {"round": WASHINGTON, "change": "first_reported"} in talks["events"]
+        assert {"round": JEJU, "change": "dropped"} in talks["events"]
+        states = {entry["round"]["slug"]: entry["state"] for entry in talks["rounds"]}
+        assert states[TECHNICAL_1] == "unknown"
+
+
+class TestEvidence:
+    """The disputed 24 April list, the stated currency drop and the agreed scopes."""
+
+    def test_the_24_april_dispute_is_on_jejus_currency_and_investment_entries(self):
+        changes = round_agenda_changes(models.Round.objects.get(slug=JEJU))
+        found = entries_by_area(changes)
+
+        assert changes["contested"] is True
+        for area in ("currency-policy", "investment-cooperation"):
+            kind, entry = found[area]
+            assert kind == "dropped"
+            assert APRIL_LIST in dispute_slugs(entry), area
+        claims = found["currency-policy"][1]["disputes"][0]["claims"]
+        sources = {
+            label: {citation["source"] for citation in claim["citations"]}
+            for label, claim in zip("AB", claims, strict=True)
+        }
+        assert "reuters-2025-04-24" in sources["B"]
+        assert {"yonhap-2025-04-26", "joongang-2025-05-16"} <= sources["A"]
+
+    def test_only_the_currency_drop_is_stated_and_it_states_no_cause(self):
+        changes = round_agenda_changes(models.Round.objects.get(slug=JEJU))
+        found = entries_by_area(changes)
+
+        stated = {slug for slug, (_, entry) in found.items() if entry["basis"] == "stated"}
+        assert stated == {"currency-policy"}
+        notes = [n for n in changes["annotations"] if n["area"] == "currency-policy"]
+        report = next(n for n in notes if n["basis"] == "stated")
+        assert [c["slug"] for c in report["citations"]] == [
+            "joongang-2025-05-16--four-to-six-areas"
+        ]
+        assert "but with currency policy absent" in report["citations"][0]["quote"]
+        assert "Treasury" not in report["note"]
+        reading = next(n for n in notes if n["basis"] == "editors_reading")
+        assert "Treasury" in reading["note"] and "No article links" in reading["note"]
+
+    def test_both_lists_are_agreed_scopes_and_say_so(self):
+        changes = round_agenda_changes(models.Round.objects.get(slug=JEJU))
+        assert changes["round"]["agenda_basis"] == "agreed_scope"
+        assert changes["compared_to"]["agenda_basis"] == "agreed_scope"
+        planned = round_agenda_changes(models.Round.objects.get(slug=TECHNICAL_2))
+        assert planned["round"]["agenda_basis"] == "announced"
+        assert planned["compared_to"]["slug"] == JEJU
+
+    def test_a_held_round_after_the_planned_one_is_compared_with_jeju(self):
+        """The second technical round is planned ('six key areas'): a held round added
+        after it is compared with Jeju, and the planned round is named as skipped."""
+        talks = models.Negotiation.objects.get(slug=TALKS)
+        tariffs = models.AgendaArea.objects.get(slug="tariffs")
+        later = factories.round(talks, 5, agenda={"balanced trade": tariffs})
+
+        changes = round_agenda_changes(later)
+
+        assert changes["compared_to"]["slug"] == JEJU
+        assert [(s["round"]["slug"], s["reason"]) for s in changes["skipped"]] == [
+            (TECHNICAL_2, "planned")
+        ]
+
+    def test_compare_keeps_the_dispute_of_either_round(self):
+        jeju = models.Round.objects.get(slug=JEJU)
+        washington = models.Round.objects.get(slug=WASHINGTON)
+        changes = compare_rounds(washington, jeju)
+        assert all(
+            APRIL_LIST in dispute_slugs(entry) for _, entry in entries_by_area(changes).values()
+        )
+        reverse = compare_rounds(jeju, washington)
+        assert reverse["contested"] is True
+
+
+class TestDisputesOnTheRecordsThemselves:
+    """A disputed fact shows its dispute wherever it appears, not only in comparisons."""
+
+    def test_a_round_lists_the_disagreements_about_it(self, api):
+        washington = api.get(f"/api/v1/rounds/{WASHINGTON}/").json()
+        assert [d["slug"] for d in washington["disputes"]] == [APRIL_LIST]
+        assert washington["disputes"][0]["topic"] == "agenda"
+        jeju = api.get(f"/api/v1/rounds/{JEJU}/").json()
+        assert [(d["slug"], d["topic"]) for d in jeju["disputes"]] == [
+            ("jeju-meeting-korean-counterpart", "participants")
+        ]
+        listed = api.get("/api/v1/rounds/", {"negotiation": TALKS}).json()
+        assert {r["slug"]: r["disputes"] for r in listed["results"]}[WASHINGTON] == (
+            washington["disputes"]
+        )
+
+    def test_a_round_known_before_the_second_version_shows_no_dispute(self, api):
+        early = api.get(f"/api/v1/rounds/{WASHINGTON}/", {"known_as_of": "2025-04-24"}).json()
+        assert early["disputes"] == []
+
+    def test_both_readings_of_the_25_percent_tariff_show_the_dispute(self, api):
+        for slug in ("us-reciprocal-tariff-kr-25", "us-tariff-autos-steel-aluminium-kr-25"):
+            measure = api.get(f"/api/v1/measures/{slug}/").json()
+            assert [d["slug"] for d in measure["disputes"]] == [
+                "scope-of-25-percent-tariff-on-korea"
+            ], slug
+        conflict = api.get("/api/v1/conflicts/scope-of-25-percent-tariff-on-korea/").json()
+        assert set(conflict["measures"]) == {
+            "us-reciprocal-tariff-kr-25",
+            "us-tariff-autos-steel-aluminium-kr-25",
+        }
+
+
+# --- The endpoints ---------------------------------------------------------------------------
+
+
+def test_round_agenda_changes(api):
+    body = api.get(f"/api/v1/rounds/{JEJU}/agenda-changes/").json()
+
+    assert set(body) >= {"round", "compared_to", "added", "dropped", "retained", "annotations"}
+    assert body["round"]["slug"] == JEJU
+    assert body["compared_to"]["slug"] == WASHINGTON
+    assert area_slugs(body["dropped"]) == {"currency-policy", "investment-cooperation"}
+    assert area_slugs(body["added"]) == {
+        "digital-trade",
+        "rules-of-origin",
+        "commercial-considerations",
+    }
+    assert {"economic-security", "non-tariff-measures"} <= area_slugs(body["retained"])
+    assert [s["round"]["slug"] for s in body["skipped"]] == [TECHNICAL_1]
+    currency = next(e for e in body["dropped"] if e["slug"] == "currency-policy")
+    assert currency["name"] == "Currency policy"
+    assert currency["before"]["label"] and currency["before"]["citations"]
+    assert any(note["area"] == "currency-policy" for note in body["annotations"])
+
+
+def test_round_with_unknown_agenda(api):
+    body = api.get(f"/api/v1/rounds/{TECHNICAL_1}/agenda-changes/").json()
+    assert body["comparable"] is False
+    assert body["added"] == body["dropped"] == body["retained"] == []
+
+
+def test_negotiation_agenda_changes_in_one_response(api):
+    body = api.get(f"/api/v1/negotiations/{TALKS}/agenda-changes/").json()
+    assert body["negotiation"]["slug"] == TALKS
+    sequence = [entry["round"]["slug"] for entry in body["changes"]]
+    assert sequence[:3] == [WASHINGTON, TECHNICAL_1, JEJU]
+    jeju = body["changes"][2]
+    assert jeju == api.get(f"/api/v1/rounds/{JEJU}/agenda-changes/").json()
+
+
+def test_agenda_matrix(api):
+    body = api.get(f"/api/v1/negotiations/{TALKS}/agenda-matrix/").json()
+    rounds = [r["slug"] for r in body["rounds"]]
+    currency = next(a for a in body["areas"] if a["slug"] == "currency-policy")
+    states = dict(zip(rounds, [(c["state"], c["change"]) for c in currency["cells"]], strict=True))
+    assert states[WASHINGTON] == ("present", "first_reported")
+    assert states[TECHNICAL_1] == ("unknown", None)
+    assert states[JEJU] == ("absent", "dropped")
+    cell = currency["cells"][rounds.index(WASHINGTON)]
+    assert cell["label"] == "currency policy" and cell["citations"]
+
+
+def test_area_history(api):
+    body = api.get("/api/v1/agenda-areas/currency-policy/history/").json()
+    assert body["area"] == {"slug": "currency-policy", "name": "Currency policy"}
+    talks = next(n for n in body["negotiations"] if n["negotiation"]["slug"] == TALKS)
+    assert talks["events"] == [
+        {"round": WASHINGTON, "change": "first_reported"},
+        {"round": JEJU, "change": "dropped"},
+    ]
+    assert body["count"] == 1 and body["next"] is None
+
+
+def test_compare_any_two_rounds(api):
+    body = api.get("/api/v1/rounds/compare/", {"from": WASHINGTON, "to": JEJU}).json()
+    assert body == round_agenda_changes(Round.objects.get(slug=JEJU)) | {
+        "skipped": [],
+    }
+
+
+def test_compare_annotations_agree_with_the_result(api):
+    """An annotation is returned only for an area listed under its own kind of change."""
+    for query in ({"from": WASHINGTON, "to": JEJU}, {"from": TECHNICAL_2, "to": JEJU}):
+        body = api.get("/api/v1/rounds/compare/", query).json()
+        for note in body["annotations"]:
+            assert note["area"] in area_slugs(body[note["change"]]), (query, note)
+    washington = api.get("/api/v1/rounds/compare/", {"from": WASHINGTON, "to": JEJU}).json()
+    assert {
+        (note["area"], note["change"], note["basis"]) for note in washington["annotations"]
+    } == {
+        ("currency-policy", "dropped", "stated"),
+        ("currency-policy", "dropped", "editors_reading"),
+        ("digital-trade", "added", "editors_reading"),
+        ("rules-of-origin", "added", "editors_reading"),
+        ("commercial-considerations", "added", "editors_reading"),
+        ("tariffs", "retained", "editors_reading"),
+    }
+
+
+def test_compare_with_an_unknown_agenda_has_no_annotations(api):
+    body = api.get("/api/v1/rounds/compare/", {"from": TECHNICAL_1, "to": JEJU}).json()
+    assert body["comparable"] is False
+    assert body["added"] == body["dropped"] == body["retained"] == []
+    assert body["annotations"] == []
+
+
+def test_first_reported_agenda_is_first_reported_not_added(api):
+    """The first known agenda has nothing to compare with: nothing was added."""
+    body = api.get(f"/api/v1/rounds/{WASHINGTON}/agenda-changes/").json()
+    assert body["compared_to"] is None and body["comparable"] is False
+    assert "currency-policy" in area_slugs(body["first_reported"])
+    assert body["added"] == body["dropped"] == body["retained"] == []
+
+
+def test_compare_across_negotiations(api):
+    response = api.get(
+        "/api/v1/rounds/compare/", {"from": "alaska-lng-summit-2025-summer", "to": JEJU}
+    )
+    body = response.json()
+    assert response.status_code == 200
+    assert body["compared_to"]["negotiation"] != body["round"]["negotiation"]
+    assert "energy-cooperation" in area_slugs(body["dropped"])
