@@ -80,3 +80,19 @@ def test_the_readme_lists_every_error_code():
         for status, code in re.findall(r"^\| (\d{3}) \| `([a-z_]+)` \|", table, re.MULTILINE)
     }
     assert rows == {(status, code) for code, (status, _) in ERROR_CODES.items()}
+
+
+def test_every_file_the_docs_name_exists():
+    """The README, the benchmark's and the load test's pages name the files that prove their
+    claims (tests, scripts, modules): each must still be there after a move."""
+    root = settings.BASE_DIR
+    named = set()
+    for page in ("README.md", "bench/README.md", "reliability/REPORT.md"):
+        text = (root / page).read_text()
+        named |= set(
+            re.findall(r"`((?:tests|negotiations|tracker|bench|reliability|\.ci)/[\w./-]+)`", text)
+        )
+    assert len(named) > 40
+    # bench/.data/ holds what a benchmark run writes (gitignored).
+    missing = sorted(path for path in named if not (root / path).exists() and "/.data/" not in path)
+    assert not missing, missing
