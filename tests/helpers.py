@@ -169,3 +169,17 @@ def row_counts() -> dict[str, int]:
         for field in model._meta.local_many_to_many:
             counts[f"{model._meta.label}.{field.name}"] = field.remote_field.through.objects.count()
     return counts
+
+
+def updated_stamps() -> dict:
+    """Every data record's ``updated``, by model and primary key."""
+    return {
+        model: dict(model.objects.values_list("pk", "updated")) for model in registry.data_models()
+    }
+
+
+def assert_updated_not_back(before: dict) -> None:
+    """No record of ``before`` (updated_stamps()) has an older ``updated`` now."""
+    for model, stamps in before.items():
+        for pk, updated in model.objects.filter(pk__in=stamps).values_list("pk", "updated"):
+            assert updated >= stamps[pk], (model, pk)

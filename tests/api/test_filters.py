@@ -10,7 +10,7 @@ from negotiations.choices import AgendaBasis
 from negotiations.domain.versioning import bump_data_version
 from tests import factories
 from tests.contract import error_messages
-from tests.helpers import results, slugs
+from tests.helpers import LIST_PATHS, results, slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -230,24 +230,7 @@ def test_updated_since_returns_only_what_changed(api, a_round):
     ]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "parties",
-        "organizations",
-        "people",
-        "negotiations",
-        "rounds",
-        "agenda-areas",
-        "agenda-items",
-        "deadlines",
-        "measures",
-        "positions",
-        "sources",
-        "citations",
-        "conflicts",
-    ],
-)
+@pytest.mark.parametrize("path", LIST_PATHS)
 def test_every_list_syncs_and_sparse_fields(api, path):
     assert api.get(f"/api/v1/{path}/", {"updated_since": "2000-01-01T00:00:00Z"}).status_code == 200
     assert api.get(f"/api/v1/{path}/", {"updated_since": "yesterday"}).status_code == 400

@@ -7,11 +7,17 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from negotiations import models, registry
+from negotiations import models
 from negotiations.api.urls import router
 from negotiations.domain import writes
 from tests import factories
-from tests.helpers import admin_url, change_form_data, form_data
+from tests.helpers import (
+    admin_url,
+    assert_updated_not_back,
+    change_form_data,
+    form_data,
+    updated_stamps,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -112,16 +118,7 @@ class TestUpdatedNeverMovesBack:
 
     @pytest.fixture
     def before(self):
-        return {
-            model: dict(model.objects.values_list("pk", "updated"))
-            for model in registry.data_models()
-        }
-
-    @staticmethod
-    def assert_not_back(before):
-        for model, stamps in before.items():
-            for pk, updated in model.objects.filter(pk__in=stamps).values_list("pk", "updated"):
-                assert updated >= stamps[pk], (model, pk)
+        return updated_stamps()
 
     def test_api_writes(self, editor, round_, before, round_slug):
         assert editor.patch(f"/api/v1/rounds/{round_slug}/", {"outcomes": "?"}, format="json")
@@ -134,7 +131,7 @@ class TestUpdatedNeverMovesBack:
         )
         assert editor.delete(f"/api/v1/positions/{position.slug}/")
         writes.delete_record(record=participant)
-        self.assert_not_back(before)
+        assert_updated_not_back(before)
 
     def test_admin_writes_and_a_revert(self, staff_client, round_, before, round_slug):
         rename_in_the_admin(staff_client, round_, RENAMED)
@@ -145,12 +142,12 @@ class TestUpdatedNeverMovesBack:
         reverted = models.Round.objects.get(pk=round_.pk)
         assert reverted.slug == round_slug  # the revert is a rename back...
         assert reverted.updated >= before[models.Round][round_.pk]  # ...at a later time
-        self.assert_not_back(before)
+        assert_updated_not_back(before)
 
     def test_agenda_area_service(self, round_, before):
         item = round_.agenda_items.first()
         writes.set_agenda_item_areas(item=item, areas=[factories.area()])
-        self.assert_not_back(before)
+        assert_updated_not_back(before)
         assert models.Round.objects.get(pk=round_.pk).updated > before[models.Round][round_.pk]
 
     def test_a_bulk_load_moves_the_version_itself(self):

@@ -10,7 +10,12 @@ from django.core.management import call_command
 
 from negotiations import models, registry
 from negotiations.domain import writes
-from tests.helpers import empty_negotiations_tables, row_counts
+from tests.helpers import (
+    assert_updated_not_back,
+    empty_negotiations_tables,
+    row_counts,
+    updated_stamps,
+)
 from tests.seed import SEED_FIXTURE
 
 pytestmark = pytest.mark.django_db
@@ -95,16 +100,7 @@ class TestReloadsNeverMoveUpdatedBack:
 
     @pytest.fixture
     def before(self):
-        return {
-            model: dict(model.objects.values_list("pk", "updated"))
-            for model in registry.data_models()
-        }
-
-    @staticmethod
-    def assert_not_back(before):
-        for model, stamps in before.items():
-            for pk, updated in model.objects.filter(pk__in=stamps).values_list("pk", "updated"):
-                assert updated >= stamps[pk], (model, pk)
+        return updated_stamps()
 
     def test_a_fixture_reload_moves_updated_forward_or_leaves_it(self, before):
         # The seed data's timestamps are the fixture's (2026); an edit, then a reload.
@@ -117,7 +113,7 @@ class TestReloadsNeverMoveUpdatedBack:
         reloaded = models.Round.objects.get(pk=jeju.pk)
         assert reloaded.outcomes != "Edited."  # the fixture's value is back...
         assert reloaded.updated > edited  # ...and sync clients see it as a change
-        self.assert_not_back(before)
+        assert_updated_not_back(before)
 
     def test_a_reload_of_unchanged_data_changes_nothing(self, before):
         version = models.DataVersion.objects.get().version

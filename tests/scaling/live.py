@@ -107,6 +107,11 @@ def sqlite_env(work: Path, **overrides) -> dict[str, str]:
     return server_env(work, DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}", **overrides)
 
 
+def with_database(url: str, name: str) -> str:
+    """The same PostgreSQL server's URL, for another database."""
+    return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path=f"/{name}"))
+
+
 def unique_name(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(4)}"
 

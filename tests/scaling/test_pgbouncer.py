@@ -11,7 +11,6 @@ Skipped without PG_URL and PGBOUNCER_URL (a failure with REQUIRE_PGBOUNCER=1).""
 
 import os
 import secrets
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -30,10 +29,6 @@ HOT_READS = [
 ]
 
 
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
 def sql(url: str, statement: str):
     import psycopg
 
@@ -46,7 +41,7 @@ def transactions_pooled(bouncer: str, database: str) -> int:
     """Transactions PgBouncer has passed to the database so far (its admin console)."""
     import psycopg
 
-    console = with_database(bouncer, "pgbouncer")
+    console = live.with_database(bouncer, "pgbouncer")
     # The console speaks the simple query protocol only.
     with psycopg.connect(console, autocommit=True, prepare_threshold=None) as connection:
         cursor = connection.cursor()
@@ -73,7 +68,7 @@ def bounced(tmp_path_factory):
     work = tmp_path_factory.mktemp("pgbouncer")
     env = live.server_env(
         work,
-        DATABASE_URL=with_database(bouncer, name),
+        DATABASE_URL=live.with_database(bouncer, name),
         DATABASE_BEHIND_PGBOUNCER="1",
         ANSWER_CACHE_SECONDS="0",  # every read runs its statements
     )
@@ -88,7 +83,7 @@ def test_the_startup_option_is_refused_so_the_setting_drops_it(bounced):
 
     _, _, bouncer, name = bounced
     with pytest.raises(psycopg.OperationalError, match="unsupported startup parameter"):
-        psycopg.connect(with_database(bouncer, name), options="-c jit=off").close()
+        psycopg.connect(live.with_database(bouncer, name), options="-c jit=off").close()
 
 
 def test_reads_writes_and_the_admin_through_transaction_pooling(bounced):

@@ -6,7 +6,6 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from negotiations.api.throttling import count_request
-from tests.scaling import live
 from tracker import cache as tracker_cache
 from tracker.cache import CacheUnavailable
 
@@ -19,18 +18,6 @@ def redis_cache(url: str) -> dict:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    if not live.redis_binary():
-        live.missing(
-            "Redis is missing (apt-get install redis-server)", live.REDIS_REQUIRED, "REQUIRE_REDIS"
-        )
-    url, process = live.start_redis(tmp_path_factory.mktemp("redis"))
-    yield url
-    process.terminate()
-    process.wait(10)
 
 
 def test_a_count_goes_up_and_expires_after_its_window(redis_url):

@@ -10,7 +10,7 @@ import os
 import secrets
 import subprocess
 import time
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -19,11 +19,6 @@ from tracker import replicas
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 MAX_LAG = 2  # DATABASE_REPLICA_MAX_LAG for the server under test
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def as_postgres(*command: str):
@@ -68,7 +63,7 @@ def replicated(tmp_path_factory):
         )
     name = f"replicas_{secrets.token_hex(4)}"
     Cluster(primary, primary).sql(primary, f"create database {name}")
-    cluster = Cluster(with_database(primary, name), with_database(replica, name))
+    cluster = Cluster(live.with_database(primary, name), live.with_database(replica, name))
     work = tmp_path_factory.mktemp("replicas")
     env = live.server_env(
         work,

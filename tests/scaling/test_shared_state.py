@@ -15,24 +15,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
 
 @pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    import os
-
-    url = os.environ.get("REDIS_URL")
-    if url:
-        yield url
-        return
-    if not live.redis_binary():
-        live.missing(
-            "Redis is missing (apt-get install redis-server)", live.REDIS_REQUIRED, "REQUIRE_REDIS"
-        )
-    url, process = live.start_redis(tmp_path_factory.mktemp("redis"))
-    yield url
-    process.terminate()
-    process.wait(10)
-
-
-@pytest.fixture(scope="module")
 def pair(redis_url, tmp_path_factory):
     """Two processes, one database and one Redis; the editor's token."""
     import redis
