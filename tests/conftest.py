@@ -32,6 +32,9 @@ def fresh_cache():
     next test reaches again with other data)."""
     from django.core.cache import cache
 
+    from tracker import cache as redis_backend
+
+    redis_backend.down_until.clear()  # a Redis that failed in an earlier test is asked again
     cache.clear()
 
 

@@ -41,6 +41,9 @@ REPLICATED_APPS = {"negotiations"}
 COOKIE = "tracker_primary_until"
 CHECK_SECONDS = 1.0
 RETRY_FAILED_SECONDS = 5.0
+# Primary versions noted per replica while it is behind (one per check: a replica this far
+# behind has long been skipped).
+MAX_NOTED = 120
 
 # The replica this request reads from; None: the primary.
 reading_from: ContextVar[str | None] = ContextVar("reading_from", default=None)
@@ -71,20 +74,40 @@ def data_version_on(alias: str):
 
 
 class Replicas:
-    """This process's view of which replicas are usable, checked at most once a second.
+    """This process's view of which replicas are usable, checked at most once a second (every
+    5 s once one failed).
 
     A replica lags when it has been missing a write of the primary's for longer than
-    DATABASE_REPLICA_MAX_LAG: the data version (moved by every write) compared on both, timed
-    from when this process first saw a primary version the replica had not reached, or from
-    that write itself when it is known to be older. So a replica whose replay is slow or
-    paused, or whose stream broke, is skipped even while new writes keep coming. (PostgreSQL's
-    own replay lag, the age of the last replayed transaction, would call a healthy replica
-    late for every write that follows a quiet spell.)"""
+    DATABASE_REPLICA_MAX_LAG: the data version (moved by every write) compared on both. Each
+    check notes the primary's version with the time this process first saw it; the replica's
+    lag is the age of the oldest noted version it has not reached (or of the primary's last
+    write, when that is older). So a replica whose replay is slow or paused, or whose stream
+    broke, is skipped even while new writes keep coming, and one that is steadily seconds
+    behind is measured so, not timed anew each time it passes an old mark. (PostgreSQL's own
+    replay lag, the age of the last replayed transaction, would call a healthy replica late
+    for every write that follows a quiet spell.)
+
+    While the primary cannot be reached, a replica that was usable stays in use (reads go on;
+    anything that needs the primary fails as it would anyway), one skipped for lag stays
+    skipped, and the primary is not asked again for RETRY_FAILED_SECONDS."""
 
     def __init__(self):
         self.known: dict[str, tuple[float, bool]] = {}  # alias -> (checked until, usable)
-        # alias -> (a primary version the replica had not reached, since when: monotonic)
-        self.waiting_for: dict[str, tuple[int, float]] = {}
+        # alias -> [(a primary version the replica had not reached, first seen: monotonic)]
+        self.missing: dict[str, list[tuple[int, float]]] = {}
+        self.lagging: set[str] = set()
+        self.primary_down_until = 0.0
+
+    def primary_version(self):
+        """(version, changed_at) on the primary, or None while it cannot be reached."""
+        if time.monotonic() < self.primary_down_until:
+            return None
+        try:
+            return data_version_on("default")
+        except DatabaseError:
+            connections["default"].close()
+            self.primary_down_until = time.monotonic() + RETRY_FAILED_SECONDS
+            return None
 
     def problem(self, alias: str) -> str | None:
         """Why the replica cannot serve reads now (unreachable, lagging), or None."""
@@ -93,36 +116,34 @@ class Replicas:
         except DatabaseError as error:
             connections[alias].close()
             return f"unreachable ({error.__class__.__name__}: {str(error).strip()[:200]})"
-        limit = settings.REPLICA_MAX_LAG
-        try:
-            primary_version, changed_at = data_version_on("default")
-        except DatabaseError:
-            # The primary is down: no write can be missing from the replica since, and it
-            # replays what it received, so it answers the reads it can.
-            connections["default"].close()
+        primary = self.primary_version()
+        if primary is None:
+            if alias in self.lagging:
+                return "lagging when the primary became unreachable"
             return None
-        if replica_version >= primary_version:
-            self.waiting_for.pop(alias, None)
-            return None
+        primary_version, changed_at = primary
         now = time.monotonic()
-        target, since = self.waiting_for.get(alias, (0, now))
-        if replica_version >= target:  # it reached what it missed before: time anew
-            target, since = primary_version, now
-        self.waiting_for[alias] = (target, since)
-        behind = now - since
-        if changed_at is not None:  # the newest write it misses is this old at least
+        # The versions it has reached are no longer missing; the primary's newest is noted.
+        missing = [noted for noted in self.missing.get(alias, []) if noted[0] > replica_version]
+        if replica_version < primary_version and (not missing or missing[-1][0] < primary_version):
+            missing.append((primary_version, now))
+        self.missing[alias] = missing[:MAX_NOTED]
+        behind = now - missing[0][1] if missing else 0.0
+        if missing and changed_at is not None:  # the newest write it misses is this old at least
             behind = max(behind, (timezone.now() - changed_at).total_seconds())
+        limit = settings.REPLICA_MAX_LAG
         if behind > limit:
+            self.lagging.add(alias)
             return (
                 f"lagging: at data version {replica_version}, the primary at {primary_version},"
                 f" missing writes for {behind:.1f} s (DATABASE_REPLICA_MAX_LAG={limit:g})"
             )
+        self.lagging.discard(alias)
         return None
 
     def usable(self, alias: str, *, recheck: bool = False) -> bool:
-        now = time.monotonic()
         until, ok = self.known.get(alias, (0.0, False))
-        if now < until and not recheck:
+        if time.monotonic() < until and not recheck:
             return ok
         problem = self.problem(alias)
         if problem and (ok or alias not in self.known):
@@ -130,7 +151,10 @@ class Replicas:
         elif not problem and not ok and alias in self.known:
             logger.warning("Replica %s back in use", alias)
         ok = problem is None
-        self.known[alias] = (now + (CHECK_SECONDS if ok else RETRY_FAILED_SECONDS), ok)
+        # Timed from the end of the check: a check that waited on a timeout is not redone
+        # by the very next request.
+        checked = time.monotonic()
+        self.known[alias] = (checked + (CHECK_SECONDS if ok else RETRY_FAILED_SECONDS), ok)
         return ok
 
     def choose(self) -> str | None:
@@ -144,28 +168,27 @@ replicas = Replicas()
 SIGNER_SALT = "tracker.replicas.read-your-writes"
 
 
-def primary_until(request) -> float:
-    """Until when this client reads from the primary (its signed cookie), 0 if not.
-
-    The cookie is signed with its time (django.core.signing), so a client cannot make one up
-    to read from the primary for ever: it holds for READ_YOUR_WRITES_SECONDS after the write.
-    """
+def sent_to_primary(request) -> bool:
+    """Whether this client wrote a moment ago: its cookie, signed by this server (any
+    process holding the same SECRET_KEY) at most READ_YOUR_WRITES_SECONDS ago (whole
+    seconds: django.core.signing). A cookie made up or altered does not count."""
     raw = request.COOKIES.get(COOKIE, "")
     if not raw:
-        return 0.0
-    window = settings.READ_YOUR_WRITES_SECONDS
+        return False
     try:
-        signing.TimestampSigner(salt=SIGNER_SALT).unsign(raw, max_age=window)
+        signing.TimestampSigner(salt=SIGNER_SALT).unsign(
+            raw, max_age=settings.READ_YOUR_WRITES_SECONDS
+        )
     except signing.BadSignature:  # made up, altered, or expired
-        return 0.0
-    return time.time() + window  # at most: the signature's age is not kept
+        return False
+    return True
 
 
 def may_read_from_replica(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and not request.path.startswith("/admin/")
-        and primary_until(request) < time.time()
+        and not sent_to_primary(request)
     )
 
 
