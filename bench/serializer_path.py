@@ -35,8 +35,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from negotiations import models
+from negotiations.api import readers, views
 from negotiations.api import serializers as api
-from negotiations.api import views
 from negotiations.choices import AgendaStatus
 
 # --- Plain: the project's serializer path ------------------------------------------------------
@@ -184,31 +184,8 @@ def round_serializer(agenda_once=True, readable_once=True, to_attr=True, annotat
 # --- Improved querysets --------------------------------------------------------------------------
 
 ROUND_ORDER = (F("start_date").asc(nulls_last=True), "pk")
-ROUND_COLUMNS = (
-    "slug",
-    "negotiation__slug",
-    "negotiation__title",
-    "sequence",
-    "title",
-    "level",
-    "status",
-    "start_date",
-    "end_date",
-    "date_precision",
-    "date_as_reported",
-    "date_note",
-    "city",
-    "region",
-    "country",
-    "venue",
-    "occasion",
-    "summary",
-    "outcomes",
-    "agenda_status",
-    "agenda_basis",
-    "created",
-    "updated",
-)
+# The columns the rounds reader reads (derived from RoundSerializer): the same data.
+ROUND_COLUMNS = readers.ROUND.columns
 
 
 def wants(wanted, *names) -> bool:
