@@ -32,10 +32,10 @@ $PY manage.py migrate --noinput >/dev/null
 $PY manage.py loaddata korea_us_2025 >/dev/null
 TOKEN=$($PY manage.py shell -v 0 -c '
 from django.contrib.auth.models import Permission, User
-from rest_framework.authtoken.models import Token
+from negotiations.api.tokens import issue_token
 user = User.objects.create_user("client-tour-editor")
 user.user_permissions.set(Permission.objects.filter(content_type__app_label="negotiations"))
-print(Token.objects.create(user=user).key)
+print(issue_token(user)[1])
 ' | tail -n 1)
 
 PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

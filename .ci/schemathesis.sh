@@ -45,10 +45,10 @@ $PY manage.py loaddata korea_us_2025 >/dev/null
 $PY manage.py collectstatic --noinput >/dev/null
 TOKEN=$($PY manage.py shell -v 0 -c '
 from django.contrib.auth.models import Permission, User
-from rest_framework.authtoken.models import Token
+from negotiations.api.tokens import issue_token
 user, _ = User.objects.get_or_create(username="schemathesis-editor", defaults={"is_staff": True})
 user.user_permissions.set(Permission.objects.filter(content_type__app_label="negotiations"))
-print(Token.objects.get_or_create(user=user)[0].key)
+print(issue_token(user)[1])
 ' | tail -n 1)
 
 PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -990,3 +990,6 @@ class DisagreementClaimAdmin(CitedAdmin):
     list_display = ["disagreement", "label"]
     autocomplete_fields = ["disagreement", "citations"]
     search_fields = ["claim", "disagreement__title"]
+
+
+from negotiations import admin_tokens  # noqa: E402, F401  the API tokens' admin

@@ -61,10 +61,10 @@ def manage(env, *args, capture=False) -> str:
 
 EDITOR_SNIPPET = """
 from django.contrib.auth.models import Permission, User
-from rest_framework.authtoken.models import Token
+from negotiations.api.tokens import issue_token
 user, _ = User.objects.get_or_create(username="loadfault-editor")
 user.user_permissions.set(Permission.objects.filter(content_type__app_label="negotiations"))
-print(Token.objects.get_or_create(user=user)[0].key)
+print(issue_token(user)[1])
 """
 
 

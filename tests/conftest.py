@@ -1,9 +1,9 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from negotiations.api.tokens import issue_token
 from tests import factories
 from tests.contract import check_response
 from tests.seed import SEED_FIXTURE
@@ -67,7 +67,7 @@ def reader(django_user_model):
     """Authenticated, with no model permission."""
     user = django_user_model.objects.create_user(username="reader", password="x" * 16)
     client = ContractClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user)[1]}")
     return client
 
 
@@ -77,7 +77,7 @@ def editor(django_user_model):
     user = django_user_model.objects.create_user(username="api-editor", password="x" * 16)
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="negotiations"))
     client = ContractClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user)[1]}")
     return client
 
 

@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "corsheaders",
     "rest_framework",
-    "rest_framework.authtoken",
+    "negotiations.admin_apps.ApiTokensConfig",  # knox: API tokens stored as digests
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -299,10 +299,22 @@ except ValueError:
 if NUM_PROXIES < 0:
     raise ImproperlyConfigured("NUM_PROXIES must be a whole number from 0.")
 
+# API tokens (negotiations/api/tokens.py): days a new token is valid; 0 for no expiry.
+try:
+    API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90").strip() or "90")
+except ValueError:
+    API_TOKEN_DAYS = -1
+if API_TOKEN_DAYS < 0:
+    raise ImproperlyConfigured("API_TOKEN_DAYS must be a whole number from 0 (no expiry).")
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",  # what DRF's authtoken used: clients keep their header
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_DAYS) if API_TOKEN_DAYS else None,
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous write is then a 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "negotiations.api.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("deadlines.ics", views.DeadlineCalendarView.as_view(), name="deadline-calendar"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("review/", views.ReviewView.as_view(), name="review"),
+    path("auth/token/", views.CurrentTokenView.as_view(), name="current-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # drf-spectacular's pages with templates whose set-up code carries the page's
     # Content-Security-Policy nonce, and ReDoc's bundle without its one CDN reference.

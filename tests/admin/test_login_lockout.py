@@ -10,7 +10,7 @@ from django.contrib.auth.views import LoginView
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
 from django.utils import timezone
-from rest_framework.authtoken.views import ObtainAuthToken
+from knox.views import LoginView as KnoxLoginView
 
 pytestmark = pytest.mark.django_db
 
@@ -114,13 +114,14 @@ def walk(patterns):
 
 
 def test_the_admin_login_is_the_only_password_login():
-    """The API authenticates with tokens (random, 40 hex digits) or the admin's session:
-    no DRF login page (rest_framework.urls) and no token-for-password endpoint to guess
-    passwords at, beside the admin login the lockout guards."""
+    """The API authenticates with tokens (issued in the admin or by a command) or the
+    admin's session: no DRF login page (rest_framework.urls) and no token-for-password
+    endpoint (knox's LoginView) to guess passwords at, beside the admin login the lockout
+    guards."""
     password_views = [
         str(pattern.pattern)
         for pattern in walk(get_resolver().url_patterns)
-        if issubclass(getattr(pattern.callback, "view_class", object), LoginView | ObtainAuthToken)
+        if issubclass(getattr(pattern.callback, "view_class", object), LoginView | KnoxLoginView)
     ]
     assert password_views == []
     assert resolve("/admin/login/").url_name == "login"

@@ -307,15 +307,16 @@ def test_user_without_permission_cannot_write(reader, world, path):
 def source_changer(django_user_model):
     """Authenticated by token, with only negotiations.change_source."""
     from django.contrib.auth.models import Permission
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
+
+    from negotiations.api.tokens import issue_token
 
     user = django_user_model.objects.create_user(username="source-changer", password="x" * 16)
     user.user_permissions.set(
         Permission.objects.filter(content_type__app_label="negotiations", codename="change_source")
     )
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user)[1]}")
     return client
 
 

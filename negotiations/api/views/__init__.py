@@ -17,12 +17,14 @@ from negotiations.api.views.records import (
     PositionViewSet,
     SourceViewSet,
 )
+from negotiations.api.views.tokens import CurrentTokenView
 
 __all__ = [
     "AgendaAreaViewSet",
     "AgendaItemViewSet",
     "ChangesView",
     "CitationViewSet",
+    "CurrentTokenView",
     "DeadlineCalendarView",
     "DeadlineViewSet",
     "DisagreementViewSet",
