@@ -159,7 +159,24 @@ def report_changed_links(form) -> None:
             writes.record_links_changed(form.instance, name)
 
 
-class TrackedAdmin(SimpleHistoryAdmin):
+class CitationsPicker:
+    """The "citations" of a fact in its form, as before its citations had links of their own:
+    a citation picked here is linked to the whole record, one already linked keeps what its
+    link says (which facets its quote states: the record's own page shows and edits that).
+    Django's admin gives no field to a many-to-many with its own link model, because it
+    could not fill the link's other columns; ours all have defaults."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name != "citations":
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        if "widget" not in kwargs and "citations" in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return db_field.formfield(**kwargs)
+
+
+class TrackedAdmin(CitationsPicker, SimpleHistoryAdmin):
     """Base of every admin: audit history with revert, and no silent overwrites."""
 
     form = ConcurrentModelForm
@@ -279,7 +296,7 @@ class CitedAdmin(TrackedAdmin):
     readonly_fields = ["created", "updated"]
 
 
-class NamedFieldsInline:
+class NamedFieldsInline(CitationsPicker):
     """A tabular inline's fields have no <label> of their own (the column header names them):
     each widget gets its column's name, for screen readers."""
 
@@ -840,6 +857,15 @@ class AgendaChangeAnnotationAdmin(CitedAdmin):
     list_select_related = ["round", "area"]
     search_fields = ["note", "round__title", "area__name"]
     autocomplete_fields = ["round", "area", "citations"]
+
+
+@admin.register(models.AgendaExclusion)
+class AgendaExclusionAdmin(CitedAdmin):
+    list_display = ["area", "negotiation", "round", "handled_in"]
+    list_filter = ["area", "negotiation"]
+    list_select_related = ["area", "negotiation", "round", "handled_in"]
+    search_fields = ["area__name", "negotiation__title", "round__title", "note"]
+    autocomplete_fields = ["negotiation", "round", "area", "handled_in", "citations"]
 
 
 # --- Deadlines, measures, positions ----------------------------------------------------------

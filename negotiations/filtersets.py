@@ -388,6 +388,19 @@ class AgendaItemFilterSet(TrackedFilterSet):
         fields = ["round", "negotiation", "area"]
 
 
+class AgendaExclusionFilterSet(KnownAsOfFilterSet):
+    negotiation = slug_filter("negotiation", models.Negotiation, "Exclusions in this negotiation")
+    round = slug_filter("round", models.Round, "Exclusions from this round's agenda")
+    area = slug_filter("area", models.AgendaArea, "Exclusions of this area")
+    handled_in = slug_filter(
+        "handled_in", models.Negotiation, "Areas said to be handled in this negotiation instead"
+    )
+
+    class Meta:
+        model = models.AgendaExclusion
+        fields = ["negotiation", "round", "area", "handled_in"]
+
+
 class DeadlineFilterSet(KnownAsOfFilterSet):
     """Deadline filters relative to a chosen day, ``as_of`` (default: today)."""
 

@@ -6,7 +6,8 @@
 * An **embedded** record lives inside resources (an agenda item in its round, an alias in
   its person): its model names the foreign keys to them in ``embedded_in``, and a change to
   it is a change to them (negotiations.domain.writes).
-* A **cited** model has ``citations``: the facts that sources support.
+* A **cited** model has ``citations``: the facts that sources support, each citation through
+  a **link** (negotiations.models.provenance) saying what that quote states of the fact.
 
 tests/test_registry.py fails when a model fits none of these, so no list here is kept by hand.
 """
@@ -25,8 +26,19 @@ def data_models() -> tuple[type[Model], ...]:
     return tuple(
         model
         for model in apps.get_app_config(APP).get_models()
-        if not getattr(model, "bookkeeping", False) and not hasattr(model, "instance_type")
+        if not getattr(model, "bookkeeping", False)
+        and not hasattr(model, "instance_type")
+        and not getattr(model, "is_citation_link", False)
     )
+
+
+@cache
+def link_models() -> dict[type[Model], type[Model]]:
+    """The citation links of each cited model (cited model -> its link model)."""
+    return {
+        model: model._meta.get_field("citations").remote_field.through
+        for model in cited_models().values()
+    }
 
 
 @cache

@@ -158,3 +158,16 @@ def cited_rounds(negotiation, areas, source, sequences) -> list[models.Round]:
         ).citations.add(citation(source))
         rounds.append(created)
     return rounds
+
+
+def exclusion(**fields) -> models.AgendaExclusion:
+    """An area a cited source says is off a negotiation's agenda (or a round's)."""
+    negotiation_ = fields.pop("negotiation", None) or negotiation()
+    exclusion_ = models.AgendaExclusion.objects.create(
+        slug=fields.pop("slug", unique("exclusion")),
+        negotiation=negotiation_,
+        area=fields.pop("area", None) or area(),
+        **fields,
+    )
+    exclusion_.citations.add(citation())
+    return exclusion_

@@ -226,6 +226,13 @@ if env_bool("DATABASE_BEHIND_PGBOUNCER") and "postgres" in DATABASES["default"][
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The admin refuses a many-to-many with its own link model in a form (admin.E013), because
+# set() could not fill the link's other columns. Ours have defaults: a quote picked in a
+# form's "citations" is linked to the whole record (negotiations.models.provenance), a quote
+# already linked keeps what its link says, and the link's own inline says which facts it
+# states.
+SILENCED_SYSTEM_CHECKS = ["admin.E013"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -374,6 +381,9 @@ SPECTACULAR_SETTINGS = {
         "NegotiationStatusEnum": "negotiations.choices.NegotiationStatus",
         "MeasureStatusEnum": "negotiations.choices.MeasureStatus",
         "DeadlineStatusEnum": "negotiations.domain.deadlines.STATUSES",
+        "ClaimStateEnum": "negotiations.domain.claims.VERSION_STATES",
+        "CellStateEnum": "negotiations.domain.agenda.CELL_STATES",
+        "FacetKindEnum": "negotiations.models.provenance.FACET_KINDS",
     },
 }
 

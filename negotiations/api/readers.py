@@ -27,7 +27,7 @@ from negotiations.api.serializers.fields import RefField, TitledRefField
 from negotiations.choices import AgendaStatus
 from negotiations.domain.citations import citations_for, citations_of
 from negotiations.domain.deadlines import deadline_status
-from negotiations.domain.known import as_known_on, known, known_disagreements
+from negotiations.domain.known import as_known, known, known_disagreements, trimmed
 
 
 def iso_datetime(value: datetime.datetime | None) -> str | None:
@@ -44,12 +44,6 @@ def iso_date(value: datetime.date | None) -> str | None:
 
 def wants(fields: set[str] | None, *names: str) -> bool:
     return fields is None or any(name in fields for name in names)
-
-
-def trim(record: dict, fields: set[str] | None) -> dict:
-    if fields is None:
-        return record
-    return {key: value for key, value in record.items() if key in fields}
 
 
 class Shape:
@@ -72,7 +66,7 @@ class Shape:
             raise TypeError(f"{model.__name__}: no such fields to compute: {sorted(stray)}")
         fields = []
         for name, field in declared.items():
-            if name == "known_as_of":
+            if name in ("known_as_of", "unknown_fields"):  # given by the view, as known
                 continue
             fields.append((name, None if name in self.computed else column(model, name, field)))
         return fields
@@ -244,9 +238,11 @@ def read_rounds(
     known_as_of: datetime.date | None = None,
 ) -> list[dict]:
     """Rounds from ``.values(*read_rounds.columns)`` rows, shaped like RoundSerializer; as
-    known on a day if given (the rows then come from known_rounds(), with agenda_known)."""
+    known on a day if given (negotiations.domain.known.as_known: every field from the
+    citations published by then, which are all loaded for it)."""
+    wanted = fields
     if known_as_of is not None:
-        rows = [as_known_on(dict(row), known_as_of) for row in rows]
+        fields = None
     ids = [row["id"] for row in rows]
     wants_agenda, wants_people = wants(fields, "agenda"), wants(fields, "participants")
     agendas, items = round_agendas(ids, known_as_of) if wants_agenda else ({}, {})
@@ -268,7 +264,7 @@ def read_rounds(
     records = []
     for row in rows:
         pk = row["id"]
-        reported = row["agenda_status"] == AgendaStatus.REPORTED
+        reported = row["agenda_status"] == AgendaStatus.REPORTED or known_as_of is not None
         record = ROUND.record(
             row,
             {
@@ -278,7 +274,9 @@ def read_rounds(
                 "citations": citations.get(pk, []),
             },
         )
-        records.append(trim(record, fields))
+        if known_as_of is not None:
+            as_known(models.Round, record, known_as_of)
+        records.append(trimmed(record, wanted))
     return records
 
 
@@ -294,24 +292,40 @@ def read_deadlines(
     fields: set[str] | None = None,
     known_as_of: datetime.date | None = None,
 ) -> list[dict]:
-    """Deadlines from ``.values(*read_deadlines.columns)`` rows, like DeadlineSerializer."""
+    """Deadlines from ``.values(*read_deadlines.columns)`` rows, like DeadlineSerializer; as
+    known on a day if given (its date as the sources published by then gave it)."""
     ids = [row["id"] for row in rows]
-    citations = (
-        citations_for(models.Deadline, ids, known_as_of) if wants(fields, "citations") else {}
-    )
+    needs_citations = wants(fields, "citations") or known_as_of is not None
+    citations = citations_for(models.Deadline, ids, known_as_of) if needs_citations else {}
     records = []
     for row in rows:
-        status = deadline_status(row["date"], row["end_date"], as_of)
         record = DEADLINE.record(
             row,
             {
-                "days_remaining": status["days_remaining"],
-                "deadline_status": status["status"],
+                "days_remaining": None,
+                "deadline_status": None,
                 "citations": citations.get(row["id"], []),
             },
         )
-        records.append(trim(record, fields))
+        if known_as_of is not None:
+            as_known(models.Deadline, record, known_as_of)
+        record.update(deadline_countdown(record, as_of))
+        records.append(trimmed(record, fields))
     return records
+
+
+def deadline_countdown(record: dict, as_of: datetime.date) -> dict:
+    """days_remaining and deadline_status of a deadline record (its dates as ISO text), or
+    null for both when its date is not known."""
+    if record.get("date") is None:
+        return {"days_remaining": None, "deadline_status": None}
+    end = record.get("end_date")
+    status = deadline_status(
+        datetime.date.fromisoformat(record["date"]),
+        datetime.date.fromisoformat(end) if end else None,
+        as_of,
+    )
+    return {"days_remaining": status["days_remaining"], "deadline_status": status["status"]}
 
 
 read_deadlines.columns = DEADLINE.columns
@@ -380,7 +394,7 @@ def read_people(rows: Sequence[dict], fields: set[str] | None = None) -> list[di
             }
         )
     return [
-        trim(
+        trimmed(
             PERSON.record(
                 row,
                 {"aliases": aliases.get(row["id"], []), "roles": roles.get(row["id"], [])},

@@ -20,6 +20,8 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import force_instance
 from rest_framework import generics, permissions, serializers
 
+from negotiations.domain.provenance import facet_fields
+
 # Text fields refuse control characters other than tab and line breaks, and lone UTF-16
 # surrogates (see serializers.no_control_characters); the schema says so.
 TEXT_PATTERN = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$"
@@ -338,6 +340,7 @@ class TrackerAutoSchema(AutoSchema):
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
         from negotiations.api.serializers import KnownAsOfSerializer
+        from negotiations.api.serializers.fields import UnknownFieldsField
 
         if type(serializer).__dict__.get("__doc__") is None and "description" in schema:
             # Not the base class's notes for developers: what the record is in the domain
@@ -354,8 +357,14 @@ class TrackerAutoSchema(AutoSchema):
             schema["required"] = [
                 name
                 for name in schema["properties"]
-                if not isinstance(serializer.fields.get(name), KnownAsOfSerializer)
+                if not isinstance(
+                    serializer.fields.get(name), KnownAsOfSerializer | UnknownFieldsField
+                )
             ]
+            model = getattr(getattr(serializer, "Meta", None), "model", None)
+            for name in facet_fields(model) if model is not None else ():
+                if name in schema["properties"]:
+                    schema["properties"][name] = nullable_when_unknown(schema["properties"][name])
         for field_schema in schema.get("properties", {}).values():
             if BLANK_STRING in field_schema.get("oneOf", ()):
                 # drf-spectacular offers "" beside a patterned text as `oneOf`, but "" also
@@ -391,6 +400,35 @@ class TrackerAutoSchema(AutoSchema):
         ):
             schema["pattern"] = TEXT_PATTERN
         return schema
+
+
+UNKNOWN_NOTE = (
+    "Null in an answer as known on a day (?known_as_of=) when no source published by then "
+    "states it (named in unknown_fields)."
+)
+
+
+def nullable_when_unknown(schema: dict) -> dict:
+    """A field of a facet (negotiations.domain.provenance), which an answer as known on a day
+    leaves null when no source published by then stated it."""
+    schema = dict(schema)
+    description = " ".join(filter(None, [schema.pop("description", ""), UNKNOWN_NOTE]))
+    null = {"type": "null"}
+    if "$ref" in schema or "allOf" in schema:
+        return {"oneOf": [schema, null], "description": description}
+    for union in ("oneOf", "anyOf"):
+        if union in schema:
+            if null not in schema[union]:
+                schema[union] = [*schema[union], null]
+            return {**schema, "description": description}
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        schema["type"] = [kind, "null"]
+    elif isinstance(kind, list) and "null" not in kind:
+        schema["type"] = [*kind, "null"]
+    if "enum" in schema and None not in schema["enum"]:
+        schema["enum"] = [*schema["enum"], None]
+    return {**schema, "description": description}
 
 
 class RefFieldExtension(OpenApiSerializerFieldExtension):

@@ -66,7 +66,7 @@ from negotiations.choices import (
     RoundStatus,
 )
 from negotiations.domain.citations import CitationRef, citations_of
-from negotiations.domain.known import as_known_on, known, known_rounds
+from negotiations.domain.known import known, known_round_rows, known_rounds
 from negotiations.domain.shapes import DATE, Doc, Slug
 from negotiations.models import (
     AgendaArea,
@@ -93,7 +93,8 @@ REASON_OWN_UNKNOWN = "This round's agenda was not reported: its changes are unkn
 REASON_FIRST_REPORTED = "No earlier round to compare with: this is the first reported agenda."
 REASON_BASIS_UNKNOWN = "The agenda of the round compared with was not reported: unknown."
 
-PRESENT, ABSENT, UNKNOWN = "present", "absent", "unknown"
+PRESENT, ABSENT, EXCLUDED, UNKNOWN = "present", "absent", "excluded", "unknown"
+CELL_STATES = (PRESENT, ABSENT, EXCLUDED, UNKNOWN)
 NOT_HELD = {RoundStatus.PLANNED: SKIP_PLANNED, RoundStatus.POSTPONED: SKIP_POSTPONED}
 
 
@@ -304,7 +305,7 @@ def round_rows(rounds: QuerySet, known_as_of: datetime.date | None, *fields: str
     if known_as_of is None:
         return list(rounds.values(*fields))
     rows = known_rounds(rounds, known_as_of).values(*fields, "agenda_known")
-    return [as_known_on(row, known_as_of) for row in rows]
+    return known_round_rows(list(rows), known_as_of)
 
 
 @dataclass

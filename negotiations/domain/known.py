@@ -1,4 +1,5 @@
-"""What was known on a given day: the facts that the sources had published by then.
+"""What was known on a given day: the facts, and each of their values, as the sources
+published by then told them.
 
 The rules, in one place for the API and the dashboard (``?known_as_of=YYYY-MM-DD``):
 
@@ -8,12 +9,14 @@ The rules, in one place for the API and the dashboard (``?known_as_of=YYYY-MM-DD
 * A fact (a round, an agenda item, a participant, a position, a deadline...) is known on D
   when at least one of its citations quotes a source published on or before D; it is shown
   with those citations only.
-* A round dated after D is shown as planned: its summary and outcomes, written after it
-  took place, are not shown, and an agenda reported before it was an announced one.
+* Each of its values is the one the latest of those sources gives, field group by field
+  group (negotiations.domain.provenance): a value only a later source gives is not shown,
+  and a field no source published by D states is null, named in ``unknown_fields``. The
+  editors' notes, written with hindsight, are left out.
+* A round dated after D (as known on D) is planned, and its outcomes are not known yet; an
+  agenda reported before the round is an announced one.
 * An agenda none of whose items is known on D is not reported (unknown, not empty).
 * A disagreement is known on D once two of its versions (claims) are.
-
-Records are known as a whole: a known record's fields are shown as they are recorded now.
 """
 
 import datetime
@@ -33,8 +36,17 @@ from django.db.models import (
 )
 
 from negotiations.choices import AgendaBasis, AgendaStatus, RoundStatus
+from negotiations.domain.citations import statement_from_ref, statements_of
+from negotiations.domain.provenance import known_record, published_by
 from negotiations.domain.shapes import Doc
-from negotiations.models import AgendaItem, Disagreement, DisagreementClaim, Round, Source
+from negotiations.models import (
+    AgendaItem,
+    Disagreement,
+    DisagreementClaim,
+    Participant,
+    Round,
+    Source,
+)
 
 
 class KnownAsOf(TypedDict):
@@ -43,14 +55,6 @@ class KnownAsOf(TypedDict):
     sources_undated: Annotated[
         int, Doc("Sources with no publication date, printed or inferred: left out.")
     ]
-
-
-def published_by(day: datetime.date, prefix: str = "") -> Q:
-    """Sources published on or before ``day`` (``prefix`` reaches a source from elsewhere,
-    e.g. ``"citation__source__"``)."""
-    return Q(**{f"{prefix}published_on_end__lte": day}) | Q(
-        **{f"{prefix}published_on_end": None, f"{prefix}published_on__lte": day}
-    )
 
 
 def known_links(model, day: datetime.date) -> QuerySet:
@@ -87,30 +91,102 @@ def summary(day: datetime.date) -> KnownAsOf:
 
 def known_rounds(rounds: QuerySet, day: datetime.date) -> QuerySet:
     """The rounds known on ``day``, each with ``agenda_known``: whether any of its agenda
-    items was (for as_known_on)."""
+    items was (for round_as_known)."""
     items = known(AgendaItem.objects.filter(round=OuterRef("pk")), day)
     return known(rounds, day).annotate(agenda_known=Exists(items))
 
 
-def as_known_on(row: dict, day: datetime.date) -> dict:
-    """A round's row as the sources published by ``day`` told it, in place.
+# Records shown inside others, as known on a day each by the rule of its own model.
+NESTED = {Round: {"participants": Participant, "agenda": AgendaItem}}
 
-    ``row`` has the round's ``status``, ``start_date``, ``agenda_status``, ``agenda_basis``
-    and ``agenda_known`` (see known_rounds); ``summary`` and ``outcomes`` if the caller
-    shows them.
-    """
-    if not row.pop("agenda_known"):
+
+def as_known(model, record: dict, day: datetime.date) -> dict:
+    """A record in the API's shape (its citations: those published by ``day`` only, each
+    with what it states), as the sources published by ``day`` told it, in place."""
+    statements = [statement_from_ref(ref) for ref in record.get("citations") or ()]
+    known_record(model, record, statements, day)
+    for key, nested_model in NESTED.get(model, {}).items():
+        for child in record.get(key) or ():
+            as_known(nested_model, child, day)
+    if model is Round:
+        round_as_known(
+            record,
+            day,
+            agenda_known=bool(record.get("agenda")),
+            summary_stated=states_in_so_many_words(statements, "summary"),
+        )
+        if "agenda" in record and record["agenda_status"] != AgendaStatus.REPORTED:
+            record["agenda"] = None
+    return record
+
+
+def trimmed(record: dict, wanted: set[str] | None) -> dict:
+    """A record as known, trimmed to the fields a sparse answer asked for (``unknown_fields``
+    kept, naming only those)."""
+    if not wanted:
+        return record
+    trimmed_record = {key: value for key, value in record.items() if key in wanted}
+    if "unknown_fields" in record:
+        trimmed_record["unknown_fields"] = [
+            name for name in record["unknown_fields"] if name in wanted
+        ]
+    return trimmed_record
+
+
+def states_in_so_many_words(statements, facet: str) -> bool:
+    """Whether a link names ``facet`` (not merely supports the whole record)."""
+    return any(facet in statement.facets for statement in statements)
+
+
+def round_as_known(
+    row: dict, day: datetime.date, *, agenda_known: bool, summary_stated: bool = False
+) -> dict:
+    """The rules of a round as known on ``day`` that follow from its known values, in place
+    (``row``: its fields, already as known; ``agenda_known``: whether one of its agenda items
+    was; ``summary_stated``: whether a source published by then gives its summary, rather
+    than supporting the record as a whole)."""
+    if not agenda_known or row.get("agenda_status") is None:
         row.update(agenda_status=AgendaStatus.NOT_REPORTED, agenda_basis="")
-    if row["start_date"] is not None and row["start_date"] > day:
-        if row["status"] != RoundStatus.PLANNED:
+    start = row.get("start_date")
+    if isinstance(start, str):
+        start = datetime.date.fromisoformat(start)
+    if start is not None and start > day:
+        if row.get("status") not in (None, RoundStatus.PLANNED):
             row["status"] = RoundStatus.PLANNED
-            # Written after the meeting took place (or was called off): not yet known.
-            for name in ("summary", "outcomes"):
-                if name in row:
-                    row[name] = ""
+        # No outcome before the meeting; a summary only as a source then wrote it (a
+        # citation of the whole record does not say that its source summed it up so).
+        for name in ("outcomes",) if summary_stated else ("summary", "outcomes"):
+            if name in row:
+                row[name] = None
+                unknown = row.setdefault("unknown_fields", [])
+                if name not in unknown:
+                    unknown.append(name)
         if row["agenda_status"] == AgendaStatus.REPORTED:
             row["agenda_basis"] = AgendaBasis.ANNOUNCED  # reported before the meeting
+    if row.get("agenda_basis") is None:
+        row["agenda_basis"] = ""
     return row
+
+
+def known_round_rows(rows: list[dict], day: datetime.date) -> list[dict]:
+    """Rounds' ``.values()`` rows (from known_rounds(): with ``agenda_known``) as known on
+    ``day``: their facets from the statements of their citations (two queries)."""
+    stated = statements_of({Round: [row["id"] for row in rows]}, day)[Round]
+    known_rows = []
+    for row in rows:
+        row = dict(row)
+        agenda_known = row.pop("agenda_known")
+        known_record(Round, row, stated.get(row["id"], []), day, row=True)
+        statements = stated.get(row["id"], [])
+        known_rows.append(
+            round_as_known(
+                row,
+                day,
+                agenda_known=agenda_known,
+                summary_stated=states_in_so_many_words(statements, "summary"),
+            )
+        )
+    return known_rows
 
 
 def known_disagreements(disagreements: QuerySet, day: datetime.date) -> QuerySet:
@@ -138,7 +214,8 @@ def known_records(queryset: QuerySet, day: datetime.date | None) -> QuerySet:
 
 
 def status_as_known(day: datetime.date):
-    """A round's status as known on ``day`` (as_known_on, in SQL): planned if dated after."""
+    """A round's status as known on ``day`` (round_as_known, in SQL): planned if dated
+    after."""
     return Case(
         When(start_date__gt=day, then=Value(RoundStatus.PLANNED)),
         default=F("status"),
@@ -147,7 +224,7 @@ def status_as_known(day: datetime.date):
 
 
 def agenda_status_as_known(day: datetime.date):
-    """A round's agenda status as known on ``day`` (as_known_on, in SQL)."""
+    """A round's agenda status as known on ``day`` (round_as_known, in SQL)."""
     items = known(AgendaItem.objects.filter(round=OuterRef("pk")), day)
     return Case(
         When(

@@ -84,6 +84,7 @@ FACT_TEXT = {
     "party_aliases": "name",
     "organization_aliases": "name",
     "agenda_area_aliases": "name",
+    "agenda_exclusions": "note",
 }
 
 _WORD = re.compile(r"[^\W\d_][\w'\u2019.\-]*")

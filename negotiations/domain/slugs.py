@@ -4,7 +4,8 @@ A slug is readable and stable: the words it is made from, transliterated to ASCI
 dropped ("Ahn–Greer" is ``ahn-greer``, "Jeju 제주" is ``jeju-jeju``), lower case, words joined
 by hyphens. An agenda item's slug is its round's, two hyphens, and its label
 (``jeju-ministerial-2025-05-16--balanced-trade``); a citation's starts with its source's the
-same way. A slug already taken gets ``-2``, ``-3``... Slugs never change once made.
+same way, an agenda exclusion's with its round's (or its negotiation's), then its area's. A
+slug already taken gets ``-2``, ``-3``... Slugs never change once made.
 """
 
 import re
@@ -13,7 +14,7 @@ from anyascii import anyascii
 from django.db import models
 from django.utils.text import slugify
 
-from negotiations.models import AgendaItem, Citation
+from negotiations.models import AgendaExclusion, AgendaItem, Citation
 
 MAX_LENGTH = 120  # SluggedModel.slug
 # Room left for a "-NN" suffix when a slug is taken.
@@ -72,6 +73,12 @@ def base_slug(model: type[models.Model], values: dict) -> str:
     if model is Citation:
         source = values.get("source")
         return _prefixed(source.slug if source else "", values.get("quote", ""), "quote")
+    if model is AgendaExclusion:  # <round or negotiation>--<area>-excluded
+        where = values.get("round") or values.get("negotiation")
+        area = values.get("area")
+        return _prefixed(
+            where.slug if where else "", f"{area.slug if area else 'area'} excluded", "excluded"
+        )
     field = SLUG_SOURCES.get(name, "title")
     return slug_text(str(values.get(field) or ""), MAX_LENGTH - _SUFFIX_ROOM) or name
 

@@ -26,6 +26,7 @@ deadlock or a serialization failure. Code that writes around these services (a b
 a data migration) must call ``bump_data_version`` itself.
 """
 
+import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -43,6 +44,12 @@ from negotiations import registry
 from negotiations.choices import AgendaStatus, RoundStatus
 from negotiations.domain.fixtures import validate_fixture_record
 from negotiations.domain.labels import AreaIndex
+from negotiations.domain.provenance import (
+    facet_fields,
+    json_value,
+    record_facets,
+    validate_link,
+)
 from negotiations.domain.slugs import unique_slug
 from negotiations.domain.versioning import bump_data_version
 from negotiations.models import AgendaArea, AgendaItem, AgendaItemArea, Citation, Round, Source
@@ -142,6 +149,11 @@ class Write:
         value) of the fields that changed."""
         self.changed = True
         model = type(record)
+        if getattr(model, "is_citation_link", False):  # what a quote states of its record
+            self.link_changed(record)
+            return
+        if not created and previous:
+            keep_what_sources_said(record, previous)
         why = reason(record, "added" if created else "changed")
         keys = embedding_records(model, record.__dict__)
         # Moved to another parent: the old one changed too.
@@ -160,9 +172,21 @@ class Write:
         if not created and old_slug and old_slug != record.slug:
             remember_slug(record, old_slug)
 
+    def link_changed(self, link: Model, why: str = "") -> None:
+        """A citation link was written: its record (and what embeds it) changed, and its
+        audit row (a snapshot of its links) is written when the write settles."""
+        record_model = link._meta.get_field(link.record_field).related_model
+        record_id = getattr(link, f"{link.record_field}_id")
+        why = why or f"{record_model._meta.verbose_name} citations changed".capitalize()
+        self.changed = True
+        self.touch({(record_model, record_id)} | showing(record_model, [record_id]), why)
+
     def deleting(self, record: Model) -> None:
         """``record`` is about to be deleted, with what cascades from it."""
         self.changed = True
+        if getattr(type(record), "is_citation_link", False):
+            self.link_changed(record)
+            return
         why = reason(record, "deleted")
         collector = Collector(using=router.db_for_write(type(record)))
         collector.collect([record])
@@ -310,11 +334,126 @@ def changed_values(record: Model, fields: Mapping[str, Any]) -> dict[str, Any]:
 def set_links(record: Model, links: Mapping[str, Iterable]) -> None:
     """Replace many-to-many lists of a saved record, reporting those that changed."""
     for name, values in links.items():
+        if name == "citations":
+            set_citation_links(record=record, links=values)
+            continue
         manager = getattr(record, name)
         wanted = {value.pk if isinstance(value, Model) else value for value in values}
         if set(manager.values_list("pk", flat=True)) != wanted:
             manager.set(list(values))
             record_links_changed(record, name)
+
+
+@dataclasses.dataclass(frozen=True)
+class CitationLinkSpec:
+    """A citation of a record and what its quote states (negotiations.models.provenance):
+    the facets (none: the whole record), the values as the source gave them where they
+    differ from the record's, and whether it reports a change."""
+
+    citation: Citation
+    facets: tuple[str, ...] = ()
+    values: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
+    reports_change: bool = False
+
+
+def link_model(model) -> type[Model]:
+    return model._meta.get_field("citations").remote_field.through
+
+
+def set_citation_links(*, record: Model, links: Iterable[Citation | CitationLinkSpec]) -> None:
+    """Replace the citations of a saved record, in one write. A plain citation is linked to
+    the whole record, or kept as its link says if it is linked already; a CitationLinkSpec
+    says what its quote states (checked by negotiations.domain.provenance.validate_link:
+    ValidationError naming the citation, and nothing is changed)."""
+    model = type(record)
+    through = link_model(model)
+    record_field = through.record_field
+    specs: dict[int, CitationLinkSpec | None] = {}
+    for item in links:
+        if isinstance(item, CitationLinkSpec):
+            problems = validate_link(model, list(item.facets), dict(item.values))
+            if problems:
+                raise ValidationError(
+                    {
+                        "citations": [
+                            f"{item.citation.slug}: {name}: {' '.join(messages)}"
+                            for name, messages in problems.items()
+                        ]
+                    }
+                )
+            specs[item.citation.pk] = item
+        else:
+            citation_id = item.pk if isinstance(item, Model) else int(item)
+            specs.setdefault(citation_id, None)
+    with writing() as write:
+        existing = {
+            link.citation_id: link for link in through.objects.filter(**{record_field: record})
+        }
+        changed = False
+        gone = [
+            pk
+            for citation_id, link in existing.items()
+            if citation_id not in specs
+            for pk in [link.pk]
+        ]
+        if gone:
+            through.objects.filter(pk__in=gone).delete()
+            changed = True
+        for citation_id, spec in specs.items():
+            link = existing.get(citation_id)
+            wanted = (
+                {
+                    "facets": list(spec.facets),
+                    "values": dict(spec.values),
+                    "reports_change": spec.reports_change,
+                }
+                if spec is not None
+                else None
+            )
+            if link is None:
+                through.objects.create(
+                    **{record_field: record, "citation_id": citation_id, **(wanted or {})}
+                )
+                changed = True
+            elif wanted is not None and any(
+                getattr(link, name) != value for name, value in wanted.items()
+            ):
+                for name, value in wanted.items():
+                    setattr(link, name, value)
+                link.save(update_fields=list(wanted))
+                changed = True
+        if changed:
+            write.link_changed(through(**{record_field: record}))
+
+
+def keep_what_sources_said(record: Model, previous: Mapping[str, Any]) -> None:
+    """A record's facet changed (``previous``: the old values by attname): every link that
+    states it with no value of its own stated the old value, which it now keeps (those
+    sources said the old value; the new one needs a source of its own)."""
+    model = type(record)
+    attnames = {name: model._meta.get_field(name).attname for name in facet_fields(model)}
+    changed = {
+        name: facet
+        for name, facet in record_facets(model).items()
+        if any(attnames[f] in previous for f in facet.fields)
+    }
+    if not changed:
+        return
+    old = {
+        f: json_value(model, f, previous.get(attnames[f], getattr(record, attnames[f])))
+        for facet in changed.values()
+        for f in facet.fields
+    }
+    through = link_model(model)
+    for link in through.objects.filter(**{through.record_field: record}):
+        frozen = {
+            name: {f: old[f] for f in facet.fields}
+            for name, facet in changed.items()
+            if (not link.facets or name in link.facets) and name not in link.values
+        }
+        if frozen:
+            link.values = {**link.values, **frozen}
+            link.save(update_fields=["values"])
 
 
 def record_saved(

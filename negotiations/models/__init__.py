@@ -17,10 +17,12 @@ from negotiations.models.agenda import (
     AgendaArea,
     AgendaAreaAlias,
     AgendaChangeAnnotation,
+    AgendaExclusion,
     AgendaItem,
     AgendaItemArea,
 )
 from negotiations.models.facts import Deadline, Measure, Position
+from negotiations.models.provenance import CitationLink
 from negotiations.models.sources import Citation, Disagreement, DisagreementClaim, Source
 from negotiations.models.talks import Negotiation, NegotiationRelation, Participant, Round
 from negotiations.models.versioning import DataVersion, SlugHistory
@@ -29,9 +31,11 @@ __all__ = [
     "AgendaArea",
     "AgendaAreaAlias",
     "AgendaChangeAnnotation",
+    "AgendaExclusion",
     "AgendaItem",
     "AgendaItemArea",
     "Citation",
+    "CitationLink",
     "DataVersion",
     "Deadline",
     "Disagreement",

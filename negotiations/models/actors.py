@@ -39,7 +39,7 @@ class PartyAlias(Alias):
     """Another name for a party in the sources ("South Korea", "Seoul", "Washington")."""
 
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="aliases")
-    citations = cited_by("party_aliases")
+    citations = cited_by("party_aliases", "PartyAlias")
     embedded_in = ("party",)
     _history_m2m_fields = ["citations"]
 
@@ -91,7 +91,7 @@ class OrganizationAlias(Alias):
     """Another name for an organization ("Industry Ministry" for MOTIE)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="aliases")
-    citations = cited_by("organization_aliases")
+    citations = cited_by("organization_aliases", "OrganizationAlias")
     embedded_in = ("organization",)
     _history_m2m_fields = ["citations"]
 
@@ -141,7 +141,7 @@ class PersonAlias(Alias):
     """A spelling of a person's name found in a source ("Scott Bescent", "Jamie Son Greer")."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
-    citations = cited_by("person_aliases")
+    citations = cited_by("person_aliases", "PersonAlias")
     embedded_in = ("person",)
     _history_m2m_fields = ["citations"]
 
@@ -175,7 +175,7 @@ class Role(TimeStampedModel):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
-    citations = cited_by("roles")
+    citations = cited_by("roles", "Role")
     _history_m2m_fields = ["citations"]
     embedded_in = ("person",)
 

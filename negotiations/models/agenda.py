@@ -6,7 +6,8 @@ from django.db.models.functions import Lower
 
 from negotiations.choices import AgendaChange, AnnotationBasis
 from negotiations.models.base import Alias, SluggedModel, TimeStampedModel, child_manager, cited_by
-from negotiations.models.talks import Round
+from negotiations.models.provenance import WORDING, Facet
+from negotiations.models.talks import Negotiation, Round
 
 
 class AgendaArea(SluggedModel):
@@ -31,7 +32,7 @@ class AgendaAreaAlias(Alias):
     """
 
     area = models.ForeignKey(AgendaArea, on_delete=models.CASCADE, related_name="aliases")
-    citations = cited_by("agenda_area_aliases")
+    citations = cited_by("agenda_area_aliases", "AgendaAreaAlias")
     _history_m2m_fields = ["citations"]
     embedded_in = ("area",)
 
@@ -101,8 +102,10 @@ class AgendaItem(SluggedModel):
     areas = models.ManyToManyField(
         AgendaArea, through="AgendaItemArea", related_name="agenda_items"
     )
-    citations = cited_by("agenda_items")
+    citations = cited_by("agenda_items", "AgendaItem")
     _history_m2m_fields = ["citations"]
+    facets = {"label": Facet(("label",), WORDING)}
+    editors_notes = ("notes",)  # written with hindsight: left out of known-as-of answers
     embedded_in = ("round",)  # a resource of its own, and part of its round's agenda
 
     class Meta:
@@ -218,7 +221,7 @@ class AgendaChangeAnnotation(TimeStampedModel):
         help_text="Stated only when a cited quote reports this change in so many words.",
     )
     note = models.TextField()
-    citations = cited_by("agenda_change_annotations")
+    citations = cited_by("agenda_change_annotations", "AgendaChangeAnnotation")
     _history_m2m_fields = ["citations"]
     embedded_in = ("round",)
 
@@ -242,3 +245,79 @@ class AgendaChangeAnnotation(TimeStampedModel):
         return (self.round.slug, self.area.slug, self.basis)
 
     natural_key.dependencies = ["negotiations.round", "negotiations.agendaarea"]
+
+
+class AgendaExclusion(SluggedModel):
+    """An area a source says is off the agenda: of one round ("the discussion did not include
+    defense costs"), or of a whole negotiation ("defense costs are not part of trade
+    negotiations"), and, where a source says so, the negotiation that handles it instead (a
+    request that currency be discussed separately by the finance ministries).
+
+    Not the same as an area missing from a reported list ("not listed"), nor as an agenda no
+    source reported ("unknown"): the comparisons show it as *excluded*, with its quote.
+    """
+
+    negotiation = models.ForeignKey(
+        Negotiation, on_delete=models.CASCADE, related_name="agenda_exclusions"
+    )
+    round = models.ForeignKey(
+        Round,
+        on_delete=models.CASCADE,
+        related_name="agenda_exclusions",
+        null=True,
+        blank=True,
+        help_text="The round whose agenda it was off; empty: the whole negotiation.",
+    )
+    area = models.ForeignKey(AgendaArea, on_delete=models.PROTECT, related_name="exclusions")
+    handled_in = models.ForeignKey(
+        Negotiation,
+        on_delete=models.SET_NULL,
+        related_name="agenda_handled",
+        null=True,
+        blank=True,
+        help_text="Where a source says the area is handled instead, if it does.",
+    )
+    note = models.TextField(
+        blank=True, help_text="What the source says, in the editors' words (the quote is cited)."
+    )
+    citations = cited_by("agenda_exclusions", "AgendaExclusion")
+    _history_m2m_fields = ["citations"]
+
+    class Meta:
+        ordering = ["negotiation__title", "round__sequence", "area__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "area"],
+                condition=models.Q(round__isnull=False),
+                name="unique_round_agenda_exclusion",
+                violation_error_message="This area is already recorded as excluded here.",
+            ),
+            models.UniqueConstraint(
+                fields=["negotiation", "area"],
+                condition=models.Q(round__isnull=True),
+                name="unique_negotiation_agenda_exclusion",
+                violation_error_message="This area is already recorded as excluded here.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(handled_in=models.F("negotiation")),
+                name="agenda_exclusion_handled_elsewhere",
+                violation_error_message="An area handled instead in the same negotiation "
+                "is not excluded from it.",
+            ),
+        ]
+
+    def __str__(self):
+        where = self.round.title if self.round_id else self.negotiation.title
+        return f"{self.area} excluded from {where}"
+
+    def clean(self):
+        if (
+            self.round_id
+            and self.negotiation_id
+            and self.round.negotiation_id != self.negotiation_id
+        ):
+            raise ValidationError({"round": "The round belongs to another negotiation."})
+        if self.handled_in_id and self.handled_in_id == self.negotiation_id:
+            raise ValidationError(
+                {"handled_in": "An area handled in the same negotiation is not excluded."}
+            )

@@ -4,6 +4,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from negotiations.choices import AliasKind
+from negotiations.models import provenance
 
 # One HistoricalRecords for every concrete subclass (inherit=True): every save writes an
 # audit row (negotiations.domain.writes saves fixture records like any other write).
@@ -45,11 +46,14 @@ class SluggedModel(TimeStampedModel):
         return (self.slug,)
 
 
-def cited_by(related_name: str) -> models.ManyToManyField:
-    """The citations (source + verbatim quote) that support a fact."""
+def cited_by(related_name: str, model_name: str) -> models.ManyToManyField:
+    """The citations (source + verbatim quote) that support a fact, through the links that
+    say what each quote states (negotiations.models.provenance)."""
     return models.ManyToManyField(
         "negotiations.Citation",
         related_name=related_name,
+        # The class, not its name: django-simple-history reads it when the model is defined.
+        through=getattr(provenance, f"{model_name}_citations"),
         blank=True,
         help_text="Sources with the verbatim quotes that support this record.",
     )

@@ -22,6 +22,7 @@ from negotiations.models.base import (
     validate_coarse_date,
     validate_date_range,
 )
+from negotiations.models.provenance import PROGRESS, WINDOW, WORDING, Facet
 from negotiations.models.talks import Negotiation, Round
 
 
@@ -51,8 +52,18 @@ class Measure(SluggedModel):
     start_date = models.DateField(null=True, blank=True, help_text="In effect from.")
     end_date = models.DateField(null=True, blank=True, help_text="In effect until.")
     notes = models.TextField(blank=True)
-    citations = cited_by("measures")
+    citations = cited_by("measures", "Measure")
     _history_m2m_fields = ["citations"]
+    facets = {
+        "title": Facet(("title",), WORDING),
+        "kind": Facet(("kind",)),
+        "parties": Facet(("imposing_party", "target_party")),
+        "rate": Facet(("rate_percent",)),
+        "scope": Facet(("scope",), WORDING),
+        "status": Facet(("status",), PROGRESS),
+        "dates": Facet(("announced_on", "start_date", "end_date")),
+    }
+    editors_notes = ("notes",)
 
     class Meta:
         ordering = ["title"]
@@ -93,8 +104,16 @@ class Deadline(SluggedModel):
     date_as_reported = models.CharField(max_length=200, blank=True)
     date_note = models.TextField(blank=True)
     description = models.TextField(blank=True)
-    citations = cited_by("deadlines")
+    citations = cited_by("deadlines", "Deadline")
     _history_m2m_fields = ["citations"]
+    facets = {
+        "title": Facet(("title",), WORDING),
+        "kind": Facet(("kind",)),
+        "date": Facet(
+            ("date", "end_date", "date_precision", "date_as_reported", "date_note"), WINDOW
+        ),
+        "description": Facet(("description",), WORDING),
+    }
 
     class Meta:
         ordering = ["date", "title"]
@@ -149,7 +168,13 @@ class Position(SluggedModel):
         help_text="The agenda areas the position is about (a statement may touch several).",
     )
     stated_on = models.DateField(null=True, blank=True)
-    citations = cited_by("positions")
+    citations = cited_by("positions", "Position")
+    facets = {
+        "kind": Facet(("kind",)),
+        "summary": Facet(("summary",), WORDING),
+        "speaker": Facet(("speaker_name_as_reported",), WORDING),
+        "stated_on": Facet(("stated_on",)),
+    }
     _history_m2m_fields = ["areas", "citations"]
 
     class Meta:

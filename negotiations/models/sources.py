@@ -196,7 +196,7 @@ class DisagreementClaim(TimeStampedModel):
     disagreement = models.ForeignKey(Disagreement, on_delete=models.CASCADE, related_name="claims")
     label = models.CharField(max_length=20, help_text="Short handle: A, B, ...")
     claim = models.TextField()
-    citations = cited_by("disagreement_claims")
+    citations = cited_by("disagreement_claims", "DisagreementClaim")
     _history_m2m_fields = ["citations"]
     embedded_in = ("disagreement",)
 

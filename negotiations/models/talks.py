@@ -23,6 +23,7 @@ from negotiations.models.base import (
     validate_coarse_date,
     validate_date_range,
 )
+from negotiations.models.provenance import PROGRESS, WINDOW, WORDING, Facet
 
 
 class Negotiation(SluggedModel):
@@ -41,7 +42,7 @@ class Negotiation(SluggedModel):
         max_length=20, choices=NegotiationStatus.choices, default=NegotiationStatus.ACTIVE
     )
     summary = models.TextField(blank=True)
-    citations = cited_by("negotiations")
+    citations = cited_by("negotiations", "Negotiation")
     _history_m2m_fields = ["parties", "organizations", "citations"]
 
     class Meta:
@@ -62,7 +63,7 @@ class NegotiationRelation(TimeStampedModel):
     )
     kind = models.CharField(max_length=20, choices=NegotiationRelationKind.choices)
     note = models.TextField(blank=True)
-    citations = cited_by("negotiation_relations")
+    citations = cited_by("negotiation_relations", "NegotiationRelation")
     _history_m2m_fields = ["citations"]
     embedded_in = ("from_negotiation", "to_negotiation")
 
@@ -161,8 +162,27 @@ class Round(SluggedModel):
         "the scope agreed there for later talks, or what was announced before it. "
         "Required when the agenda is reported, empty when it is not.",
     )
-    citations = cited_by("rounds")
+    citations = cited_by("rounds", "Round")
     _history_m2m_fields = ["citations"]
+    # What sources state of a round, facet by facet (negotiations.models.provenance).
+    facets = {
+        "title": Facet(("title",), WORDING),
+        "level": Facet(("level",)),
+        "status": Facet(("status",), PROGRESS),
+        "date": Facet(
+            ("start_date", "end_date", "date_precision", "date_as_reported", "date_note"), WINDOW
+        ),
+        "place": Facet(("city", "region", "country")),
+        "venue": Facet(("venue",), WORDING),
+        "occasion": Facet(("occasion",), WORDING),
+        "summary": Facet(("summary",), WORDING),
+        "outcomes": Facet(("outcomes",), WORDING),
+        "agenda": Facet(("agenda_status", "agenda_basis"), PROGRESS),
+        # The source gives the round's whole list of areas: an area it leaves out, which
+        # another source lists, is disputed (the areas of the items it cites, unless its
+        # value says otherwise).
+        "agenda_list": Facet(("areas",), virtual=True),
+    }
 
     class Meta:
         ordering = ["negotiation__title", "sequence"]
@@ -252,8 +272,14 @@ class Participant(TimeStampedModel):
     role = models.CharField(
         max_length=200, blank=True, help_text="Capacity at this round, as reported."
     )
-    citations = cited_by("participants")
+    citations = cited_by("participants", "Participant")
     _history_m2m_fields = ["citations"]
+    facets = {
+        "name": Facet(("name_as_reported",), WORDING),
+        "party": Facet(("party",)),
+        "organization": Facet(("organization", "organization_inferred")),
+        "role": Facet(("role",), WORDING),
+    }
     embedded_in = ("round",)
 
     objects = child_manager("round", "party__slug", "name_as_reported")

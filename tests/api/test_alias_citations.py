@@ -49,7 +49,9 @@ def test_aliases_of_every_kind_carry_their_citations(api, resource):
     assert aliases["An uncited spelling"]["citations"] == []
     cited = aliases["A cited spelling"]["citations"]
     assert cited, f"no {resource} alias shows its citations"
-    assert {"slug", "source", "publisher", "quote"} == set(cited[0])
+    assert {"slug", "source", "publisher", "quote", "published_on", "facets", "values"} <= set(
+        cited[0]
+    )
 
 
 def test_related_negotiations_cite_their_relation(api):

@@ -63,6 +63,28 @@ FILTERS = [
     ("rounds", "country", models.Round, "country__iexact", (models.Round, "country")),
     ("agenda-items", "round", models.AgendaItem, "round__slug", (models.Round, "slug")),
     (
+        "agenda-exclusions",
+        "negotiation",
+        models.AgendaExclusion,
+        "negotiation__slug",
+        (models.Negotiation, "slug"),
+    ),
+    ("agenda-exclusions", "round", models.AgendaExclusion, "round__slug", (models.Round, "slug")),
+    (
+        "agenda-exclusions",
+        "area",
+        models.AgendaExclusion,
+        "area__slug",
+        (models.AgendaArea, "slug"),
+    ),
+    (
+        "agenda-exclusions",
+        "handled_in",
+        models.AgendaExclusion,
+        "handled_in__slug",
+        (models.Negotiation, "slug"),
+    ),
+    (
         "agenda-items",
         "negotiation",
         models.AgendaItem,

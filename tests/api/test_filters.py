@@ -258,7 +258,16 @@ def test_round_embeds_what_a_dashboard_needs(api, story):
     assert names == named({"ahn", "choi", "bessent", "greer"}, story)
     item = next(i for i in body["agenda"] if len(i["areas"]) == 2)
     assert {a["slug"] for a in item["areas"]} == named({"tariffs", "ntm"}, story)
-    assert item["citations"][0].keys() == {"slug", "source", "publisher", "quote"}
+    assert item["citations"][0].keys() == {
+        "slug",
+        "source",
+        "publisher",
+        "quote",
+        "published_on",
+        "facets",
+        "values",
+        "reports_change",
+    }
 
 
 class TestBadInput:

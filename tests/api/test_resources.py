@@ -538,8 +538,26 @@ def test_citations_are_written_as_slugs_and_read_as_quotes(editor, world):
             "source": citation.source.slug,
             "publisher": citation.source.publisher,
             "quote": citation.quote,
+            "published_on": citation.source.known_from and citation.source.known_from.isoformat(),
+            "facets": [],  # a slug: the quote supports the whole record
+            "values": {},
+            "reports_change": False,
         }
     ]
+
+
+def test_citations_say_which_facets_their_quote_states(editor, world):
+    citation = models.Citation.objects.get(slug=world["citations"])
+    url = f"/api/v1/deadlines/{world['deadlines']}/"
+    link = {"citation": citation.slug, "facets": ["date"], "values": {}}
+    response = editor.patch(url, {"citations": [link]}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["citations"][0]["facets"] == ["date"]
+    refused = editor.patch(url, {"citations": [{**link, "facets": ["venue"]}]}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "citations.0.facets"
+    stray = editor.patch(url, {"citations": [{**link, "foo": 1}]}, format="json")
+    assert stray.status_code == 400 and "foo" in stray.json()["errors"][0]["message"]
 
 
 def test_reserved_round_slug(editor, world):

@@ -21,6 +21,7 @@ def test_every_model_is_of_exactly_one_kind():
     for model in concrete_app_models():
         kinds = [
             getattr(model, "bookkeeping", False),
+            getattr(model, "is_citation_link", False),
             issubclass(model, SluggedModel),
             bool(getattr(model, "embedded_in", ())) and not issubclass(model, SluggedModel),
         ]

@@ -33,6 +33,7 @@ from negotiations.api.serializers.fields import (
 )
 from negotiations.api.serializers.records import (
     AgendaAreaSerializer,
+    AgendaExclusionSerializer,
     AgendaItemSerializer,
     AliasSerializer,
     CitationSerializer,
@@ -54,6 +55,7 @@ from negotiations.api.serializers.records import (
 __all__ = [
     "AgendaAreaSerializer",
     "AgendaChangesSerializer",
+    "AgendaExclusionSerializer",
     "AgendaItemSerializer",
     "AgendaMatrixSerializer",
     "AliasSerializer",

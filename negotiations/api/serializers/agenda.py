@@ -11,12 +11,10 @@ from negotiations.api.serializers.fields import (
 from negotiations.api.serializers.shapes import serializer_for
 from negotiations.domain import agenda
 from negotiations.domain.agenda import (
-    ABSENT,
     CELL_CHANGES,
+    CELL_STATES,
     CHANGE_BASES,
     FIRST_REPORTED,
-    PRESENT,
-    UNKNOWN,
 )
 
 # --- Computed answers (documentation of the domain functions' output) -------------------------
@@ -46,7 +44,12 @@ class NegotiationAgendaChangesSerializer(serializers.Serializer):
 
 class MatrixCellSerializer(serializers.Serializer):
     round = serializers.SlugField()
-    state = serializers.ChoiceField(choices=[PRESENT, ABSENT, UNKNOWN])
+    state = serializers.ChoiceField(
+        choices=CELL_STATES,
+        help_text="present: on the round's reported agenda; absent: not listed on it; "
+        "excluded: a source says it was off the agenda (see exclusions); unknown: no source "
+        "reported the agenda.",
+    )
     change = serializers.ChoiceField(
         choices=CELL_CHANGES,
         allow_null=True,

@@ -13,6 +13,7 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
 from negotiations.domain import writes
+from negotiations.domain.provenance import validate_link
 from negotiations.domain.slugs import unique_slug
 
 # --- Base serializer ----------------------------------------------------------------------------
@@ -166,6 +167,14 @@ class RecordSerializer(serializers.ModelSerializer):
         model = self.Meta.model
         if self.instance is None and not attrs.get("slug") and "slug" in self.fields:
             attrs["slug"] = unique_slug(model, attrs)
+        link_problems = {
+            f"citations.{index}.{name}": messages
+            for index, spec in enumerate(attrs.get("citations") or ())
+            if isinstance(spec, writes.CitationLinkSpec)
+            for name, messages in validate_link(model, list(spec.facets), dict(spec.values)).items()
+        }
+        if link_problems:
+            raise serializers.ValidationError(link_problems)
         candidate = copy.copy(self.instance) if self.instance is not None else model()
         concrete = {field.name for field in model._meta.concrete_fields}
         for name, value in attrs.items():

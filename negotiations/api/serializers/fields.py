@@ -4,12 +4,14 @@ small embedded objects ("refs"), citations, disputes, strict booleans."""
 import re
 
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 from negotiations import models
 from negotiations.api.serializers.shapes import serializer_for
 from negotiations.choices import DisagreementStatus, DisagreementTopic
-from negotiations.domain.citations import CitationRef
+from negotiations.domain.citations import CitationRef, iso_day, link_ref
 from negotiations.domain.known import KnownAsOf
+from negotiations.domain.writes import CitationLinkSpec
 
 # --- Refs: written as a slug, read as a small object ------------------------------------------
 
@@ -54,6 +56,19 @@ KnownAsOfSerializer = serializer_for(KnownAsOf)
 KNOWN_AS_OF_FIELD_HELP = "Present with ?known_as_of=: the day and the sources it could use."
 
 
+class UnknownFieldsField(serializers.ListField):
+    """Present only in answers as known on a day: their schema does not require it."""
+
+
+def unknown_fields_field():
+    return UnknownFieldsField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Present with ?known_as_of=: the fields that no source published by then "
+        "states, null in this answer (unknown, not empty).",
+    )
+
+
 def known_as_of_field():
     return KnownAsOfSerializer(required=False, read_only=True, help_text=KNOWN_AS_OF_FIELD_HELP)
 
@@ -93,25 +108,83 @@ class RefField(SlugRelation):
         return self.represent(obj)
 
 
+class CitationLinksField(serializers.ManyRelatedField):
+    """A record's citations, read from its citation links (prefetched with their citations
+    and sources: negotiations.domain.citations.link_prefetch), each with what its quote
+    states of the record."""
+
+    def get_attribute(self, instance):
+        return instance.citation_links.all()
+
+    def to_representation(self, links):
+        return [link_ref(link) for link in sorted(links, key=lambda link: link.citation.slug)]
+
+
 class CitationRefField(RefField):
+    """A citation, written as its slug (linked to the whole record) or as an object saying
+    what its quote states (``{"citation": slug, "facets": [...], "values": {...},
+    "reports_change": false}``); read as CitationRef."""
+
     ref_serializer = CitationRefSerializer
+    link_keys = {"citation", "facets", "values", "reports_change"}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", models.Citation.objects.select_related("source"))
-        kwargs.setdefault("help_text", "Citations: written as citation slugs.")
+        kwargs.setdefault(
+            "help_text",
+            "Citations: each a citation slug (the quote supports the whole record) or an "
+            "object saying which facets of the record the quote states.",
+        )
         super().__init__(**kwargs)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        for key in kwargs:
+            if key in MANY_RELATION_KWARGS:
+                list_kwargs[key] = kwargs[key]
+        return CitationLinksField(**list_kwargs)
 
     def represent(self, citation) -> dict:
         return citation_ref(citation)
 
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            return super().to_internal_value(data)
+        if stray := sorted(set(data) - self.link_keys):
+            raise serializers.ValidationError(
+                f"Unknown key{'s' if len(stray) > 1 else ''}: {', '.join(stray)} (a citation "
+                f"is {{{', '.join(sorted(self.link_keys))}}})."
+            )
+        if "citation" not in data:
+            raise serializers.ValidationError("“citation”: the citation's slug is required.")
+        facets, values = data.get("facets", []), data.get("values", {})
+        reports_change = data.get("reports_change", False)
+        if not isinstance(facets, list) or not all(isinstance(f, str) for f in facets):
+            raise serializers.ValidationError("“facets”: a list of facet names.")
+        if not isinstance(values, dict):
+            raise serializers.ValidationError("“values”: an object, facet -> {field: value}.")
+        if not isinstance(reports_change, bool):
+            raise serializers.ValidationError("“reports_change”: true or false.")
+        return CitationLinkSpec(
+            citation=super().to_internal_value(data["citation"]),
+            facets=tuple(facets),
+            values=values,
+            reports_change=reports_change,
+        )
+
 
 def citation_ref(citation) -> dict:
-    """A citation as embedded in a fact (CitationRefSerializer's shape)."""
+    """A citation as embedded in a fact that it supports as a whole (no link at hand)."""
     return {
         "slug": citation.slug,
         "source": citation.source.slug,
         "publisher": citation.source.publisher,
         "quote": citation.quote,
+        "published_on": iso_day(citation.source.known_from),
+        "facets": [],
+        "values": {},
+        "reports_change": False,
     }
 
 

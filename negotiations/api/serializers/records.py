@@ -11,14 +11,15 @@ from negotiations.api.serializers.fields import (
     CitationRefSerializer,
     RefField,
     TitledRefField,
-    citation_ref,
     citations_field,
     disputes_field,
     known_as_of_field,
     slug_of,
+    unknown_fields_field,
 )
 from negotiations.choices import AgendaStatus
 from negotiations.domain import writes
+from negotiations.domain.citations import link_ref
 from negotiations.domain.deadlines import STATUSES, deadline_status
 from negotiations.domain.labels import resolve_agenda_areas
 
@@ -138,7 +139,7 @@ class NegotiationSerializer(RecordSerializer):
                 "direction": "outgoing",
                 "negotiation": relation.to_negotiation.slug,
                 "note": relation.note,
-                "citations": [citation_ref(c) for c in relation.citations.all()],
+                "citations": [link_ref(link) for link in relation.citation_links.all()],
             }
             for relation in negotiation.relations_from.all()
         ]
@@ -148,7 +149,7 @@ class NegotiationSerializer(RecordSerializer):
                 "direction": "incoming",
                 "negotiation": relation.from_negotiation.slug,
                 "note": relation.note,
-                "citations": [citation_ref(c) for c in relation.citations.all()],
+                "citations": [link_ref(link) for link in relation.citation_links.all()],
             }
             for relation in negotiation.relations_to.all()
         ]
@@ -157,6 +158,7 @@ class NegotiationSerializer(RecordSerializer):
 
 class ParticipantSerializer(serializers.ModelSerializer):
     person = RefField(read_only=True, allow_null=True)
+    unknown_fields = unknown_fields_field()
     party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     citations = citations_field()
@@ -171,6 +173,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
             "organization_inferred",
             "role",
             "citations",
+            "unknown_fields",
         ]
         read_only_fields = fields
 
@@ -178,10 +181,11 @@ class ParticipantSerializer(serializers.ModelSerializer):
 class RoundAgendaItemSerializer(serializers.ModelSerializer):
     areas = RefField(many=True, read_only=True)
     citations = citations_field()
+    unknown_fields = unknown_fields_field()
 
     class Meta:
         model = models.AgendaItem
-        fields = ["slug", "label", "order", "areas", "notes", "citations"]
+        fields = ["slug", "label", "order", "areas", "notes", "citations", "unknown_fields"]
         read_only_fields = fields
 
 
@@ -196,6 +200,7 @@ class RoundSerializer(RecordSerializer):
 
     RESERVED_SLUGS = {"compare"}
 
+    unknown_fields = unknown_fields_field()
     known_as_of = known_as_of_field()
 
     class Meta(RecordSerializer.Meta):
@@ -227,6 +232,7 @@ class RoundSerializer(RecordSerializer):
             "disputes",
             "citations",
             *timestamps(),
+            "unknown_fields",
             "known_as_of",
         ]
 
@@ -362,6 +368,7 @@ class DeadlineSerializer(RecordSerializer):
     )
     citations = citations_field()
 
+    unknown_fields = unknown_fields_field()
     known_as_of = known_as_of_field()
 
     class Meta(RecordSerializer.Meta):
@@ -383,6 +390,7 @@ class DeadlineSerializer(RecordSerializer):
             "deadline_status",
             "citations",
             *timestamps(),
+            "unknown_fields",
             "known_as_of",
         ]
 
@@ -405,6 +413,7 @@ class MeasureSerializer(RecordSerializer):
     negotiation = slug_of(models.Negotiation, required=False, allow_null=True)
     disputes = disputes_field()
     citations = citations_field()
+    unknown_fields = unknown_fields_field()
     known_as_of = known_as_of_field()
 
     class Meta(RecordSerializer.Meta):
@@ -427,6 +436,7 @@ class MeasureSerializer(RecordSerializer):
             "disputes",
             "citations",
             *timestamps(),
+            "unknown_fields",
             "known_as_of",
         ]
 
@@ -445,6 +455,7 @@ class PositionSerializer(RecordSerializer):
     )
     citations = citations_field()
 
+    unknown_fields = unknown_fields_field()
     known_as_of = known_as_of_field()
 
     class Meta(RecordSerializer.Meta):
@@ -464,6 +475,7 @@ class PositionSerializer(RecordSerializer):
             "stated_on",
             "citations",
             *timestamps(),
+            "unknown_fields",
             "known_as_of",
         ]
 
@@ -477,6 +489,40 @@ class PositionSerializer(RecordSerializer):
         ):
             attrs["negotiation"] = round_.negotiation
         return attrs
+
+
+class AgendaExclusionSerializer(RecordSerializer):
+    negotiation = slug_of(models.Negotiation)
+    round = slug_of(
+        models.Round,
+        required=False,
+        allow_null=True,
+        help_text="The round whose agenda the area was off; null: the whole negotiation.",
+    )
+    area = slug_of(models.AgendaArea)
+    handled_in = slug_of(
+        models.Negotiation,
+        required=False,
+        allow_null=True,
+        help_text="Where a source says the area is handled instead, if it does.",
+    )
+    citations = citations_field()
+    known_as_of = known_as_of_field()
+
+    class Meta(RecordSerializer.Meta):
+        model = models.AgendaExclusion
+        fields = [
+            "id",
+            "slug",
+            "negotiation",
+            "round",
+            "area",
+            "handled_in",
+            "note",
+            "citations",
+            *timestamps(),
+            "known_as_of",
+        ]
 
 
 # --- Sources, citations, disagreements ------------------------------------------------------------

@@ -7,6 +7,7 @@ from negotiations.api.views.agenda import AgendaAreaViewSet, NegotiationViewSet,
 from negotiations.api.views.deadlines import DeadlineCalendarView, DeadlineViewSet
 from negotiations.api.views.feeds import ChangesView, ReviewView
 from negotiations.api.views.records import (
+    AgendaExclusionViewSet,
     AgendaItemViewSet,
     CitationViewSet,
     DisagreementViewSet,
@@ -21,6 +22,7 @@ from negotiations.api.views.tokens import CurrentTokenView
 
 __all__ = [
     "AgendaAreaViewSet",
+    "AgendaExclusionViewSet",
     "AgendaItemViewSet",
     "ChangesView",
     "CitationViewSet",

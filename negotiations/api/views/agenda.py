@@ -14,7 +14,7 @@ from negotiations.api import readers
 from negotiations.api import serializers as api
 from negotiations.api.pagination import AreaHistoryPagination
 from negotiations.api.schema import SLUG_PATTERN
-from negotiations.api.views.base import CITATIONS, DISPUTES, JSON_ONLY, RecordViewSet, cited
+from negotiations.api.views.base import DISPUTES, JSON_ONLY, RecordViewSet
 from negotiations.api.views.known_as_of import (
     KNOWN_AS_OF_PARAMETER,
     KnownAsOfMixin,
@@ -22,6 +22,7 @@ from negotiations.api.views.known_as_of import (
     with_known_as_of,
 )
 from negotiations.domain import agenda
+from negotiations.domain.citations import link_prefetch
 
 
 class AgendaQuerySerializer(serializers.Serializer):
@@ -59,18 +60,19 @@ class NegotiationViewSet(RecordViewSet):
             "relations_from",
             queryset=models.NegotiationRelation.objects.select_related("to_negotiation"),
         ),
-        cited("relations_from"),
+        link_prefetch(models.NegotiationRelation, "relations_from"),
         Prefetch(
             "relations_to",
             queryset=models.NegotiationRelation.objects.select_related("from_negotiation"),
         ),
-        cited("relations_to"),
-        CITATIONS,
+        link_prefetch(models.NegotiationRelation, "relations_to"),
+        link_prefetch(models.Negotiation),
     ).order_by("title", "pk")
     serializer_class = api.NegotiationSerializer
     filterset_class = filtersets.NegotiationFilterSet
     ordering_fields = ["title", "status", "created", "updated"]
     action_params = {
+        **RecordViewSet.action_params,
         "agenda_changes": AgendaQuerySerializer,
         "agenda_matrix": AgendaQuerySerializer,
     }
@@ -119,12 +121,12 @@ ROUND_QUERYSET = models.Round.objects.select_related("negotiation").prefetch_rel
         "participants",
         queryset=models.Participant.objects.select_related("person", "party", "organization"),
     ),
-    cited("participants"),
+    link_prefetch(models.Participant, "participants"),
     Prefetch("agenda_items", queryset=models.AgendaItem.objects.order_by("order", "pk")),
     "agenda_items__areas",
-    cited("agenda_items"),
+    link_prefetch(models.AgendaItem, "agenda_items"),
     DISPUTES,
-    CITATIONS,
+    link_prefetch(models.Round),
 )
 
 
@@ -153,7 +155,11 @@ class RoundViewSet(KnownAsOfMixin, RecordViewSet):
     reader = staticmethod(readers.read_rounds)
     filterset_class = filtersets.RoundFilterSet
     ordering_fields = ["start_date", "sequence", "title", "level", "status", "created", "updated"]
-    action_params = {"agenda_changes": AgendaQuerySerializer, "compare": CompareQuerySerializer}
+    action_params = {
+        **RecordViewSet.action_params,
+        "agenda_changes": AgendaQuerySerializer,
+        "compare": CompareQuerySerializer,
+    }
 
     def reader_columns(self):
         # As known on a day, a round's agenda is reported only if one of its items was.
@@ -228,14 +234,14 @@ class RoundViewSet(KnownAsOfMixin, RecordViewSet):
 class AgendaAreaViewSet(RecordViewSet):
     """The canonical agenda taxonomy, with the other words sources use for each area."""
 
-    queryset = models.AgendaArea.objects.prefetch_related("aliases", cited("aliases")).order_by(
-        "name", "pk"
-    )
+    queryset = models.AgendaArea.objects.prefetch_related(
+        "aliases", link_prefetch(models.AgendaAreaAlias, "aliases")
+    ).order_by("name", "pk")
     serializer_class = api.AgendaAreaSerializer
     filterset_class = filtersets.AgendaAreaFilterSet
     ordering_fields = ["name", "created", "updated"]
 
-    action_params = {"history": AgendaQuerySerializer}
+    action_params = {**RecordViewSet.action_params, "history": AgendaQuerySerializer}
 
     @extend_schema(
         summary="Where this area was on, off or unknown, round by round",

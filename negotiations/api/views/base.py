@@ -40,20 +40,15 @@ from negotiations.api.parsers import JSONParser
 from negotiations.api.query import StrictQueryMixin
 from negotiations.api.renames import RenamedRecordMixin
 from negotiations.api.renderers import CSVRenderer, ORJSONRenderer
+from negotiations.api.views.claims import ClaimsMixin, ClaimsQuerySerializer
 from negotiations.domain import audit, known
 from negotiations.domain.writes import delete_record, run_write, settle_now
 
 JSON_ONLY = [ORJSONRenderer, renderers.BrowsableAPIRenderer]
-CITATIONS = Prefetch("citations", queryset=models.Citation.objects.select_related("source"))
 DISPUTES = Prefetch(
     "disagreements",
     queryset=models.Disagreement.objects.select_related("area").order_by("title", "pk"),
 )
-
-
-def cited(path: str) -> Prefetch:
-    """Prefetch the citations (with their sources) of the facts at a relation path."""
-    return Prefetch(f"{path}__citations", queryset=models.Citation.objects.select_related("source"))
 
 
 class ReaderMixin:
@@ -232,6 +227,7 @@ class RecordViewSet(
     WritesMixin,
     RenamedRecordMixin,
     AuditHistoryMixin,
+    ClaimsMixin,
     viewsets.ModelViewSet,
 ):
     """Base of every resource: slug lookups, strict query parameters, sparse fields,
@@ -239,6 +235,8 @@ class RecordViewSet(
 
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
+    # The query parameters of each computed endpoint (subclasses add their own to these).
+    action_params = {"claims": ClaimsQuerySerializer}
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     renderer_classes = [ORJSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
     # Writes are JSON: form encodings cannot carry null, numbers or lists of slugs as the

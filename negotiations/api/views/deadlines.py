@@ -1,6 +1,5 @@
 """Deadlines, as records and as an iCalendar feed."""
 
-from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,12 +14,12 @@ from negotiations.api.http import MethodFirstMixin, RateLimitHeadersMixin
 from negotiations.api.query import parse_as_of, parse_date, refuse_unknown_params
 from negotiations.api.renderers import ICalendarRenderer, ORJSONRenderer
 from negotiations.api.schema import TrackerAutoSchema
-from negotiations.api.views.base import CITATIONS, RecordViewSet
+from negotiations.api.views.base import RecordViewSet
 from negotiations.api.views.known_as_of import (
     KNOWN_AS_OF_PARAMETER,
     KnownAsOfMixin,
-    known_citations,
 )
+from negotiations.domain.citations import link_prefetch
 
 
 class DeadlineViewSet(KnownAsOfMixin, RecordViewSet):
@@ -28,7 +27,7 @@ class DeadlineViewSet(KnownAsOfMixin, RecordViewSet):
 
     queryset = (
         models.Deadline.objects.select_related("negotiation", "measure")
-        .prefetch_related(CITATIONS)
+        .prefetch_related(link_prefetch(models.Deadline))
         .order_by("date", "pk")
     )
     serializer_class = api.DeadlineSerializer
@@ -103,7 +102,7 @@ class DeadlineCalendarView(MethodFirstMixin, RateLimitHeadersMixin, generics.Lis
             return super().get_queryset()
         # As known on a day (the filter keeps the deadlines known then): those days' quotes.
         return self.queryset.prefetch_related(None).prefetch_related(
-            Prefetch("citations", queryset=known_citations(day))
+            link_prefetch(models.Deadline, known_as_of=day)
         )
 
     def finalize_response(self, request, response, *args, **kwargs):

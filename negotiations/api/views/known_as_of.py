@@ -12,6 +12,7 @@ from rest_framework import serializers
 from negotiations import models
 from negotiations.api.query import parse_date
 from negotiations.domain import known
+from negotiations.domain.citations import link_prefetch
 
 KNOWN_AS_OF_PARAMETER = OpenApiParameter(
     "known_as_of",
@@ -37,7 +38,7 @@ class KnownAsOfMixin:
 
     def known_prefetches(self, day: datetime.date) -> list[Prefetch]:
         """The prefetches that show only the citations published by ``day``."""
-        return [Prefetch("citations", queryset=known_citations(day))]
+        return [link_prefetch(self.queryset.model, known_as_of=day)]
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -57,6 +58,32 @@ class KnownAsOfMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.known_as_of  # noqa: B018 (parsed now: a bad value is a 400 before any work)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.known_as_of is not None:
+            # Every field (the citations say what each was), then as known, then trimmed.
+            context.pop("sparse_fields", None)
+        return context
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if self.known_as_of is not None and self.reader is None:
+            response.data["results"] = [
+                self.as_known(record) for record in response.data["results"]
+            ]
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        if self.known_as_of is not None and self.reader is None:
+            response.data = self.as_known(response.data)
+        return response
+
+    def as_known(self, record) -> dict:
+        """A serialized record as known on the day asked (readers do this themselves)."""
+        record = known.as_known(self.queryset.model, dict(record), self.known_as_of)
+        return known.trimmed(record, getattr(self, "sparse_fields", None))
 
     def finalize_response(self, request, response, *args, **kwargs):
         day = self.__dict__.get("known_as_of")  # set only if it was parsed, and valid

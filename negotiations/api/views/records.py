@@ -7,21 +7,21 @@ from drf_spectacular.utils import extend_schema
 from negotiations import filtersets, models
 from negotiations.api import readers
 from negotiations.api import serializers as api
-from negotiations.api.views.base import CITATIONS, DISPUTES, RecordViewSet, cited
+from negotiations.api.views.base import DISPUTES, RecordViewSet
 from negotiations.api.views.known_as_of import (
     KNOWN_AS_OF_PARAMETER,
     KnownAsOfMixin,
-    known_citations,
 )
 from negotiations.domain import known
+from negotiations.domain.citations import link_prefetch
 
 
 class PartyViewSet(RecordViewSet):
     """Negotiating sides (countries, blocs) with their aliases."""
 
-    queryset = models.Party.objects.prefetch_related("aliases", cited("aliases")).order_by(
-        "name", "pk"
-    )
+    queryset = models.Party.objects.prefetch_related(
+        "aliases", link_prefetch(models.PartyAlias, "aliases")
+    ).order_by("name", "pk")
     serializer_class = api.PartySerializer
     filterset_class = filtersets.PartyFilterSet
     ordering_fields = ["name", "code", "created", "updated"]
@@ -32,7 +32,7 @@ class OrganizationViewSet(RecordViewSet):
 
     queryset = (
         models.Organization.objects.select_related("party", "parent")
-        .prefetch_related("aliases", cited("aliases"))
+        .prefetch_related("aliases", link_prefetch(models.OrganizationAlias, "aliases"))
         .order_by("party__code", "name", "pk")
     )
     serializer_class = api.OrganizationSerializer
@@ -47,9 +47,9 @@ class PersonViewSet(RecordViewSet):
         models.Person.objects.select_related("party")
         .prefetch_related(
             "aliases",
-            cited("aliases"),
+            link_prefetch(models.PersonAlias, "aliases"),
             Prefetch("roles", queryset=models.Role.objects.select_related("organization")),
-            cited("roles"),
+            link_prefetch(models.Role, "roles"),
         )
         .order_by("name", "pk")
     )
@@ -64,7 +64,7 @@ class AgendaItemViewSet(RecordViewSet):
 
     queryset = (
         models.AgendaItem.objects.select_related("round__negotiation")
-        .prefetch_related("areas", CITATIONS)
+        .prefetch_related("areas", link_prefetch(models.AgendaItem))
         .order_by("round__negotiation__title", "round__sequence", "order", "pk")
     )
     serializer_class = api.AgendaItemSerializer
@@ -72,12 +72,30 @@ class AgendaItemViewSet(RecordViewSet):
     ordering_fields = ["order", "label", "created", "updated"]
 
 
+class AgendaExclusionViewSet(KnownAsOfMixin, RecordViewSet):
+    """Areas a source says are off a round's agenda, or off a whole negotiation's, and where
+    they are handled instead when a source says so."""
+
+    queryset = (
+        models.AgendaExclusion.objects.select_related("negotiation", "round", "area", "handled_in")
+        .prefetch_related(link_prefetch(models.AgendaExclusion))
+        .order_by("negotiation__title", "round__sequence", "area__name", "pk")
+    )
+    serializer_class = api.AgendaExclusionSerializer
+    filterset_class = filtersets.AgendaExclusionFilterSet
+    ordering_fields = ["created", "updated"]
+
+    @extend_schema(parameters=[KNOWN_AS_OF_PARAMETER])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+
 class MeasureViewSet(KnownAsOfMixin, RecordViewSet):
     """Tariffs and other measures at stake: rate, scope, status and dates."""
 
     queryset = (
         models.Measure.objects.select_related("imposing_party", "target_party", "negotiation")
-        .prefetch_related(DISPUTES, CITATIONS)
+        .prefetch_related(DISPUTES, link_prefetch(models.Measure))
         .order_by("title", "pk")
     )
     serializer_class = api.MeasureSerializer
@@ -100,7 +118,7 @@ class PositionViewSet(KnownAsOfMixin, RecordViewSet):
         models.Position.objects.select_related(
             "party", "speaker", "organization", "negotiation", "round"
         )
-        .prefetch_related("areas", CITATIONS)
+        .prefetch_related("areas", link_prefetch(models.Position))
         .order_by(F("stated_on").asc(nulls_last=True), "slug", "pk")
     )
     serializer_class = api.PositionSerializer
@@ -137,7 +155,7 @@ class DisagreementViewSet(KnownAsOfMixin, RecordViewSet):
 
     queryset = (
         models.Disagreement.objects.select_related("negotiation", "round", "area")
-        .prefetch_related("measures", "claims", cited("claims"))
+        .prefetch_related("measures", "claims", link_prefetch(models.DisagreementClaim, "claims"))
         .order_by("title", "pk")
     )
     serializer_class = api.DisagreementSerializer
@@ -149,7 +167,7 @@ class DisagreementViewSet(KnownAsOfMixin, RecordViewSet):
         claims = known.known(models.DisagreementClaim.objects.all(), day)
         return [
             Prefetch("claims", queryset=claims),
-            Prefetch("claims__citations", queryset=known_citations(day)),
+            link_prefetch(models.DisagreementClaim, "claims", day),
         ]
 
     @extend_schema(parameters=[KNOWN_AS_OF_PARAMETER])

@@ -20,6 +20,8 @@ class Command(BaseCommand):
         call_command(
             "dumpdata",
             *(model._meta.label for model in registry.data_models()),
+            # What each quote states of each fact (its facets and values).
+            *(link._meta.label for link in registry.link_models().values()),
             natural_foreign=True,
             natural_primary=True,
             indent=2,
