@@ -25,9 +25,11 @@ from negotiations import models
 from negotiations.api.serializers import DeadlineSerializer, PersonSerializer, RoundSerializer
 from negotiations.api.serializers.fields import RefField, TitledRefField
 from negotiations.choices import AgendaStatus
+from negotiations.domain.agenda_lists import excluded_area, exclusion_rows, round_list_disputes
 from negotiations.domain.citations import citations_for, citations_of
 from negotiations.domain.deadlines import deadline_status
 from negotiations.domain.known import as_known, known, known_disagreements, trimmed
+from negotiations.domain.provenance import dispute_refs
 
 
 def iso_datetime(value: datetime.datetime | None) -> str | None:
@@ -125,7 +127,7 @@ def column(model, name: str, field) -> Callable[[dict], object]:
 
 # The readers' shapes: their serializers' fields, less what each reader computes.
 ROUND = Shape(RoundSerializer, {"agenda", "participants", "disputes", "citations"})
-DEADLINE = Shape(DeadlineSerializer, {"days_remaining", "deadline_status", "citations"})
+DEADLINE = Shape(DeadlineSerializer, {"days_remaining", "deadline_status", "disputes", "citations"})
 PERSON = Shape(PersonSerializer, {"aliases", "roles"})
 
 
@@ -227,9 +229,32 @@ def round_disputes(
                 "topic": row["topic"],
                 "status": row["status"],
                 "area": row["area__slug"],
+                "facet": None,
+                "computed": False,
             }
         )
     return disputes
+
+
+def round_exclusions(
+    records: Sequence[dict], rows: list[dict], cited: dict, known_as_of: datetime.date | None
+) -> dict[str, list]:
+    """The areas sources say were off each round's agenda or its negotiation's (by round
+    slug): ``rows``, the exclusions of these rounds and of their negotiations; ``cited``,
+    their citations by id (one not yet cited on the day is not known)."""
+    found: dict[str, list] = defaultdict(list)
+    for row in rows:
+        if known_as_of is not None and not cited.get(row["id"]):
+            continue
+        entry = excluded_area(row, cited.get(row["id"], []))
+        for record in records:
+            same_round = row["round_id"] == record["id"]
+            whole = row["round_id"] is None and row["negotiation__slug"] == (
+                record["negotiation"] or {}
+            ).get("slug")
+            if same_round or whole:
+                found[record["slug"]].append(entry)
+    return found
 
 
 def read_rounds(
@@ -241,19 +266,23 @@ def read_rounds(
     known on a day if given (negotiations.domain.known.as_known: every field from the
     citations published by then, which are all loaded for it)."""
     wanted = fields
-    if known_as_of is not None:
-        fields = None
+    if known_as_of is not None or wants(wanted, "disputes"):
+        fields = None  # the values of every field, and their citations, decide
     ids = [row["id"] for row in rows]
     wants_agenda, wants_people = wants(fields, "agenda"), wants(fields, "participants")
     agendas, items = round_agendas(ids, known_as_of) if wants_agenda else ({}, {})
     participants, people = round_participants(ids, known_as_of) if wants_people else ({}, {})
     disputes = round_disputes(ids, known_as_of) if wants(fields, "disputes") else {}
-    # The citations of the rounds, their agenda items and their participants: one query.
+    # Areas said to be off (for the disputes the lists make): only if an agenda is shown.
+    exclusions = exclusion_rows(ids) if wants(wanted, "disputes") and agendas else []
+    # The citations of the rounds, their agenda items, their participants and those
+    # exclusions: two queries.
     cited = citations_of(
         {
             models.Round: ids if wants(fields, "citations") else [],
             models.AgendaItem: items,
             models.Participant: people,
+            models.AgendaExclusion: [row["id"] for row in exclusions],
         },
         known_as_of,
     )
@@ -276,8 +305,17 @@ def read_rounds(
         )
         if known_as_of is not None:
             as_known(models.Round, record, known_as_of)
-        records.append(trimmed(record, wanted))
-    return records
+        records.append(record)
+    if wants(wanted, "disputes"):
+        # What the values and the lists make disputed, beside what the editors recorded.
+        excluded = round_exclusions(records, exclusions, cited[models.AgendaExclusion], known_as_of)
+        for record in records:
+            record["disputes"] = [
+                *record["disputes"],
+                *dispute_refs(models.Round, record, known_as_of),
+                *round_list_disputes(record, excluded.get(record["slug"], ())),
+            ]
+    return [trimmed(record, wanted) for record in records]
 
 
 read_rounds.columns = ROUND.columns
@@ -295,7 +333,7 @@ def read_deadlines(
     """Deadlines from ``.values(*read_deadlines.columns)`` rows, like DeadlineSerializer; as
     known on a day if given (its date as the sources published by then gave it)."""
     ids = [row["id"] for row in rows]
-    needs_citations = wants(fields, "citations") or known_as_of is not None
+    needs_citations = wants(fields, "citations", "disputes") or known_as_of is not None
     citations = citations_for(models.Deadline, ids, known_as_of) if needs_citations else {}
     records = []
     for row in rows:
@@ -304,11 +342,13 @@ def read_deadlines(
             {
                 "days_remaining": None,
                 "deadline_status": None,
+                "disputes": [],
                 "citations": citations.get(row["id"], []),
             },
         )
         if known_as_of is not None:
             as_known(models.Deadline, record, known_as_of)
+        record["disputes"] = dispute_refs(models.Deadline, record, known_as_of)
         record.update(deadline_countdown(record, as_of))
         records.append(trimmed(record, fields))
     return records

@@ -697,8 +697,11 @@ def cell_detail(
         raise UnknownRound(round_slug)
     row = rows[index]
     compared, _ = comparison_bases(rows[: index + 1])[index]
-    ids = [row["id"]] + ([compared["id"]] if compared else [])
-    evidence = load_evidence(ids, annotated_rounds=[row["id"]], known_as_of=known_as_of)
+    evidence = load_evidence(
+        [row, *([compared] if compared else [])],
+        annotated_rounds=[row["id"]],
+        known_as_of=known_as_of,
+    )
     matrix = {
         "rounds": [round_ref(row)],
         "areas": [{**area, "cells": [cell_of(area_slug, row, compared, evidence)]}],

@@ -65,12 +65,20 @@ from negotiations.choices import (
     RoundLevel,
     RoundStatus,
 )
-from negotiations.domain.citations import CitationRef, citations_of
+from negotiations.domain.agenda_lists import (
+    ExcludedArea,
+    excluded_area,
+    exclusion_rows,
+    list_disputes,
+)
+from negotiations.domain.citations import CitationRef, statements_of
 from negotiations.domain.known import known, known_round_rows, known_rounds
+from negotiations.domain.provenance import facet_state
 from negotiations.domain.shapes import DATE, Doc, Slug
 from negotiations.models import (
     AgendaArea,
     AgendaChangeAnnotation,
+    AgendaExclusion,
     AgendaItem,
     AgendaItemArea,
     DisagreementClaim,
@@ -105,16 +113,25 @@ class RoundNotKnown(LookupError):
 # The answers' shapes (negotiations.domain.shapes: the API documents them from these).
 
 
+UNKNOWN_ON_THE_DAY = "Null as known on a day (known_as_of) when no source published by then "
+
+
 class RoundRef(TypedDict):
     slug: Slug
-    title: str
+    title: Annotated[str | None, Doc(UNKNOWN_ON_THE_DAY + "names the round.")]
     sequence: int
     negotiation: Slug
-    level: Annotated[str, Doc(choices=RoundLevel.choices)]
-    status: Annotated[str, Doc(choices=RoundStatus.choices)]
+    level: Annotated[
+        str | None, Doc(UNKNOWN_ON_THE_DAY + "gives its level.", choices=RoundLevel.choices)
+    ]
+    status: Annotated[
+        str | None, Doc(UNKNOWN_ON_THE_DAY + "gives its status.", choices=RoundStatus.choices)
+    ]
     start_date: Annotated[str | None, DATE]
     end_date: Annotated[str | None, DATE]
-    date_precision: Annotated[str, Doc(choices=DatePrecision.choices)]
+    date_precision: Annotated[
+        str | None, Doc(UNKNOWN_ON_THE_DAY + "dates it.", choices=DatePrecision.choices)
+    ]
     agenda_status: Annotated[str, Doc(choices=AgendaStatus.choices)]
     agenda_basis: Annotated[
         str,
@@ -150,6 +167,14 @@ class Dispute(TypedDict):
         Doc("The area it is about; null: the round's agenda as a whole.", format="slug"),
     ]
     claims: Annotated[list[DisputeClaim], Doc("Every version, with its citations.")]
+    computed: Annotated[
+        bool,
+        Doc(
+            "true: computed from what the sources listed (a source's whole list leaves the "
+            "area out, or says it was off, where another lists it); false: recorded by the "
+            "editors (conflicts/{slug}/)."
+        ),
+    ]
 
 
 DISPUTES_DOC = Doc(
@@ -245,6 +270,13 @@ class AgendaChanges(TypedDict):
     dropped: list[AreaChange]
     retained: list[AreaChange]
     unmapped: Annotated[UnmappedItems, UNMAPPED_DOC]
+    excluded: Annotated[
+        list[ExcludedArea],
+        Doc(
+            "Areas a source says were off the round's agenda (or the whole negotiation's), "
+            "that it does not list: excluded (stated), not merely not listed."
+        ),
+    ]
     annotations: Annotated[list[Annotation], Doc("Editors' notes, cited.")]
     contested: Annotated[bool, Doc("Whether any entry has disputes.")]
 
@@ -318,9 +350,27 @@ class Evidence:
     annotations: dict[int, list[Annotation]] = field(default_factory=dict)
     disputes: dict[int, list[Dispute]] = field(default_factory=dict)
     unmapped: dict[int, list[ReportedItem]] = field(default_factory=dict)
+    # Exclusions by round id, and those of whole negotiations by negotiation id.
+    round_exclusions: dict[int, list[ExcludedArea]] = field(default_factory=dict)
+    negotiation_exclusions: dict[int, list[ExcludedArea]] = field(default_factory=dict)
 
     def agenda(self, row: dict | None) -> dict[str, dict]:
         return self.agendas.get(row["id"], {}) if row is not None else {}
+
+    def exclusions(self, row: dict | None) -> list[ExcludedArea]:
+        """The areas sources say were off ``row``'s agenda (its own, then its negotiation's)
+        but for those its reported agenda lists."""
+        if row is None:
+            return []
+        listed = self.agenda(row) if row["agenda_status"] == AgendaStatus.REPORTED else {}
+        found: dict[str, ExcludedArea] = {}
+        for entry in [
+            *self.round_exclusions.get(row["id"], ()),
+            *self.negotiation_exclusions.get(row["negotiation_id"], ()),
+        ]:
+            if entry["slug"] not in listed:
+                found.setdefault(entry["slug"], entry)
+        return sorted(found.values(), key=lambda entry: entry["name"])
 
     def unmapped_items(self, row: dict | None) -> list[ReportedItem]:
         if row is None or row["agenda_status"] != AgendaStatus.REPORTED:
@@ -353,18 +403,20 @@ class Evidence:
 
 
 def load_evidence(
-    round_ids: Iterable[int],
+    rows: list[dict],
     *,
     annotated_rounds: Iterable[int] = (),
     area_slug: str | None = None,
     known_as_of: datetime.date | None = None,
 ) -> Evidence:
-    """The reported agendas, annotations (of ``annotated_rounds`` only) and disputes of some
-    rounds, in five queries whatever their number: the agenda items with their areas (only
-    one area's links if ``area_slug`` is given; else every item, those mapped to no area
-    included), the annotations, the disputes' claims, and the citations of all three
-    (links, then quotes)."""
-    round_ids, annotated_rounds = list(round_ids), list(annotated_rounds)
+    """The reported agendas, annotations (of ``annotated_rounds`` only), exclusions and
+    disputes of some rounds (their rows: ROUND_FIELDS), in six queries whatever their number:
+    the agenda items with their areas (only one area's links if ``area_slug`` is given; else
+    every item, those mapped to no area included), the annotations, the exclusions, the
+    disputes' claims, and what the citations of all of them and of the rounds themselves
+    state (links, then quotes). Each item's label is the wording of the latest source by
+    ``known_as_of``."""
+    round_ids, annotated_rounds = [row["id"] for row in rows], list(annotated_rounds)
     if area_slug is not None:
         links = AgendaItemArea.objects.filter(round_id__in=round_ids, area__slug=area_slug)
         if known_as_of is not None:
@@ -394,31 +446,51 @@ def load_evidence(
         )
     notes = []
     if annotated_rounds:
-        rows = known(
+        note_rows = known(
             AgendaChangeAnnotation.objects.filter(round_id__in=annotated_rounds), known_as_of
         )
         if area_slug is not None:
-            rows = rows.filter(area__slug=area_slug)
+            note_rows = note_rows.filter(area__slug=area_slug)
         notes = list(
-            rows.order_by("round_id", "area__name", "-basis").values(
+            note_rows.order_by("round_id", "area__name", "-basis").values(
                 "id", "round_id", "area__slug", "change", "basis", "note"
             )
         )
+    exclusions = [
+        exclusion
+        for exclusion in exclusion_rows(round_ids)
+        if area_slug is None or exclusion["area__slug"] == area_slug
+    ]
     claims = dispute_claims(round_ids, area_slug, known_as_of)
-    cited = citations_of(
+    stated = statements_of(
         {
             AgendaItem: {link["item_id"] for link in links},
             AgendaChangeAnnotation: [note["id"] for note in notes],
             DisagreementClaim: [claim["id"] for claim in claims],
+            AgendaExclusion: [exclusion["id"] for exclusion in exclusions],
+            Round: round_ids,
         },
         known_as_of,
     )
+
+    def cited(model, pk) -> list[CitationRef]:
+        return [statement.citation for statement in stated[model].get(pk, [])]
+
     evidence = Evidence(defaultdict(dict), defaultdict(list), defaultdict(list), defaultdict(list))
+    evidence.round_exclusions, evidence.negotiation_exclusions = (
+        defaultdict(list),
+        defaultdict(list),
+    )
+    item_statements: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for link in links:
+        item_stated = stated[AgendaItem].get(link["item_id"], [])
+        label = facet_state(
+            AgendaItem, "label", item_stated, {"label": link["item_label"]}, known_as_of
+        ).value
         reported: ReportedItem = {
             "item": link["item_slug"],
-            "label": link["item_label"],
-            "citations": cited[AgendaItem].get(link["item_id"], []),
+            "label": label["label"] if label else link["item_label"],
+            "citations": [statement.citation for statement in item_stated],
         }
         if link["area_slug"] is None:
             evidence.unmapped[link["round_id"]].append(reported)
@@ -427,6 +499,7 @@ def load_evidence(
                 "name": link["area_name"],
                 "reported": reported,
             }
+            item_statements[link["round_id"]][link["area_slug"]].extend(item_stated)
     for note in notes:
         evidence.annotations[note["round_id"]].append(
             {
@@ -434,9 +507,18 @@ def load_evidence(
                 "change": note["change"],
                 "basis": note["basis"],
                 "note": note["note"],
-                "citations": cited[AgendaChangeAnnotation].get(note["id"], []),
+                "citations": cited(AgendaChangeAnnotation, note["id"]),
             }
         )
+    for exclusion in exclusions:
+        citations = cited(AgendaExclusion, exclusion["id"])
+        if known_as_of is not None and not citations:
+            continue  # no source had said so yet
+        entry = excluded_area(exclusion, citations)
+        if exclusion["round_id"] is not None:
+            evidence.round_exclusions[exclusion["round_id"]].append(entry)
+        else:
+            evidence.negotiation_exclusions[exclusion["negotiation_id"]].append(entry)
     disputes: dict[int, Dispute] = {}
     for claim in claims:
         dispute = disputes.get(claim["disagreement_id"])
@@ -449,19 +531,32 @@ def load_evidence(
                 "round": claim["disagreement__round__slug"],
                 "area": claim["disagreement__area__slug"],
                 "claims": [],
+                "computed": False,
             }
             evidence.disputes[claim["disagreement__round_id"]].append(dispute)
         dispute["claims"].append(
             {
                 "label": claim["label"],
                 "claim": claim["claim"],
-                "citations": cited[DisagreementClaim].get(claim["id"], []),
+                "citations": cited(DisagreementClaim, claim["id"]),
             }
         )
     if known_as_of is not None:
         # A disagreement exists once two of its versions have been published.
         for round_id, found in evidence.disputes.items():
             evidence.disputes[round_id] = [d for d in found if len(d["claims"]) >= 2]
+    for row in rows:
+        if row["agenda_status"] != AgendaStatus.REPORTED:
+            continue
+        evidence.disputes[row["id"]].extend(
+            list_disputes(
+                row,
+                evidence.agenda(row),
+                item_statements[row["id"]],
+                stated[Round].get(row["id"], []),
+                evidence.exclusions({**row, "agenda_status": AgendaStatus.NOT_REPORTED}),
+            )
+        )
     return evidence
 
 
@@ -533,6 +628,7 @@ def build_changes(
             "before": evidence.unmapped_items(compared_row),
             "after": evidence.unmapped_items(round_row),
         },
+        "excluded": evidence.exclusions(round_row),
         "annotations": [],
         "contested": False,
     }
@@ -601,8 +697,11 @@ def round_agenda_changes(
     if index is None:
         raise RoundNotKnown(round.slug)
     compared, skipped = comparison_bases(rows[: index + 1], include_planned)[index]
-    ids = [round.pk] + ([compared["id"]] if compared else [])
-    evidence = load_evidence(ids, annotated_rounds=[round.pk], known_as_of=known_as_of)
+    evidence = load_evidence(
+        [rows[index], *([compared] if compared else [])],
+        annotated_rounds=[round.pk],
+        known_as_of=known_as_of,
+    )
     return build_changes(rows[index], compared, skipped, evidence)
 
 
@@ -621,7 +720,9 @@ def compare_rounds(
         if round.pk not in rows:
             raise RoundNotKnown(round.slug)
     from_row, to_row = rows[from_round.pk], rows[to_round.pk]
-    evidence = load_evidence(ids, annotated_rounds=[to_round.pk], known_as_of=known_as_of)
+    evidence = load_evidence(
+        [from_row, to_row], annotated_rounds=[to_round.pk], known_as_of=known_as_of
+    )
     if from_row["agenda_status"] != AgendaStatus.REPORTED:
         skipped: list[SkippedRound] = [{"round": round_ref(from_row), "reason": SKIP_UNKNOWN}]
         result = build_changes(to_row, None, skipped, evidence)
@@ -643,7 +744,7 @@ def negotiation_agenda_changes(
     """Every round's changes, in sequence, for a whole negotiation: six queries in all."""
     rows = negotiation_rounds(negotiation.pk, known_as_of)
     ids = [row["id"] for row in rows]
-    evidence = load_evidence(ids, annotated_rounds=ids, known_as_of=known_as_of)
+    evidence = load_evidence(rows, annotated_rounds=ids, known_as_of=known_as_of)
     return [
         build_changes(row, compared, skipped, evidence)
         for row, (compared, skipped) in zip(
@@ -668,12 +769,16 @@ def cell_of(area: str, row: dict, compared: dict | None, evidence: Evidence) -> 
         "before": None,
         "annotations": [],
         "disputes": [],
+        "exclusions": [],
     }
+    excluded = [entry for entry in evidence.exclusions(row) if entry["slug"] == area]
+    if excluded:  # a source says it was off: known, whether a list was reported or not
+        cell.update(state=EXCLUDED, exclusions=excluded)
     if row["agenda_status"] != AgendaStatus.REPORTED:
         return cell
     agenda = evidence.agenda(row)
     reported = agenda[area]["reported"] if area in agenda else None
-    cell["state"] = PRESENT if reported else ABSENT
+    cell["state"] = PRESENT if reported else (EXCLUDED if excluded else ABSENT)
     if reported:
         cell.update(label=reported["label"], item=reported["item"], citations=reported["citations"])
     if compared is None:
@@ -718,6 +823,7 @@ def matrix_from(
 
 def matrix_answer(negotiation: Negotiation, rows, evidence, include_planned: bool) -> dict:
     area_slugs = {slug for agenda in evidence.agendas.values() for slug in agenda}
+    area_slugs |= {entry["slug"] for row in rows for entry in evidence.exclusions(row)}
     area_rows = list(
         AgendaArea.objects.filter(slug__in=area_slugs).order_by("name").values("slug", "name")
     )
@@ -744,7 +850,7 @@ def agenda_matrix(
     """Areas x rounds of one negotiation, ready for a heat map: seven queries."""
     rows = negotiation_rounds(negotiation.pk, known_as_of)
     ids = [row["id"] for row in rows]
-    evidence = load_evidence(ids, annotated_rounds=ids, known_as_of=known_as_of)
+    evidence = load_evidence(rows, annotated_rounds=ids, known_as_of=known_as_of)
     return matrix_answer(negotiation, rows, evidence, include_planned)
 
 
@@ -758,7 +864,7 @@ def agenda_story(
     queries): what a page showing both needs."""
     rows = negotiation_rounds(negotiation.pk, known_as_of)
     ids = [row["id"] for row in rows]
-    evidence = load_evidence(ids, annotated_rounds=ids, known_as_of=known_as_of)
+    evidence = load_evidence(rows, annotated_rounds=ids, known_as_of=known_as_of)
     changes = [
         build_changes(row, compared, skipped, evidence)
         for row, (compared, skipped) in zip(
@@ -798,7 +904,7 @@ def area_history(
     ids = [row["id"] for row in rows]
     # Only this area's links, annotations and disputes: the cells need nothing else.
     evidence = load_evidence(
-        ids, annotated_rounds=ids, area_slug=area.slug, known_as_of=known_as_of
+        rows, annotated_rounds=ids, area_slug=area.slug, known_as_of=known_as_of
     )
     by_negotiation: dict[int, list[dict]] = defaultdict(list)
     for row in rows:

@@ -26,14 +26,19 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     Exists,
     F,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 
 from negotiations.choices import AgendaBasis, AgendaStatus, RoundStatus
 from negotiations.domain.citations import statement_from_ref, statements_of
@@ -213,12 +218,32 @@ def known_records(queryset: QuerySet, day: datetime.date | None) -> QuerySet:
     return known(queryset, day)
 
 
+def field_as_known(model, facet: str, field: str, day: datetime.date, output_field):
+    """A field of ``model``'s facet as known on ``day``, in SQL (the rule of as_known for
+    lists' filters): the value the latest source published by then gives (its link's own
+    value, else the record's), the record's own if none states it."""
+    through = model._meta.get_field("citations").remote_field.through
+    stating = (
+        through.objects.filter(**{through.record_field: OuterRef("pk")})
+        .filter(published_by(day, "citation__source__"))
+        .filter(Q(facets=[]) | Q(facets__icontains=f'"{facet}"'))
+        .order_by(
+            Coalesce("citation__source__published_on_end", "citation__source__published_on").desc(),
+            "-citation__slug",
+        )
+        .annotate(given=KT(f"values__{facet}__{field}"))
+        .values("given")[:1]
+    )
+    return Coalesce(Subquery(stating, output_field=output_field), F(field))
+
+
 def status_as_known(day: datetime.date):
-    """A round's status as known on ``day`` (round_as_known, in SQL): planned if dated
-    after."""
+    """A round's status as known on ``day`` (round_as_known, in SQL): the status the latest
+    source then gave, planned if the date it then had is after the day."""
+    start = field_as_known(Round, "date", "start_date", day, DateField())
     return Case(
-        When(start_date__gt=day, then=Value(RoundStatus.PLANNED)),
-        default=F("status"),
+        When(GreaterThan(start, Value(day)), then=Value(RoundStatus.PLANNED)),
+        default=field_as_known(Round, "status", "status", day, CharField()),
         output_field=CharField(),
     )
 

@@ -384,6 +384,45 @@ def python_value(model, name: str, value):
     return value
 
 
+# What a dispute about a facet is about (negotiations.choices.DisagreementTopic).
+FACET_TOPICS = {
+    "date": "date_place",
+    "place": "date_place",
+    "venue": "date_place",
+    "party": "participants",
+    "organization": "participants",
+    "rate": "measure",
+    "dates": "measure",
+    "parties": "measure",
+    "status": "measure",
+}
+
+
+def dispute_refs(model, record: dict, day: datetime.date | None = None) -> list[dict]:
+    """The disputes that a record's values make (one per disputed facet), as the record
+    lists them beside the recorded ones: each version is in its claims/ answer. ``record``:
+    the API's shape, its citations with what each states."""
+    from negotiations.domain.citations import statement_from_ref
+
+    statements = [statement_from_ref(ref) for ref in record.get("citations") or ()]
+    if not statements or not record_facets(model):
+        return []
+    title = record.get("title") or record.get("slug") or model._meta.verbose_name
+    return [
+        {
+            "slug": f"{record.get('slug', model._meta.model_name)}--{dispute['facet']}",
+            "title": f"The sources give different {dispute['facet'].replace('_', ' ')} for "
+            f"{title} (see claims/).",
+            "topic": FACET_TOPICS.get(dispute["facet"], "other"),
+            "status": "open",
+            "area": None,
+            "facet": dispute["facet"],
+            "computed": True,
+        }
+        for dispute in computed_disputes(model, record, statements, day)
+    ]
+
+
 def computed_disputes(
     model, record: dict, statements: Iterable[Statement], day: datetime.date | None = None
 ) -> list[dict]:

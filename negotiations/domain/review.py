@@ -15,6 +15,10 @@ Kinds of entry, in this order:
   included) in the stored text of their source; sources without stored text are not checked.
   Suggestion: the closest passage of the text.
 * ``uncited_fact``: facts (of every kind that takes citations) without any citation.
+* ``whole_record_citation``: facts of a kind whose sources state them facet by facet (a
+  round's date, place, status...) that have a citation saying nothing of which facets its
+  quote states: it counts for every facet, the later ones too, until an editor says which
+  (an old-style citation, or one picked in a form). Suggestion: the facets the record has.
 
 Suggestions are ranked by similarity (negotiations.domain.labels), best first, with their
 score (0-100). Accepting one (``accept_suggestion``) records the spelling as an alias of the
@@ -33,7 +37,7 @@ from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast, StrIndex
 from rapidfuzz import fuzz
 
@@ -41,6 +45,7 @@ from negotiations import models as m
 from negotiations import registry
 from negotiations.domain import writes
 from negotiations.domain.labels import AreaIndex, PersonIndex, label_key, words
+from negotiations.domain.provenance import record_facets
 
 UNMAPPED_ITEM = "unmapped_item"
 UNMATCHED_PARTICIPANT = "unmatched_participant"
@@ -48,6 +53,7 @@ UNMATCHED_SPEAKER = "unmatched_speaker"
 UNDATED_SOURCE = "undated_source"
 UNVERIFIED_QUOTE = "unverified_quote"
 UNCITED_FACT = "uncited_fact"
+WHOLE_RECORD_CITATION = "whole_record_citation"
 KINDS = (
     UNMAPPED_ITEM,
     UNMATCHED_PARTICIPANT,
@@ -55,6 +61,7 @@ KINDS = (
     UNDATED_SOURCE,
     UNVERIFIED_QUOTE,
     UNCITED_FACT,
+    WHOLE_RECORD_CITATION,
 )
 KIND_TITLES = {
     UNMAPPED_ITEM: "Agenda items without an area",
@@ -63,6 +70,7 @@ KIND_TITLES = {
     UNDATED_SOURCE: "Sources without a date",
     UNVERIFIED_QUOTE: "Quotes not found in their source's text",
     UNCITED_FACT: "Facts without a citation",
+    WHOLE_RECORD_CITATION: "Citations that do not say which facts they state",
 }
 # The kinds whose suggestions an editor can accept.
 ACCEPTABLE = {UNMAPPED_ITEM, UNMATCHED_PARTICIPANT, UNMATCHED_SPEAKER}
@@ -369,6 +377,47 @@ class UncitedFacts(Kind):
         return entry
 
 
+class WholeRecordCitations(Kind):
+    """Facts with facets that a citation supports as a whole (its link names no facet): one
+    UNION query over the kinds of fact that have facets."""
+
+    kind = WHOLE_RECORD_CITATION
+
+    def rows(self):
+        parts = [
+            model.objects.filter(
+                Exists(
+                    registry.link_models()[model].objects.filter(
+                        **{registry.link_models()[model].record_field: OuterRef("pk")},
+                        facets=[],
+                    )
+                )
+            )
+            .annotate(
+                fact=Value(related_name, output_field=CharField()),
+                text=Cast(FACT_TEXT[related_name], output_field=CharField()),
+            )
+            .values_list("fact", "pk", "text")
+            .order_by()
+            for related_name, model in sorted(registry.cited_models().items())
+            if record_facets(model)
+        ]
+        return parts[0].union(*parts[1:], all=True).order_by("fact", "pk")
+
+    def entry(self, row):
+        fact, pk, text = row
+        model = registry.cited_models()[fact]
+        entry = self.base(
+            pk,
+            record_ref(model, pk, None, text or str(model._meta.verbose_name)),
+            f"A {model._meta.verbose_name} with a citation that does not say which of its "
+            f"facets ({', '.join(record_facets(model))}) the quote states: until it does, "
+            "the quote counts for all of them on the day its source was published.",
+        )
+        entry["key"] = f"{self.kind}:{fact}:{pk}"
+        return entry
+
+
 KIND_CLASSES = {
     UNMAPPED_ITEM: UnmappedItems,
     UNMATCHED_PARTICIPANT: UnmatchedParticipants,
@@ -376,6 +425,7 @@ KIND_CLASSES = {
     UNDATED_SOURCE: UndatedSources,
     UNVERIFIED_QUOTE: UnverifiedQuotes,
     UNCITED_FACT: UncitedFacts,
+    WHOLE_RECORD_CITATION: WholeRecordCitations,
 }
 
 

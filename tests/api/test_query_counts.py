@@ -18,8 +18,9 @@ BOUNDS = {
     "/api/v1/people/": 7,
     "/api/v1/people/?search=Rassendil": 7,
     "/api/v1/negotiations/": 10,
-    "/api/v1/rounds/": 8,
-    "/api/v1/rounds/?negotiation={talks}&area={area}": 10,
+    # Rounds: one query for the areas sources say were off (their lists' disputes).
+    "/api/v1/rounds/": 9,
+    "/api/v1/rounds/?negotiation={talks}&area={area}": 11,
     "/api/v1/agenda-areas/": 5,
     "/api/v1/agenda-items/": 5,
     "/api/v1/deadlines/?upcoming=true&as_of=2025-05-16": 5,
@@ -28,27 +29,33 @@ BOUNDS = {
     "/api/v1/sources/": 3,
     "/api/v1/citations/": 3,
     "/api/v1/conflicts/": 6,
-    "/api/v1/rounds/{second}/": 7,
+    "/api/v1/rounds/{second}/": 8,
     "/api/v1/people/{person}/": 6,
     "/api/v1/negotiations/{talks}/": 10,
-    "/api/v1/rounds/{second}/agenda-changes/": 8,
-    "/api/v1/rounds/compare/?from={first}&to={second}": 9,
-    "/api/v1/negotiations/{talks}/agenda-changes/": 8,
-    "/api/v1/negotiations/{talks}/agenda-matrix/": 9,
-    "/api/v1/agenda-areas/{area}/history/": 10,
+    # The agenda answers: one query for the exclusions of the rounds and their negotiations.
+    "/api/v1/rounds/{second}/agenda-changes/": 9,
+    "/api/v1/rounds/compare/?from={first}&to={second}": 10,
+    "/api/v1/negotiations/{talks}/agenda-changes/": 9,
+    "/api/v1/negotiations/{talks}/agenda-matrix/": 10,
+    "/api/v1/agenda-areas/{area}/history/": 11,
     "/api/v1/deadlines.ics": 2,
-    # As known on a day: one more query, for the sources the day could and could not use.
-    "/api/v1/rounds/?known_as_of=2025-04-25": 9,
-    "/api/v1/rounds/?known_as_of=2025-05-20&status=held&agenda_status=reported": 9,
-    "/api/v1/rounds/{first}/?known_as_of=2025-04-25": 8,
+    # As known on a day: one more query, for the sources the day could and could not use;
+    # the agenda answers two more, for what the rounds' own citations state (their facets).
+    "/api/v1/rounds/?known_as_of=2025-04-25": 10,
+    "/api/v1/rounds/?known_as_of=2025-05-20&status=held&agenda_status=reported": 10,
+    "/api/v1/rounds/{first}/?known_as_of=2025-04-25": 9,
     "/api/v1/positions/?known_as_of=2025-04-25": 6,
     "/api/v1/measures/?known_as_of=2025-04-25": 6,
     "/api/v1/deadlines/?known_as_of=2025-04-25": 6,
     "/api/v1/conflicts/?known_as_of=2025-04-25": 7,
-    "/api/v1/rounds/{second}/agenda-changes/?known_as_of=2025-05-20": 9,
-    "/api/v1/negotiations/{talks}/agenda-changes/?known_as_of=2025-04-25": 9,
-    "/api/v1/negotiations/{talks}/agenda-matrix/?include_planned=true": 9,
-    "/api/v1/agenda-areas/{area}/history/?known_as_of=2025-05-20": 11,
+    "/api/v1/rounds/{second}/agenda-changes/?known_as_of=2025-05-20": 12,
+    "/api/v1/negotiations/{talks}/agenda-changes/?known_as_of=2025-04-25": 12,
+    "/api/v1/negotiations/{talks}/agenda-matrix/?include_planned=true": 10,
+    "/api/v1/agenda-areas/{area}/history/?known_as_of=2025-05-20": 14,
+    "/api/v1/rounds/{second}/claims/": 6,
+    "/api/v1/rounds/{second}/claims/?known_as_of=2025-05-20": 7,
+    "/api/v1/deadlines/{deadline}/claims/": 4,
+    "/api/v1/agenda-exclusions/": 5,
 }
 
 
@@ -105,6 +112,11 @@ class Talks:
             position.citations.add(factories.citation(source))
             position.areas.add(*areas[:2])
             if agenda:
+                # Its quote gives the whole list, and a source says an area was off it.
+                round_.citation_links.update(facets=["agenda_list", "date", "status"])
+                listed = set(round_.agenda_items.values_list("area_links__area", flat=True))
+                off = next(area for area in areas if area.pk not in listed)
+                factories.exclusion(negotiation=self.talks, round=round_, area=off)
                 note = models.AgendaChangeAnnotation.objects.create(
                     round=round_, area=areas[sequence % len(areas)], change="added", note="Why."
                 )
@@ -128,6 +140,7 @@ class Talks:
             "first": first.slug,
             "second": second.slug,
             "person": self.person.slug,
+            "deadline": self.talks.deadlines.order_by("pk").first().slug,
         }
 
     def grow(self):

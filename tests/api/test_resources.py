@@ -557,7 +557,7 @@ def test_citations_say_which_facets_their_quote_states(editor, world):
     assert refused.status_code == 400
     assert refused.json()["errors"][0]["field"] == "citations.0.facets"
     stray = editor.patch(url, {"citations": [{**link, "foo": 1}]}, format="json")
-    assert stray.status_code == 400 and "foo" in stray.json()["errors"][0]["message"]
+    assert stray.status_code == 400 and "foo" in stray.json()["errors"][0]["detail"]
 
 
 def test_reserved_round_slug(editor, world):

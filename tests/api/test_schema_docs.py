@@ -112,7 +112,16 @@ def test_openapi_schema_documents_every_endpoint(api):
     compare_params = set(parameters_of(schema, "/api/v1/rounds/compare/"))
     assert {"from", "to"} <= compare_params
     citation_ref = schema["components"]["schemas"]["CitationRef"]
-    assert set(citation_ref["properties"]) == {"slug", "source", "publisher", "quote"}
+    assert set(citation_ref["properties"]) == {
+        "slug",
+        "source",
+        "publisher",
+        "quote",
+        "published_on",
+        "facets",
+        "values",
+        "reports_change",
+    }
 
 
 @pytest.mark.parametrize("path", ["/api/v1/docs/", "/api/v1/redoc/"])

@@ -16,6 +16,7 @@ from negotiations.domain.agenda import (
     CHANGE_BASES,
     FIRST_REPORTED,
 )
+from negotiations.domain.agenda_lists import ExcludedArea
 
 # --- Computed answers (documentation of the domain functions' output) -------------------------
 
@@ -29,6 +30,7 @@ AreaChangeSerializer = serializer_for(agenda.AreaChange)
 SkippedRoundSerializer = serializer_for(agenda.SkippedRound)
 AnnotationSerializer = serializer_for(agenda.Annotation)
 UnmappedItemsSerializer = serializer_for(agenda.UnmappedItems)
+ExcludedAreaSerializer = serializer_for(ExcludedArea)
 
 
 class AgendaChangesSerializer(serializer_for(agenda.AgendaChanges)):
@@ -71,6 +73,9 @@ class MatrixCellSerializer(serializers.Serializer):
         many=True, help_text="Editors' notes on this change (a dropped cell: what reports it)."
     )
     disputes = DisputeSerializer(many=True)
+    exclusions = ExcludedAreaSerializer(
+        many=True, help_text="For an excluded cell: the sources that say the area was off."
+    )
 
 
 class MatrixAreaSerializer(serializers.Serializer):

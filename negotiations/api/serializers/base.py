@@ -62,7 +62,14 @@ def json_type_problem(field, value) -> str | None:
             return None if isinstance(value, list) else "Expected a list."
         if not isinstance(value, list):
             return "Expected a list of slugs."
-        if not all(isinstance(item, str) and item for item in value):
+        # A citation may also be an object saying what its quote states (CitationRefField).
+        objects_too = getattr(field.child_relation, "link_keys", None) is not None
+        if not all(
+            (isinstance(item, str) and item) or (objects_too and isinstance(item, dict))
+            for item in value
+        ):
+            if objects_too:
+                return "Expected a list of citation slugs or {citation, facets, values} objects."
             return "Expected a list of slugs (non-empty strings)."
         return None
     if isinstance(field, serializers.RelatedField):

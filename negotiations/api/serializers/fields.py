@@ -25,7 +25,9 @@ class NamedRefSerializer(serializers.Serializer):
 
 
 class DisputeRefSerializer(serializers.Serializer):
-    """A disagreement between sources about a record (its versions: conflicts/{slug}/)."""
+    """A disagreement between sources about a record: recorded by the editors (its versions:
+    conflicts/{slug}/), or computed from the values the sources give (its versions: the
+    record's claims/)."""
 
     slug = serializers.SlugField()
     title = serializers.CharField()
@@ -34,6 +36,19 @@ class DisputeRefSerializer(serializers.Serializer):
     area = serializers.SlugField(
         source="area.slug", allow_null=True, help_text="The agenda area it concerns, if one."
     )
+    facet = serializers.SerializerMethodField(
+        help_text="For a dispute computed from values: the facet the sources disagree on."
+    )
+    computed = serializers.SerializerMethodField(
+        help_text="true: computed from the values the sources give (versions in claims/); "
+        "false: recorded by the editors (versions in conflicts/{slug}/)."
+    )
+
+    def get_facet(self, dispute) -> str | None:
+        return dispute.get("facet") if isinstance(dispute, dict) else None
+
+    def get_computed(self, dispute) -> bool:
+        return isinstance(dispute, dict) and dispute.get("computed", False)
 
 
 def disputes_field():

@@ -9,6 +9,7 @@ from negotiations.api.serializers.base import RecordSerializer, api_errors, time
 from negotiations.api.serializers.fields import (
     CitationRefField,
     CitationRefSerializer,
+    DisputeRefSerializer,
     RefField,
     TitledRefField,
     citations_field,
@@ -20,8 +21,10 @@ from negotiations.api.serializers.fields import (
 from negotiations.choices import AgendaStatus
 from negotiations.domain import writes
 from negotiations.domain.citations import link_ref
+from negotiations.domain.claims import current_values
 from negotiations.domain.deadlines import STATUSES, deadline_status
 from negotiations.domain.labels import resolve_agenda_areas
+from negotiations.domain.provenance import dispute_refs
 
 # --- Parties, organizations, people -------------------------------------------------------------
 
@@ -370,6 +373,10 @@ class DeadlineSerializer(RecordSerializer):
 
     unknown_fields = unknown_fields_field()
     known_as_of = known_as_of_field()
+    disputes = serializers.SerializerMethodField(
+        help_text="Where the sources' values for this deadline disagree (computed from them: "
+        "the versions are in its claims/)."
+    )
 
     class Meta(RecordSerializer.Meta):
         model = models.Deadline
@@ -388,6 +395,7 @@ class DeadlineSerializer(RecordSerializer):
             "description",
             "days_remaining",
             "deadline_status",
+            "disputes",
             "citations",
             *timestamps(),
             "unknown_fields",
@@ -405,6 +413,15 @@ class DeadlineSerializer(RecordSerializer):
             if "deadline_status" in computed:
                 data["deadline_status"] = status["status"]
         return data
+
+    def get_disputes(self, deadline) -> DisputeRefSerializer(many=True):
+        record = {
+            **current_values(deadline),
+            "slug": deadline.slug,
+            "title": deadline.title,
+            "citations": [link_ref(link) for link in deadline.citation_links.all()],
+        }
+        return dispute_refs(models.Deadline, record)
 
 
 class MeasureSerializer(RecordSerializer):

@@ -13,6 +13,7 @@ from negotiations import models
 from negotiations.api.query import parse_date
 from negotiations.domain import known
 from negotiations.domain.citations import link_prefetch
+from negotiations.domain.provenance import dispute_refs
 
 KNOWN_AS_OF_PARAMETER = OpenApiParameter(
     "known_as_of",
@@ -64,11 +65,13 @@ class KnownAsOfMixin:
         if self.known_as_of is not None:
             # Every field (the citations say what each was), then as known, then trimmed.
             context.pop("sparse_fields", None)
+        elif "disputes" in (context.get("sparse_fields") or ()):
+            context.pop("sparse_fields")  # the disputes the values make need them all
         return context
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        if self.known_as_of is not None and self.reader is None:
+        if self.reader is None and response.status_code == 200:
             response.data["results"] = [
                 self.as_known(record) for record in response.data["results"]
             ]
@@ -76,13 +79,21 @@ class KnownAsOfMixin:
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
-        if self.known_as_of is not None and self.reader is None:
+        if self.reader is None and response.status_code == 200:
             response.data = self.as_known(response.data)
         return response
 
     def as_known(self, record) -> dict:
-        """A serialized record as known on the day asked (readers do this themselves)."""
-        record = known.as_known(self.queryset.model, dict(record), self.known_as_of)
+        """A serialized record as known on the day asked, with the disputes its values make
+        (readers do this themselves)."""
+        model, record = self.queryset.model, dict(record)
+        if self.known_as_of is not None:
+            known.as_known(model, record, self.known_as_of)
+        if "disputes" in record:
+            record["disputes"] = [
+                *record["disputes"],
+                *dispute_refs(model, record, self.known_as_of),
+            ]
         return known.trimmed(record, getattr(self, "sparse_fields", None))
 
     def finalize_response(self, request, response, *args, **kwargs):
