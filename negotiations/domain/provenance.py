@@ -272,8 +272,14 @@ def facet_state(
     """One facet of one record as the sources published by ``day`` tell it (all of them if
     None), with every version and how they relate (see the module's rules)."""
     facet = facets_of(model)[name]
+    implied_by = [other for other, spec in facets_of(model).items() if name in spec.implies]
     stating = sorted(
-        (s for s in statements if s.states(name) and s.published_by(day)),
+        (
+            s
+            for s in statements
+            if (s.states(name) or any(other in s.facets for other in implied_by))
+            and s.published_by(day)
+        ),
         key=lambda s: s.order,
     )
     versions: list[Version] = []

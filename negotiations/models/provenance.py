@@ -39,6 +39,8 @@ class Facet:
     kind: str = EXACT
     # Not fields of the record (a round's list of areas as one source gives it).
     virtual: bool = False
+    # Other facets a quote stating this one states too (a whole list reports the agenda).
+    implies: tuple[str, ...] = ()
 
 
 class CitationLinkManager(models.Manager):

@@ -181,7 +181,7 @@ class Round(SluggedModel):
         # The source gives the round's whole list of areas: an area it leaves out, which
         # another source lists, is disputed (the areas of the items it cites, unless its
         # value says otherwise).
-        "agenda_list": Facet(("areas",), virtual=True),
+        "agenda_list": Facet(("areas",), virtual=True, implies=("agenda",)),
     }
 
     class Meta:
