@@ -24,6 +24,7 @@ transaction per chunk of negotiations, in foreign-key order; sequences are reset
 from __future__ import annotations
 
 import datetime
+import json
 import random
 import time
 from collections import defaultdict
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import JSONField, Max
 
 from negotiations import models as m
 from negotiations import registry
@@ -280,6 +281,9 @@ class Generator:
         self.buffers: dict[type, list] = defaultdict(list)
         self.counts: dict[str, int] = defaultdict(int)
         self.next_id: dict[type, int] = {}
+        # Publication days of the sources and of their quotes, for what each quote states.
+        self.source_days: dict[int, datetime.date] = {}
+        self.citation_days: dict[int, datetime.date] = {}
         self.now = None
         if method == "auto":
             method = "copy" if connection.vendor == "postgresql" else "orm"
@@ -297,11 +301,20 @@ class Generator:
         self.buffers[model].append(fields)
         return pk
 
-    def cite(self, model, fact_id: int, citation_ids) -> None:
+    def cite(self, model, fact_id: int, citation_ids, states=None) -> None:
+        """Link the citations to the fact; ``states(citation_id)``: what that quote states
+        of it (facets, values), else the whole record."""
         through = cited_through(model)
         column = f"{model._meta.model_name}_id"
         for citation_id in citation_ids:
-            self.add(through, **{column: fact_id, "citation_id": citation_id})
+            facets, values = states(citation_id) if states else ([], {})
+            self.add(
+                through,
+                **{column: fact_id, "citation_id": citation_id},
+                facets=facets,
+                values=values,
+                reports_change=False,
+            )
 
     def flush(self) -> None:
         """Write the buffered rows, parents before children, in the current transaction."""
@@ -335,10 +348,15 @@ class Generator:
             connection.connection.cursor() as cursor,
             cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
         ):
-            for row in rows:
-                copy.write_row(
-                    [row[name] if name in row else defaults.get(name) for name in attnames]
-                )
+            json_columns = {f.attname for f in fields if isinstance(f, JSONField)}
+        for row in rows:
+            copy.write_row(
+                [
+                    json.dumps(value) if name in json_columns else value
+                    for name in attnames
+                    for value in [row[name] if name in row else defaults.get(name)]
+                ]
+            )
 
     def stamp(self) -> dict:
         return {"created": self.now, "updated": self.now}
@@ -523,6 +541,7 @@ class Generator:
                 **self.stamp(),
             )
             made.append((source_id, slug))
+            self.source_days[source_id] = published.date()
         return made
 
     def areas(self) -> None:
@@ -585,7 +604,7 @@ class Generator:
         def quote(words: str) -> int:
             source_id, source_slug = rng.choice(sources)
             cite_counter[0] += 1
-            return self.add(
+            citation_id = self.add(
                 m.Citation,
                 slug=f"{source_slug}-q{cite_counter[0]:04d}",
                 source_id=source_id,
@@ -593,6 +612,8 @@ class Generator:
                 note="",
                 **self.stamp(),
             )
+            self.citation_days[citation_id] = self.source_days[source_id]
+            return citation_id
 
         negotiation_id = self.add(
             m.Negotiation,
@@ -777,7 +798,26 @@ class Generator:
         def some_quotes(low=1, high=3):
             return rng.sample(round_quotes, rng.randint(low, min(high, len(round_quotes))))
 
-        self.cite(m.Round, round_id, some_quotes())
+        def stated_by(citation_id: int):
+            """What a quote states of the round: one published before it took place only
+            announced it, for a week and as planned, under a title without its city; one
+            published after, the whole record."""
+            published = self.citation_days[citation_id]
+            if published >= day or status == RoundStatus.PLANNED:
+                return [], {}
+            monday = day - datetime.timedelta(days=day.weekday())
+            return ["title", "status", "date", "level"], {
+                "title": {"title": f"Round {sequence} announced"},
+                "status": {"status": RoundStatus.PLANNED},
+                "date": {
+                    "start_date": monday.isoformat(),
+                    "end_date": (monday + datetime.timedelta(days=6)).isoformat(),
+                    "date_precision": DatePrecision.WEEK,
+                    "date_as_reported": "next week",
+                },
+            }
+
+        self.cite(m.Round, round_id, some_quotes(), stated_by)
 
         # Participants: one to three per side, named as reported (sometimes misspelled).
         for party_id in parties:
