@@ -11,21 +11,22 @@ import re
 
 from django.utils import timezone
 
-from negotiations.choices import AgendaBasis, AliasKind, DatePrecision
+from negotiations.choices import AgendaBasis, DatePrecision
 from negotiations.domain.labels import label_key
 from negotiations.intake import agenda, facts, proposals, rounds
-from negotiations.intake.dates import (
-    DAY,
-    YEAR,
-    DateMention,
-    PublicationDay,
-    Window,
-    find_dates,
-    infer_day,
-    printed_day,
+from negotiations.intake.assemble_facts import (
+    propose_deadline,
+    propose_item,
+    propose_people,
+    propose_position,
+    propose_source,
+    source_values,
 )
-from negotiations.intake.gazetteer import Match, Vocabulary
-from negotiations.intake.proposals import Proposal, Proposals, Support, digest
+from negotiations.intake.assemble_rounds import propose_rounds
+from negotiations.intake.dates import DAY, YEAR, DateMention, Window, find_dates
+from negotiations.intake.gazetteer import Vocabulary
+from negotiations.intake.proposals import Proposal, Proposals, Support
+from negotiations.intake.publication import PublicationDay, infer_day, printed_day
 from negotiations.intake.recorded import Recorded
 from negotiations.intake.text import Sentence
 from negotiations.intake.text import sentences as split_sentences
@@ -92,10 +93,6 @@ def within(items, sentence: Sentence):
     return [item for item in items if sentence.start <= item.start < sentence.end]
 
 
-def party_names(vocabulary: Vocabulary, slugs) -> list[str]:
-    return [vocabulary.parties[slug].name for slug in sorted(slugs) if slug in vocabulary.parties]
-
-
 def propose(source: Source, *, vocabulary: Vocabulary | None = None) -> Proposals:
     """The facts the article states, each with its sentence and a stable key; nothing
     already recorded with a citation of this source (the same source entered before: same
@@ -125,8 +122,10 @@ def propose(source: Source, *, vocabulary: Vocabulary | None = None) -> Proposal
     groups = vocabulary.find_groups(text)
     areas = vocabulary.find_areas(text)
     recorded = Recorded.for_source(source)
-    found = Proposals(source=_source_values(source, published), source_slug=recorded.source_slug)
-    _propose_source(found, source, published, text)
+    found = Proposals(
+        source=source_values(source, published), source_slug=recorded.source_slug, article=source
+    )
+    propose_source(found, source, published, text)
 
     # Dates, and what the text names.
     for mention in dates:
@@ -165,7 +164,7 @@ def propose(source: Source, *, vocabulary: Vocabulary | None = None) -> Proposal
                     [Support(sentence.text)],
                 )
             )
-    _propose_people(found, vocabulary, people, prose, recorded)
+    propose_people(found, vocabulary, people, prose, recorded)
 
     # Rounds, from the sentences about meetings.
     actors = people + groups + organizations
@@ -186,7 +185,7 @@ def propose(source: Source, *, vocabulary: Vocabulary | None = None) -> Proposal
         (d for d in dates if d.as_reported.casefold() == "today" and d.tense == "past"), None
     )
     drafts = rounds.build_rounds(mentions, today)
-    round_keys = _propose_rounds(found, vocabulary, drafts, published, recorded, parties)
+    round_keys = propose_rounds(found, vocabulary, drafts, published, recorded, parties)
     main = next((d for d in drafts if not d.future), drafts[0] if drafts else None)
 
     # Agenda lists, and references back to them.
@@ -196,7 +195,7 @@ def propose(source: Source, *, vocabulary: Vocabulary | None = None) -> Proposal
         if draft is None:
             continue
         for order, label in enumerate(agenda_list.labels, 1):
-            _propose_item(
+            propose_item(
                 found,
                 round_keys[id(draft)],
                 label,
@@ -209,7 +208,7 @@ def propose(source: Source, *, vocabulary: Vocabulary | None = None) -> Proposal
     for sentence, label, _offset in agenda.find_count_references(prose, lists):
         draft = _round_of_sentence(drafts, sentence, attached=True)
         if draft is not None:
-            _propose_item(
+            propose_item(
                 found,
                 round_keys[id(draft)],
                 label,
@@ -229,7 +228,7 @@ def propose(source: Source, *, vocabulary: Vocabulary | None = None) -> Proposal
                 if _NEGATED.search(mention.sentence.text):
                     continue
                 label = agenda.Label(match.text, list(match.areas), "name or alias")
-                _propose_item(
+                propose_item(
                     found,
                     round_keys[id(draft)],
                     label,
@@ -248,14 +247,14 @@ def propose(source: Source, *, vocabulary: Vocabulary | None = None) -> Proposal
     negotiation_key = round_keys.get(id(main), {}).get("negotiation", "") if main else ""
     for sentence in prose:
         for deadline in facts.find_deadlines(sentence, within(dates, sentence)):
-            _propose_deadline(found, deadline, negotiation_key, recorded)
+            propose_deadline(found, deadline, negotiation_key, recorded)
         in_sentence = within(actors, sentence) + within(parties, sentence)
         in_sentence.sort(key=lambda m: m.start)
         for position in facts.find_positions(
             sentence, in_sentence, within(dates, sentence), within(areas, sentence), home_party
         ):
             draft = _round_of_sentence(drafts, sentence, attached=True)
-            _propose_position(
+            propose_position(
                 found,
                 position,
                 negotiation_key,
@@ -275,400 +274,3 @@ def _round_of_sentence(drafts, sentence: Sentence, attached: bool = False):
             if mention.sentence == sentence and (attached or mention.defining):
                 return draft
     return None
-
-
-def _source_values(source: Source, published: PublicationDay) -> dict:
-    return {
-        "title": source.title,
-        "publisher": source.publisher,
-        "url": source.url,
-        "publication": {
-            "how": published.how,
-            "start": published.window.start.isoformat() if published.window else None,
-            "end": published.window.end.isoformat() if published.window else None,
-            "note": published.note,
-        },
-    }
-
-
-def _propose_source(found: Proposals, source: Source, published: PublicationDay, text: str):
-    if published.how not in ("printed", "inferred") or published.window is None:
-        return
-    window = published.window
-    values = {
-        "published_on": window.start,
-        "published_on_end": None if window.days == 1 else window.end,
-        "published_on_precision": DatePrecision.DAY.value,
-        "published_on_inferred": published.how == "inferred",
-        "date_note": published.note,
-    }
-    sentence = published.printed_line or ""
-    found.add(
-        Proposal(
-            "source:publication",
-            proposals.SOURCE,
-            values,
-            [Support(sentence, ("publication",))] if sentence else [],
-            note=published.note,
-        )
-    )
-
-
-def _propose_people(found, vocabulary, people: list[Match], prose, recorded):
-    for match in people:
-        sentence = next((s for s in prose if s.contains(match.start)), None)
-        if sentence is None:
-            continue
-        if match.new:
-            key = f"person:{label_key(match.text)}"
-            found.add(
-                Proposal(
-                    key,
-                    proposals.PERSON,
-                    {
-                        "name": match.text,
-                        "party": match.party,
-                        "title": match.title,
-                        "organization": match.organization,
-                    },
-                    [Support(sentence.text, ("name", "role"))],
-                    note="A name the database does not know, introduced by a title.",
-                )
-            )
-            continue
-        person = vocabulary.people[match.slug]
-        if match.text in person.spellings or " " not in match.text:
-            continue
-        kind = AliasKind.VARIANT if match.score >= 99 else AliasKind.MISSPELLING
-        key = f"person_alias:{match.slug}:{label_key(match.text)}"
-        if recorded.has_alias(match.slug, match.text):
-            continue
-        found.add(
-            Proposal(
-                key,
-                proposals.PERSON_ALIAS,
-                {
-                    "person": match.slug,
-                    "name": match.text,
-                    "kind": kind.value,
-                    "score": match.score,
-                    "matched": match.matched,
-                },
-                [Support(sentence.text, ("name",))],
-                note=f"Matches \u201c{match.matched}\u201d ({match.score:.0f}/100)"
-                + (f", introduced as \u201c{match.title}\u201d." if match.title else "."),
-            )
-        )
-
-
-def _propose_rounds(found, vocabulary, drafts, published, recorded, parties) -> dict:
-    """Round, negotiation and participant proposals; returns {id(draft): {"key", "negotiation"}}."""
-    keys = {}
-    counts = {}
-    for match in parties:
-        counts[match.slug] = counts.get(match.slug, 0) + 1
-    main_parties = [slug for slug, _ in sorted(counts.items(), key=lambda kv: -kv[1])][:2]
-    for draft in drafts:
-        participants = _participants(draft, main_parties, vocabulary)
-        round_parties = set(draft.parties) | {p["party"] for p in participants if p["party"]}
-        if len(round_parties) < 2:
-            round_parties |= set(main_parties)
-        existing = _existing_round(vocabulary, draft, round_parties)
-        negotiation_key, negotiation_slug = _propose_negotiation(
-            found, vocabulary, round_parties, existing, draft
-        )
-        where = (draft.city or draft.country or "-").casefold()
-        when = draft.window.start.isoformat() if draft.window else "undated"
-        key = f"round:{when}:{label_key(where)}"
-        if not draft.window:
-            key += f":{label_key(draft.ordinal) or digest(draft.first.sentence.text)}"
-        titles = [p["role"] for p in participants if p["person"]]
-        level = rounds.level_for(draft, titles)
-        values = {
-            "negotiation": negotiation_slug,
-            "title": rounds.title_for(
-                draft,
-                [vocabulary.people[p["person"]].family_name for p in participants if p["person"]],
-                party_names(vocabulary, round_parties),
-            ),
-            "level": level,
-            "status": rounds.status_of(draft, published.window),
-            "start_date": draft.window.start if draft.window else None,
-            "end_date": draft.window.fields()["end_date"] if draft.window else None,
-            "date_precision": draft.window.precision if draft.window else DatePrecision.DAY.value,
-            "date_as_reported": draft.date_as_reported,
-            "date_note": draft.date_note,
-            "city": draft.city,
-            "country": draft.country,
-            "venue": draft.venue,
-            "occasion": draft.occasion,
-            "parties": sorted(round_parties),
-        }
-        proposal = Proposal(
-            key,
-            proposals.ROUND,
-            values,
-            refers=(negotiation_key,) if negotiation_key else (),
-            existing=existing.slug if existing else "",
-        )
-        for mention in draft.mentions:
-            facets = []
-            if mention.date and mention.defining:
-                facets.append("date")
-            if mention.city or mention.country:
-                facets.append("place")
-            if mention.venue:
-                facets.append("venue")
-            if mention.occasion:
-                facets.append("occasion")
-            if mention.level or mention.ordinal:
-                facets.append("level")
-            if mention.defining:
-                facets.append("status")
-            proposal.add_support(mention.sentence.text, tuple(facets))
-        keys[id(draft)] = {
-            "key": key,
-            "negotiation": negotiation_key or negotiation_slug,
-            "existing": existing.slug if existing else "",
-        }
-        if not recorded.cites_round(existing.slug if existing else ""):
-            found.add(proposal)
-        for participant, sentence in ((p, p.pop("_sentence")) for p in participants):
-            ident = participant["person"] or label_key(
-                participant["party"] + participant["name_as_reported"]
-            )
-            p_key = f"participant:{key}:{ident}"
-            if recorded.has_participant(existing.slug if existing else "", participant):
-                continue
-            refers = (key,) + (
-                (participant["new_person"],) if participant.get("new_person") else ()
-            )
-            participant.pop("new_person", None)
-            found.add(
-                Proposal(
-                    p_key,
-                    proposals.PARTICIPANT,
-                    {"round": key} | participant,
-                    [Support(sentence, ("name", "party", "organization", "role"))],
-                    refers=refers,
-                )
-            )
-    return keys
-
-
-def _participants(draft, main_parties, vocabulary) -> list[dict]:
-    found: dict[str, dict] = {}
-    named_parties = set()
-    for mention in draft.mentions:
-        for person in mention.people:
-            slug = person.slug
-            ident = slug or label_key(person.text)
-            if ident in found:
-                continue
-            known = vocabulary.people.get(slug)
-            role = person.title or (known.roles[0].title if known and known.roles else "")
-            found[ident] = {
-                "person": slug,
-                "new_person": "" if slug else f"person:{label_key(person.text)}",
-                "party": person.party,
-                "organization": person.organization,
-                "organization_inferred": False,
-                "name_as_reported": known.name if known and person.score < 100 else person.text,
-                "role": role,
-                "_sentence": mention.sentence.text,
-            }
-            if person.party:
-                named_parties.add(person.party)
-    for mention in draft.mentions:
-        for group in mention.groups:
-            targets = (
-                sorted(draft.parties | set(main_parties))
-                if group.party == "*both*"
-                else [group.party or _speaker_party(draft, main_parties)]
-            )
-            for party in targets:
-                if not party or party in named_parties:
-                    continue
-                name = re.sub(r"\s+from both sides$", "", group.text)
-                ident = label_key(party + name)
-                organization, inferred = "", False
-                if group.text.casefold().startswith("a delegation"):
-                    speakers = [s for m in draft.mentions for s in m.speakers]
-                    speaker = next((s for s in speakers if s.organization), None)
-                    organization, inferred = (
-                        (speaker.organization, True) if speaker else ("", False)
-                    )
-                found.setdefault(
-                    ident,
-                    {
-                        "person": "",
-                        "new_person": "",
-                        "party": party,
-                        "organization": organization,
-                        "organization_inferred": inferred,
-                        "name_as_reported": name,
-                        "role": "",
-                        "_sentence": mention.sentence.text,
-                    },
-                )
-        for org in mention.organizations:
-            if org.party in named_parties:
-                continue
-            found.setdefault(
-                label_key(org.text),
-                {
-                    "person": "",
-                    "new_person": "",
-                    "party": org.party,
-                    "organization": org.slug,
-                    "organization_inferred": False,
-                    "name_as_reported": org.text,
-                    "role": "Host",
-                    "_sentence": mention.sentence.text,
-                },
-            )
-    return list(found.values())
-
-
-def _speaker_party(draft, main_parties) -> str:
-    """The side of the people the round's sentences quote (a delegation "from the
-    ministry" is the speaker's)."""
-    for speaker in (s for m in draft.mentions for s in m.speakers):
-        if speaker.party:
-            return speaker.party
-    return main_parties[0] if main_parties else ""
-
-
-def _existing_round(vocabulary, draft, parties):
-    if draft.window is None:
-        return None
-    for known in vocabulary.rounds:
-        if known.start is None:
-            continue
-        window = Window(known.start, known.end or known.start)
-        if not window.overlaps(draft.window):
-            continue
-        if draft.city and known.city and draft.city.casefold() != known.city.casefold():
-            continue
-        if draft.country and known.country and draft.country != known.country:
-            continue
-        if known.parties and parties and not (known.parties <= parties or parties <= known.parties):
-            continue
-        return known
-    return None
-
-
-def _propose_negotiation(found, vocabulary, parties: set[str], existing, draft):
-    """(key of a new negotiation's proposal or "", slug of the existing one or "")."""
-    if existing is not None:
-        return "", existing.negotiation
-    same = [slug for slug, (_, among) in vocabulary.negotiations.items() if among == parties]
-    if same:
-        # The track with the most rounds: a side track (currency talks) has fewer.
-        rounds_of = {slug: sum(r.negotiation == slug for r in vocabulary.rounds) for slug in same}
-        return "", max(same, key=lambda slug: (rounds_of[slug], slug))
-    names = party_names(vocabulary, parties)
-    key = f"negotiation:{'-'.join(sorted(parties))}"
-    sentence = draft.first.sentence.text
-    found.add(
-        Proposal(
-            key,
-            proposals.NEGOTIATION,
-            {"title": f"{'–'.join(names)} talks", "parties": sorted(parties)},
-            [Support(sentence)],
-            note="No negotiation in the database has exactly these parties.",
-        )
-    )
-    return key, ""
-
-
-def _propose_item(found, round_info, label, sentence, basis, order, recorded, draft):
-    key = round_info["key"]
-    area_key = "+".join(sorted(label.areas)) or label_key(label.label)
-    item_key = f"agenda_item:{key}:{area_key}"
-    if recorded.has_item(round_info["existing"], label.areas, label.label):
-        return
-    for proposal in found.of_kind(proposals.AGENDA_ITEM):
-        if (
-            proposal.values["round"] == key
-            and set(proposal.values["areas"]) == set(label.areas)
-            and label.areas
-        ):
-            proposal.add_support(sentence.text, ("label",))
-            return
-    found.add(
-        Proposal(
-            item_key,
-            proposals.AGENDA_ITEM,
-            {
-                "round": key,
-                "label": label.label,
-                "areas": label.areas,
-                "unmapped": not label.areas,
-                "order": order,
-                "basis": basis,
-                "suggestions": label.suggestions,
-                "mapped_by": label.how,
-            },
-            [Support(sentence.text, ("label", "agenda_list"))],
-            refers=(key,),
-        )
-    )
-
-
-def _propose_deadline(found, deadline, negotiation_key, recorded):
-    window = deadline.date.window if deadline.date else None
-    when = window.start.isoformat() if window else "undated"
-    key = f"deadline:{when}:{deadline.kind}"
-    values = {
-        "title": deadline.title,
-        "kind": deadline.kind,
-        "negotiation": negotiation_key,
-        "date": window.start if window else None,
-        "end_date": window.fields()["end_date"] if window else None,
-        "date_precision": window.precision if window else DatePrecision.DAY.value,
-        "date_as_reported": deadline.date.as_reported if deadline.date else "",
-        "date_note": deadline.date.note if deadline.date else "",
-        "description": deadline.sentence.text,
-    }
-    if recorded.has_deadline(values):
-        return
-    found.add(
-        Proposal(
-            key,
-            proposals.DEADLINE,
-            values,
-            [Support(deadline.sentence.text, ("date", "kind"))],
-            refers=(negotiation_key,) if negotiation_key.startswith("negotiation:") else (),
-        )
-    )
-
-
-def _propose_position(found, position, negotiation_key, round_key, recorded):
-    speaker = position.speaker
-    key = f"position:{position.party}:{position.kind}:{digest(position.sentence.text)}"
-    if len(position.areas) == 1 and position.kind == "offer":
-        key += f":{position.areas[0]}"
-    if recorded.has_position(position.sentence.text, position.kind):
-        return
-    values = {
-        "party": position.party,
-        "kind": position.kind,
-        "summary": position.sentence.text,
-        "speaker": speaker.slug if speaker.kind == "person" else "",
-        "speaker_name_as_reported": speaker.text,
-        "organization": speaker.organization if speaker.kind in ("person", "organization") else "",
-        "negotiation": negotiation_key,
-        "round": round_key,
-        "stated_on": position.stated_on.window.start if position.stated_on else None,
-        "areas": list(position.areas),
-    }
-    found.add(
-        Proposal(
-            key,
-            proposals.POSITION,
-            values,
-            [Support(position.sentence.text, ("kind", "summary", "speaker"))],
-            refers=tuple(k for k in (round_key, negotiation_key) if ":" in k),
-        )
-    )

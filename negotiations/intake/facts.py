@@ -17,8 +17,8 @@ from negotiations.intake.gazetteer import Match
 from negotiations.intake.text import Sentence
 
 EXPIRY = re.compile(
-    r"\b(?:pause|suspension|reprieve|moratorium)\b.*?\b(?:expires?|ends?|is lifted|lifted|"
-    r"set to expire|runs out)\b|\b(?:ends?|before)\b.*?\b(?:pause|suspension)\b",
+    r"\b(?:pause|suspension|reprieve|moratorium|truce)\b.*?\b(?:expires?|ends?|is lifted|lifted|"
+    r"set to expire|runs out)\b|\b(?:ends?|before)\b.*?\b(?:pause|suspension|truce)\b",
     re.IGNORECASE,
 )
 TARGET = re.compile(

@@ -12,40 +12,14 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from negotiations.domain.labels import AreaIndex, label_key, words
 from negotiations.models import Negotiation, Organization, Party, Person, Round
-
-# A bare name this similar to a known spelling is that person misspelt; one introduced by a
-# title matching one of the person's roles needs less.
-FUZZY_SCORE = 85.0
-FUZZY_SCORE_WITH_ROLE = 60.0
-FUZZY_MARGIN = 5.0
 
 TITLE_WORDS = (
     "Minister|Secretary|Representative|President|Ambassador|Rep|Chairman|Chair|Governor|"
     "Director|Commissioner|Envoy|Spokesperson|Spokesman|Premier|Chancellor|Negotiator"
 )
-_TITLE_WORD = re.compile(rf"\b(?:{TITLE_WORDS})\b", re.IGNORECASE)
-_TITLE_LEAD_WORDS = (
-    r"(?:[A-Z][\w.'’&-]*|\([A-Z]+\)|of|the|and|for|acting|former|trade|industry|finance|"
-    r"foreign|economy|energy|commerce|treasury|deputy|vice|chief|prime)"
-)
-_TITLE_BEFORE = re.compile(
-    rf"(?P<title>(?:{_TITLE_LEAD_WORDS}\s+){{0,5}}?(?i:{TITLE_WORDS})(?:\s+\([A-Z]+\))?)\s+$"
-)
-_TITLE_AFTER = re.compile(
-    rf"^,\s+(?P<title>(?:the\s+|a\s+)?(?:[\w.'’]+\s+){{0,3}}?(?i:{TITLE_WORDS})"
-    rf"(?:\s+of\s+[\w .'’]+?)?)\s*(?=,|;|\.|$)"
-)
-_NAME_TOKEN = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?"
-_NOT_NAMES = re.compile(
-    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
-    r"April|May|June|July|August|September|October|November|December|On|In|At|The)\b"
-)
-_NAME_SPAN = re.compile(rf"\b{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}\b")
-_CAPITALISED = re.compile(rf"\b{_NAME_TOKEN}\b")
+TITLE_WORD = re.compile(rf"\b(?:{TITLE_WORDS})\b", re.IGNORECASE)
 _GROUP_NOUNS = r"officials|delegation|negotiators|government|trade team|side"
 
 
@@ -132,7 +106,8 @@ def demonyms(spelling: str) -> list[str]:
 class Vocabulary:
     """Everything the database can name, loaded once."""
 
-    def __init__(self):
+    def __init__(self, people=None):
+        """``people``: the people to know (a queryset; default: everyone)."""
         self.parties = {party.slug: party for party in Party.objects.prefetch_related("aliases")}
         self.party_spellings: list[tuple[str, str, bool]] = []  # (spelling, slug, is country)
         for party in self.parties.values():
@@ -156,8 +131,10 @@ class Vocabulary:
             names = [org.name, org.acronym] + [alias.name for alias in org.aliases.all()]
             self.org_spellings += [(name, org.slug) for name in names if name]
         self.people: dict[str, KnownPerson] = {}
-        for person in Person.objects.select_related("party").prefetch_related(
-            "aliases", "roles__organization__party"
+        for person in (
+            (people if people is not None else Person.objects)
+            .select_related("party")
+            .prefetch_related("aliases", "roles__organization__party")
         ):
             known = KnownPerson(
                 person.slug,
@@ -260,9 +237,9 @@ class Vocabulary:
             contained = re.search(rf"\b{re.escape(key)}\b", text) or re.search(
                 rf"\b{re.escape(key)}\b", as_ministry
             )
-            core = [w for w in text.split() if not _TITLE_WORD.fullmatch(w) and w not in ("u", "s")]
+            core = [w for w in text.split() if not TITLE_WORD.fullmatch(w) and w not in ("u", "s")]
             title_in_name = (
-                _TITLE_WORD.search(title)
+                TITLE_WORD.search(title)
                 and core
                 and all(w in key.split() for w in text.split() if w not in ("u", "s"))
             )
@@ -273,7 +250,7 @@ class Vocabulary:
     def role_matches(self, person: KnownPerson, title: str) -> bool:
         """Whether a title written before a name fits one of the person's roles."""
         title_words = {
-            w for w in words(title).split() if len(w) > 2 and not _TITLE_WORD.fullmatch(w)
+            w for w in words(title).split() if len(w) > 2 and not TITLE_WORD.fullmatch(w)
         }
         if not title_words:
             return False
@@ -370,156 +347,9 @@ class Vocabulary:
             found.append(Match("group", match.group(0), match.start(), match.end(), "", ""))
         return found
 
-    def _leads_name(self, token: str) -> bool:
-        """Whether a capitalised word before a name is a title or names a party or an
-        organization ("Finance", "Treasury", "Seoul's"), not part of the name."""
-        bare = token.removesuffix("'s").removesuffix("’s")
-        return bool(
-            _TITLE_WORD.fullmatch(bare)
-            or self.party_of(bare)
-            or (words(bare) in self._org_words and bare not in self._family)
-            or bare in ("The", "Acting", "Former")
-        )
-
-    def _title_around(self, text: str, start: int, end: int, line_start: int) -> str:
-        before = _TITLE_BEFORE.search(text[line_start:start])
-        if before:
-            title = re.sub(r"^(?:and|the)\s+", "", before.group("title").strip())
-            # "Bessent and Trade Rep": the title is the last one before the name.
-            pieces = re.split(r"\s+and\s+", title)
-            if len(pieces) > 1 and _TITLE_WORD.search(pieces[-1]):
-                title = pieces[-1]
-            return title
-        after = _TITLE_AFTER.match(text[end : end + 120])
-        return after.group("title").strip() if after else ""
-
     def find_people(self, text: str, line_starts=(0,)) -> list[Match]:
         """Known people by any spelling, by family name alone, and misspelt; names a title
-        introduces that match nobody, as new people."""
+        introduces that match nobody, as new people (negotiations.intake.names)."""
+        from negotiations.intake.names import find_people
 
-        def line_start(offset):
-            return max((s for s in line_starts if s <= offset), default=0)
-
-        found: list[Match] = []
-        taken: list[tuple[int, int]] = []
-
-        def free(start, end):
-            return not any(start < e and s < end for s, e in taken)
-
-        def add(match: Match):
-            found.append(match)
-            taken.append((match.start, match.end))
-
-        if self._person_re is not None:
-            for match in self._person_re.finditer(text):
-                slug = self._person_by_key.get(label_key(match.group(0)))
-                if slug is None:
-                    continue
-                person = self.people[slug]
-                title = self._title_around(
-                    text, match.start(), match.end(), line_start(match.start())
-                )
-                exact = match.group(0) in person.spellings
-                add(
-                    Match(
-                        "person",
-                        match.group(0),
-                        match.start(),
-                        match.end(),
-                        slug,
-                        person.party,
-                        100.0 if exact else 99.0,
-                        match.group(0),
-                        title,
-                        self.person_organization(person, title),
-                        possessive=text[match.end() : match.end() + 2] in ("'s", "’s"),
-                    )
-                )
-        organizations = {m.start for m in self.find_organizations(text)}
-        for span in _NAME_SPAN.finditer(text):
-            tokens = list(re.finditer(r"\S+", span.group(0)))
-            # Leading capitalised words of a title or of a party's or an organization's name
-            # are not part of the person's name.
-            while tokens and self._leads_name(tokens[0].group(0)):
-                tokens = tokens[1:]
-            if len(tokens) < 2:
-                continue
-            start, end = span.start() + tokens[0].start(), span.end()
-            if not free(start, end) or start in organizations or _NOT_NAMES.search(text[start:end]):
-                continue
-            name = text[start:end]
-            if self.party_of(name) or label_key(name) in self._org_by_key:
-                continue
-            title = self._title_around(text, start, end, line_start(start))
-            scored = sorted(
-                (
-                    (max(fuzz.WRatio(words(name), words(s)) for s in person.spellings), person)
-                    for person in self.people.values()
-                ),
-                key=lambda pair: -pair[0],
-            )
-            if scored:
-                best, person = scored[0]
-                runner_up = scored[1][0] if len(scored) > 1 else 0.0
-                needed = (
-                    FUZZY_SCORE_WITH_ROLE
-                    if title and self.role_matches(person, title)
-                    else FUZZY_SCORE
-                )
-                if best >= needed and best - runner_up >= FUZZY_MARGIN:
-                    matched = max(
-                        person.spellings, key=lambda s: fuzz.WRatio(words(name), words(s))
-                    )
-                    add(
-                        Match(
-                            "person",
-                            name,
-                            start,
-                            end,
-                            person.slug,
-                            person.party,
-                            round(best, 1),
-                            matched,
-                            title,
-                            self.person_organization(person, title),
-                        )
-                    )
-                    continue
-            if title:  # a name the database does not know, introduced by a title
-                party = next((m.party for m in self.find_parties(title)), "")
-                organization = self.organization_for_title(title)
-                if not party and organization:
-                    party = self.organizations[organization].party.slug
-                add(Match("person", name, start, end, "", party, 0.0, "", title, organization))
-        for token in _CAPITALISED.finditer(text):
-            word = token.group(0).removesuffix("'s").removesuffix("’s")
-            candidates = self._family.get(word, set())
-            if not candidates or not free(token.start(), token.start() + len(word)):
-                continue
-            if re.match(r"\s+(?:administration|government|team|era)\b", text[token.end() :]):
-                continue  # "the Trump administration": the government, not the person
-            mentioned = {m.slug for m in found if m.slug in candidates}
-            choice = mentioned if len(mentioned) == 1 else candidates
-            if len(choice) != 1:
-                continue
-            slug = next(iter(choice))
-            person = self.people[slug]
-            end = token.start() + len(word)
-            title = self._title_around(text, token.start(), end, line_start(token.start()))
-            add(
-                Match(
-                    "person",
-                    word,
-                    token.start(),
-                    end,
-                    slug,
-                    person.party,
-                    100.0,
-                    word,
-                    title,
-                    self.person_organization(person, title),
-                    possessive=token.group(0) != word,
-                )
-            )
-        found.sort(key=lambda m: m.start)
-        return found
+        return find_people(self, text, line_starts)

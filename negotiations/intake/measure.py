@@ -21,7 +21,6 @@ rules, one proposal to one recorded fact:
 """
 
 import datetime
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -31,8 +30,8 @@ from django.db.models import ProtectedError
 
 from negotiations import registry
 from negotiations.intake import proposals as kinds
-from negotiations.intake.dates import PATTERNS, Window
 from negotiations.intake.engine import propose
+from negotiations.intake.expected import Article, read_fixture, window
 from negotiations.intake.gazetteer import Vocabulary
 from negotiations.models import (
     AgendaArea,
@@ -98,140 +97,6 @@ class Report:
 # --- The fixture ---------------------------------------------------------------------------------
 
 
-def _citation_slugs(fields: dict) -> list[str]:
-    """The citations of a record, in any shape the fixture gives them: natural keys
-    ([["slug"]]), slugs, or link objects ({"citation": ["slug"], "facets": [...]})."""
-    found = []
-    for ref in fields.get("citations", []) or []:
-        if isinstance(ref, dict):
-            ref = ref.get("citation")
-        if isinstance(ref, list | tuple):
-            ref = ref[0] if ref else None
-        if isinstance(ref, str):
-            found.append(ref)
-    return found
-
-
-def _slug(value):
-    if isinstance(value, list | tuple):
-        return value[0] if value else None
-    return value
-
-
-def _day(value) -> datetime.date | None:
-    return datetime.date.fromisoformat(value) if value else None
-
-
-def _window(start, end=None, precision="day") -> Window | None:
-    start, end = _day(start), _day(end)
-    return Window(start, end or start, precision) if start else None
-
-
-def has_date(text: str) -> bool:
-    return any(pattern.search(text) for _, pattern in PATTERNS)
-
-
-@dataclass
-class Article:
-    """A seed article and what the fixture records from it."""
-
-    slug: str
-    seed_file: str
-    published: Window | None
-    rounds: list[dict] = field(default_factory=list)
-    participants: list[dict] = field(default_factory=list)
-    agenda: list[tuple[str, str]] = field(default_factory=list)
-    deadlines: list[dict] = field(default_factory=list)
-    positions: list[dict] = field(default_factory=list)
-    dates: list[Window] = field(default_factory=list)
-
-
-def read_fixture(path: Path) -> list[Article]:
-    records = json.loads(Path(path).read_text())
-    by_model = defaultdict(list)
-    for record in records:
-        by_model[record["model"].split(".")[-1]].append(record["fields"])
-    quote_of, source_of = {}, {}
-    for citation in by_model["citation"]:
-        quote_of[citation["slug"]] = citation["quote"]
-        source_of[citation["slug"]] = _slug(citation["source"])
-    areas_of = defaultdict(list)
-    for link in by_model["agendaitemarea"]:
-        areas_of[_slug(link["item"])].append(_slug(link["area"]))
-    articles = {}
-    for source in by_model["source"]:
-        if source.get("seed_file"):
-            articles[source["slug"]] = Article(
-                source["slug"],
-                source["seed_file"],
-                _window(source.get("published_on"), source.get("published_on_end")),
-            )
-
-    def quotes(fields, article):
-        return [quote_of[c] for c in _citation_slugs(fields) if source_of.get(c) == article]
-
-    for slug, article in articles.items():
-        if article.published:
-            article.dates.append(article.published)
-        for fields in by_model["round"]:
-            cited = quotes(fields, slug)
-            if not cited:
-                continue
-            window = _window(fields.get("start_date"), fields.get("end_date"))
-            article.rounds.append(
-                {
-                    "slug": fields["slug"],
-                    "window": window,
-                    "city": fields.get("city", ""),
-                    "country": fields.get("country", ""),
-                }
-            )
-            if window and any(has_date(q) for q in cited):
-                article.dates.append(window)
-        for fields in by_model["participant"]:
-            if quotes(fields, slug):
-                article.participants.append(
-                    {
-                        "round": _slug(fields["round"]),
-                        "person": _slug(fields.get("person")),
-                        "party": _slug(fields["party"]),
-                        "name": fields["name_as_reported"],
-                    }
-                )
-        for fields in by_model["agendaitem"]:
-            if quotes(fields, slug):
-                areas = [_slug(a) for a in fields.get("areas", [])] or areas_of[fields["slug"]]
-                article.agenda += [(_slug(fields["round"]), area) for area in areas]
-        for fields in by_model["deadline"]:
-            cited = quotes(fields, slug)
-            if cited:
-                window = _window(fields["date"], fields.get("end_date"))
-                article.deadlines.append(
-                    {"kind": fields["kind"], "window": window, "quotes": cited}
-                )
-                if any(has_date(q) for q in cited):
-                    article.dates.append(window)
-        for fields in by_model["position"]:
-            cited = quotes(fields, slug)
-            if cited:
-                article.positions.append(
-                    {"party": _slug(fields["party"]), "kind": fields["kind"], "quotes": cited}
-                )
-                if fields.get("stated_on") and any(has_date(q) for q in cited):
-                    article.dates.append(_window(fields["stated_on"]))
-        for fields in by_model["measure"]:
-            cited = quotes(fields, slug)
-            if cited and any(has_date(q) for q in cited):
-                for name in ("announced_on", "start_date", "end_date"):
-                    if fields.get(name):
-                        article.dates.append(_window(fields[name]))
-        article.dates = list(dict.fromkeys((w.start, w.end) for w in article.dates if w))
-    return sorted(articles.values(), key=lambda a: a.seed_file)
-
-
-# --- The database ---------------------------------------------------------------------------------
-
-
 def strip_to_vocabulary() -> None:
     """Delete everything but the vocabulary, and the vocabulary's citations. Run it only
     in a transaction that is rolled back (the measurement command, a test): it writes
@@ -288,7 +153,7 @@ def score_article(article: Article, found, mode: str) -> tuple[dict[str, Score],
     proposed_rounds = [
         {
             "key": p.key,
-            "window": _window(
+            "window": window(
                 str(p.values["start_date"]) if p.values["start_date"] else None,
                 str(p.values["end_date"]) if p.values["end_date"] else None,
             ),
@@ -382,7 +247,7 @@ def score_article(article: Article, found, mode: str) -> tuple[dict[str, Score],
                 (
                     p.values["date"]
                     and e["window"].overlaps(
-                        _window(
+                        window(
                             str(p.values["date"]),
                             str(p.values["end_date"]) if p.values["end_date"] else None,
                         )
@@ -434,7 +299,7 @@ def source_for(article: Article, text: str, mode: str) -> Source:
 
 
 def text_prints_date(text: str) -> bool:
-    from negotiations.intake.dates import printed_day
+    from negotiations.intake.publication import printed_day
 
     return printed_day(text) is not None
 

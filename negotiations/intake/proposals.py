@@ -84,6 +84,7 @@ class Proposals:
     source: dict
     items: list[Proposal] = field(default_factory=list)
     source_slug: str = ""  # the stored source, when the article was entered before
+    article: object = None  # the Source given to propose() (unsaved: what accept stores)
 
     def add(self, proposal: Proposal) -> Proposal:
         for existing in self.items:
