@@ -327,8 +327,10 @@ def _resolve(kind: str, match: re.Match, base: datetime.date | None, tense: str,
         weekday = list(calendar.day_name).index(groups["weekday"])
         which = (groups.get("which") or "").casefold()
         offset = (weekday - base.weekday()) % 7
-        if which == "next" or (which != "last" and tense == "future"):
+        if which == "next":
             day = base + datetime.timedelta(days=offset or 7)
+        elif which != "last" and tense == "future":  # said of what is to come: today or after
+            day = base + datetime.timedelta(days=offset)
         elif which == "this":
             day = base + datetime.timedelta(days=weekday - base.weekday())
         else:  # said of the past: the latest such day on or before the publication day

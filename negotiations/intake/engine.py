@@ -239,10 +239,11 @@ def propose(source: Source, *, vocabulary: Vocabulary | None = None) -> Proposal
                     draft,
                 )
 
-    # Deadlines and positions; "the government" is the side the article names most.
+    # Deadlines and positions; "the government" is the side of most of the people named
+    # (else the side named most).
     counts = {}
-    for match in parties:
-        counts[match.slug] = counts.get(match.slug, 0) + 1
+    for match in [p for p in people if p.party] or parties:
+        counts[match.party] = counts.get(match.party, 0) + 1
     home_party = max(counts, key=lambda slug: counts[slug]) if counts else ""
     negotiation_key = round_keys.get(id(main), {}).get("negotiation", "") if main else ""
     for sentence in prose:

@@ -29,7 +29,7 @@ TARGET = re.compile(
 ELECTION = re.compile(r"\b(?P<title>(?:[\w-]+\s+){0,3}election)\b", re.IGNORECASE)
 
 VERBS = {
-    PositionKind.REQUEST.value: r"requested|requesting|request(?:s)?|asked|asks|urged|called for|"
+    PositionKind.REQUEST.value: r"requested|requesting|requests|asked|asks|urged|called for|"
     r"demanded|angling to secure|seeking|sought|are needed|is needed",
     PositionKind.OFFER.value: r"offered|offering|offers|proposed to",
     PositionKind.REJECTION.value: r"denied|rejected|refused|ruled out|not part of|not on the table",
@@ -125,7 +125,11 @@ def find_positions(
     candidates = [a for a in actors if a.party and not a.possessive]
     # People, organizations and groups speak; a party only as the sentence's subject
     # ("South Korea stated"), not in "before departing for the US".
-    speaking = [a for a in candidates if a.kind != "party" or a.start - sentence.start < 40]
+    speaking = [
+        a
+        for a in candidates
+        if a.kind != "party" or a.start - sentence.start < 40 or 0 <= first - a.end <= 25
+    ]
     before = [a for a in speaking if a.end <= first]
     named = [a for a in before if a.kind != "party"]
     after = [a for a in speaking if a.start >= first]
