@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from negotiations import models, registry
 from negotiations.domain.claims import current_values
-from negotiations.domain.provenance import facets_of, record_facets
+from negotiations.domain.provenance import empty_value, facets_of, record_facets
 
 # What the rules derive from the known values, beside what sources give (domain/known.py).
 DERIVED = {
@@ -49,7 +49,12 @@ class Allowed:
             for pk, on, end, facets, values in rows:
                 found[pk].append((end or on, facets, values))
             self.links[model] = found
-            records = model.objects.all()
+            related = [
+                name
+                for name in {f for spec in record_facets(model).values() for f in spec.fields}
+                if model._meta.get_field(name).is_relation
+            ]
+            records = model.objects.select_related(*related)
             self.current[model] = {record.pk: current_values(record) for record in records}
             if hasattr(model, "slug"):
                 self.by_slug[model] = {record.slug: record.pk for record in records}
@@ -64,7 +69,8 @@ class Allowed:
             if facets and facet not in facets and not set(implied) & set(facets):
                 continue
             if facet in values:
-                given.add(repr(values[facet].get(field)))
+                # A value naming only some fields of its facet leaves the others empty.
+                given.add(repr(values[facet].get(field, empty_value(model, field))))
             else:
                 given.add(repr(self.current[model][pk].get(field)))
         return given | {repr(value) for value in DERIVED.get((model, field), ())}
