@@ -8,8 +8,7 @@ accepted too or already recorded; any refusal names the proposal's key and the f
 nothing is written.
 
 Field-level provenance: each citation is linked with the facets its sentence states
-(``Accepted.links``); while the citation links are plain many-to-many lists, the facets
-are reported there and not stored. The switch to CitationLinkSpec is in ``_cite`` alone.
+(negotiations.models.provenance), and reported in ``Accepted.links``.
 """
 
 import datetime
@@ -21,6 +20,7 @@ from django.db.models import Max, Model
 
 from negotiations.choices import AgendaStatus
 from negotiations.domain import writes
+from negotiations.domain.provenance import facets_of
 from negotiations.domain.slugs import unique_slug
 from negotiations.intake import proposals as kinds
 from negotiations.intake.proposals import Proposal, Proposals
@@ -104,8 +104,11 @@ class _Acceptor:
         )
 
     def cite(self, key: str, record: Model, proposal: Proposal) -> None:
+        """Cite each sentence of the proposal on ``record``, saying which of its facets the
+        sentence states (the whole record for a kind cited as a whole); a sentence giving
+        a round's whole list of areas, cited on an item, also states its round's list."""
         source = self.accepted.source
-        citations = list(record.citations.all())
+        stated: dict[Model, dict[Citation, list[str]]] = {}
         for support in proposal.support:
             if not support.sentence:
                 continue
@@ -121,10 +124,30 @@ class _Acceptor:
                         ),
                     },
                 )
-            if citation not in citations:
-                citations.append(citation)
-            self.accepted.links.append((key, record, citation, support.facets))
-        writes.set_links(record, {"citations": citations})
+            facets = [name for name in support.facets if name in facets_of(type(record))]
+            stated.setdefault(record, {}).setdefault(citation, []).extend(facets)
+            if "agenda_list" in support.facets and isinstance(record, AgendaItem):
+                stated.setdefault(record.round, {}).setdefault(citation, []).append("agenda_list")
+            self.accepted.links.append((key, record, citation, tuple(facets)))
+        for cited, by_citation in stated.items():
+            kept = [
+                writes.CitationLinkSpec(
+                    citation=link.citation,
+                    facets=tuple(link.facets),
+                    values=link.values,
+                    reports_change=link.reports_change,
+                )
+                for link in cited.citation_links.select_related("citation")
+                if link.citation not in by_citation
+            ]
+            added = [
+                writes.CitationLinkSpec(
+                    citation=citation,
+                    facets=tuple(dict.fromkeys(facets)),
+                )
+                for citation, facets in by_citation.items()
+            ]
+            writes.set_citation_links(record=cited, links=[*kept, *added])
 
     # --- One method per kind -------------------------------------------------------------
 
