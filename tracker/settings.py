@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # CORS for the same reason: a dashboard on another origin can read every /api/ answer.
     "corsheaders.middleware.CorsMiddleware",
+    "negotiations.middleware.UnservedMethodsMiddleware",
     "negotiations.middleware.DatabaseUnavailableMiddleware",
     "negotiations.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
