@@ -4,7 +4,10 @@ reaching the API; a request too big to answer is a 4xx in every mode, before any
 it; a method no view serves is a 405 before any view sees it; and every answer carries its
 request ID."""
 
+import functools
 import logging
+import math
+import time
 from http import HTTPStatus
 
 from django.conf import settings
@@ -19,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.response import Response
 
 from negotiations import limits
-from negotiations.api import errors
+from negotiations.api import errors, throttling
 from negotiations.api.exceptions import is_outage
 from negotiations.request_id import HEADER, REQUEST_ID, new_request_id
 
@@ -188,6 +191,24 @@ def serves(*methods: str):
     return decorate
 
 
+def rate_limited(view):
+    """A page under the API's rate limits (negotiations.api.throttling.admit): the same
+    budget per client, charged the page's cost by RateLimitMiddleware; over it, a 429 that
+    says when to come back."""
+
+    @functools.wraps(view)
+    def limited(request, *args, **kwargs):
+        wait = throttling.admit(request)
+        if wait is None:
+            return view(request, *args, **kwargs)
+        seconds = max(math.ceil(wait), 1)
+        response = refusal(request, 429, f"Too many requests: try again in {seconds} s.")
+        response["Retry-After"] = str(seconds)
+        return response
+
+    return limited
+
+
 def methods_of(path: str) -> list[str] | None:
     """The methods the view at ``path`` answers, as its class (an API view or viewset, a
     class-based view) or its ``serves`` declare them; None for a URL no view answers."""
@@ -226,4 +247,30 @@ class UnservedMethodsMiddleware:
             return self.get_response(request)  # no such URL: a 404
         response = refusal(request, 405, f"Method {request.method!r} not allowed.")
         response["Allow"] = ", ".join(allowed)
+        return response
+
+
+class RateLimitMiddleware:
+    """Charges each answer admitted under a rate limit (the API's throttles, the dashboard's
+    ``admit``) the rest of its cost: the time it took, unless it came from the cache
+    (negotiations.api.throttling). Then says where the client stands: RateLimit-* on every
+    answer under a limit, a 429 included."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.monotonic()
+        response = self.get_response(request)
+        if getattr(request, "rate_limit_charges", None) and response.status_code != 429:
+            throttling.charge_answer(
+                request,
+                time.monotonic() - started,
+                getattr(request, "answered_from_cache", False),
+                time.time(),
+            )
+        state = getattr(request, "rate_limit", None)
+        if state is not None:
+            for name, value in state.headers().items():
+                response[name] = value
         return response

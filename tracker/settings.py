@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "negotiations.middleware.UnservedMethodsMiddleware",
     "negotiations.middleware.DatabaseUnavailableMiddleware",
     "negotiations.middleware.RequestLimitsMiddleware",
+    # Each answer charged its cost under the rate limits, and RateLimit-* on it.
+    "negotiations.middleware.RateLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -16,7 +16,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
-from negotiations.middleware import serves
+from negotiations.middleware import rate_limited, serves
 
 REDOC_BUNDLE = "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"
 REDOCLY_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
@@ -45,6 +45,7 @@ def offline_redoc_bundle() -> bytes:
 
 
 @serves("GET", "HEAD")
+@rate_limited
 def redoc_bundle(request):
     """ReDoc's standalone bundle without its one reference to a CDN."""
     response = HttpResponse(offline_redoc_bundle(), content_type="text/javascript; charset=utf-8")

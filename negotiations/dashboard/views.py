@@ -8,9 +8,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from negotiations.api.caching import cached_page
 from negotiations.choices import NegotiationStatus
 from negotiations.dashboard import selectors
-from negotiations.middleware import serves
+from negotiations.middleware import rate_limited, serves
 
 UNKNOWN_ROUND = "This negotiation has no such round: showing the latest one instead."
 NOT_YET_REPORTED = (
@@ -56,6 +57,8 @@ class PickerQuery(forms.Form):
 
 
 @serves("GET", "HEAD")
+@rate_limited
+@cached_page("DASHBOARD_NEGOTIATION")
 def dashboard(request, slug=None):
     """/dashboard/ and /dashboard/<negotiation>/:
     ?known_as_of=YYYY-MM-DD&as_of=YYYY-MM-DD&round=<round slug>.
@@ -138,6 +141,8 @@ class CellQuery(forms.Form):
 
 
 @serves("GET", "HEAD")
+@rate_limited
+@cached_page()
 def cell(request, slug):
     """/dashboard/<negotiation>/cell/?round=&area=[&known_as_of=]: one agenda cell's details
     (the label as reported, quotes, annotations, disputes), the HTML the page's popover

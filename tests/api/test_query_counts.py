@@ -36,7 +36,7 @@ BOUNDS = {
     "/api/v1/negotiations/{talks}/agenda-changes/": 8,
     "/api/v1/negotiations/{talks}/agenda-matrix/": 9,
     "/api/v1/agenda-areas/{area}/history/": 10,
-    "/api/v1/deadlines.ics": 2,
+    "/api/v1/deadlines.ics": 3,
     # As known on a day: one more query, for the sources the day could and could not use.
     "/api/v1/rounds/?known_as_of=2025-04-25": 9,
     "/api/v1/rounds/?known_as_of=2025-05-20&status=held&agenda_status=reported": 9,
