@@ -311,6 +311,20 @@ except ValueError:
 if NUM_PROXIES < 0:
     raise ImproperlyConfigured("NUM_PROXIES must be a whole number from 0.")
 
+# Rate limits (negotiations/api/throttling.py reads THROTTLE_ANON, THROTTLE_USER and
+# THROTTLE_COST_MS on every request); a cost unit that is no number stops the start here.
+_cost_ms = os.environ.get("THROTTLE_COST_MS", "").strip().lower()
+if _cost_ms not in {"", "off", "none", "0"}:
+    try:
+        _cost_ms_ok = float(_cost_ms) > 0
+    except ValueError:
+        _cost_ms_ok = False
+    if not _cost_ms_ok:
+        raise ImproperlyConfigured(
+            "THROTTLE_COST_MS must be a number of milliseconds (0 or off: every request "
+            "costs one unit)."
+        )
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous write is then a 401 with a WWW-Authenticate header.

@@ -141,12 +141,11 @@ def charge_answer(request, seconds: float, from_cache: bool, now: float) -> None
     extra = answer_cost(seconds, from_cache) - 1
     if extra <= 0:
         return
-    request.rate_limit = None
-    for charge in request.rate_limit_charges:
-        try:
-            closest_to_running_out(request, charge.add(extra, now))
-        except CacheUnavailable:
-            return
+    try:
+        states = [charge.add(extra, now) for charge in request.rate_limit_charges]
+    except CacheUnavailable:  # uncounted, as the request would have been
+        return
+    request.rate_limit = min(states, key=lambda state: state.remaining)
 
 
 class RateLimitStateMixin:

@@ -8,9 +8,13 @@ limit, one budget per client for the API and the dashboard; an answer from the c
 one unit and a computed one a unit per THROTTLE_COST_MS of server time; the dashboard, the
 calendar and the review queue are answered from the answer cache."""
 
+import os
+import subprocess
+import sys
 import time
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -231,3 +235,23 @@ class TestCostlyPagesAreCached:
         assert Client().get("/dashboard/").context["current"] == talks
         settings.DASHBOARD_NEGOTIATION = other.slug
         assert Client().get("/dashboard/").context["current"] == other
+
+
+@pytest.mark.parametrize(("value", "starts"), [("25", True), ("off", True), ("ten", False)])
+def test_the_cost_unit_comes_from_the_environment(value, starts):
+    env = {
+        "PATH": os.environ["PATH"],
+        "DEBUG": "1",
+        "THROTTLE_COST_MS": value,
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (result.returncode == 0) is starts, result.stderr[-500:]
+    if not starts:
+        assert "THROTTLE_COST_MS must be a number of milliseconds" in result.stderr
