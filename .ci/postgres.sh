@@ -40,7 +40,8 @@ start_postgres() {
     echo "Note: PostgreSQL $PG_VERSION, not ${PG_MAJOR:-15} (this release's postgresql package)" >&2
   fi
   PG_DIR=$(mktemp -d /tmp/tracker-pg.XXXXXX)
-  PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  # PG_PORT, when set, picks the port (a machine shared with others); else a free one.
+  PG_PORT=${PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
   if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; fi
   _as_postgres "$bindir/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 >/dev/null
   _as_postgres "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \

@@ -4,8 +4,11 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from negotiations.middleware import serves
+
 
 @never_cache
+@serves("GET", "HEAD")
 def healthz(request):
     """200 when the database answers, 503 when it does not."""
     try:

@@ -1,9 +1,13 @@
 """A database outage is a 503 with a JSON body and Retry-After, never a stack trace; every
 error under /api/ is JSON in the API's error envelope, even those Django answers before
 reaching the API; a request too big to answer is a 4xx in every mode, before any view reads
-it; and every answer carries its request ID."""
+it; a method no view serves is a 405 before any view sees it; and every answer carries its
+request ID."""
 
+import functools
 import logging
+import math
+import time
 from http import HTTPStatus
 
 from django.conf import settings
@@ -12,11 +16,13 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.response import TemplateResponse
+from django.urls import Resolver404, resolve
 from django.utils.html import format_html
+from django.views.decorators.http import require_http_methods
 from rest_framework.response import Response
 
 from negotiations import limits
-from negotiations.api import errors
+from negotiations.api import errors, throttling
 from negotiations.api.exceptions import is_outage
 from negotiations.request_id import HEADER, REQUEST_ID, new_request_id
 
@@ -96,8 +102,7 @@ class DatabaseUnavailableMiddleware:
 def refusal(request, status: int, message: str) -> HttpResponse:
     """A 4xx that says why: the API's error envelope under /api/, a short page elsewhere."""
     if request.path.startswith("/api/"):
-        code = "payload_too_large" if status == 413 else "invalid_input"
-        return errors.json_error(status, code, message)
+        return errors.json_error(status, detail=message)
     title = f"{status} {HTTPStatus(status).phrase}"
     page = format_html(
         "<!doctype html><title>{}</title><h1>{}</h1><p>{}</p>", title, title, message
@@ -165,3 +170,107 @@ class RequestLimitsMiddleware:
         if isinstance(exception, RequestDataTooBig):
             return refusal(request, 413, too_big())
         return None
+
+
+# Every method some view of the app answers. Any other (TRACE, CONNECT, WebDAV's, made-up
+# ones) is a 405 before any middleware or view acts on it.
+SERVED_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
+# What a function view that declares nothing is taken to serve: a page and its forms.
+PAGE_METHODS = ("GET", "HEAD", "POST")
+
+
+def serves(*methods: str):
+    """A function view that answers only these methods (any other: a 405 with ``Allow``),
+    and says so for the Allow header of UnservedMethodsMiddleware."""
+
+    def decorate(view):
+        limited = require_http_methods(list(methods))(view)
+        limited.serves = methods
+        return limited
+
+    return decorate
+
+
+def rate_limited(view):
+    """A page under the API's rate limits (negotiations.api.throttling.admit): the same
+    budget per client, charged the page's cost by RateLimitMiddleware; over it, a 429 that
+    says when to come back."""
+
+    @functools.wraps(view)
+    def limited(request, *args, **kwargs):
+        wait = throttling.admit(request)
+        if wait is None:
+            return view(request, *args, **kwargs)
+        seconds = max(math.ceil(wait), 1)
+        response = refusal(request, 429, f"Too many requests: try again in {seconds} s.")
+        response["Retry-After"] = str(seconds)
+        return response
+
+    return limited
+
+
+def methods_of(path: str) -> list[str] | None:
+    """The methods the view at ``path`` answers, as its class (an API view or viewset, a
+    class-based view) or its ``serves`` declare them; None for a URL no view answers."""
+    try:
+        view = resolve(path).func
+    except Resolver404:
+        return None
+    actions = getattr(view, "actions", None)  # a route of an API viewset
+    view_class = getattr(view, "view_class", None)
+    if actions:
+        names = {*actions, "options"}
+    elif view_class is not None:
+        declared = getattr(view, "view_initkwargs", {}).get("http_method_names")
+        names = {
+            name for name in declared or view_class.http_method_names if hasattr(view_class, name)
+        }
+    else:
+        names = {name.lower() for name in getattr(view, "serves", PAGE_METHODS)}
+    if "get" in names:
+        names.add("head")  # Django and DRF answer HEAD with GET
+    return [method for method in SERVED_METHODS if method.lower() in names]
+
+
+class UnservedMethodsMiddleware:
+    """A method no view of the app serves is a 405 naming the URL's methods in ``Allow``:
+    TRACE reached function views (the health check, the admin's) as if it were a GET."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in SERVED_METHODS:
+            return self.get_response(request)
+        allowed = methods_of(request.path_info)
+        if allowed is None:
+            return self.get_response(request)  # no such URL: a 404
+        response = refusal(request, 405, f"Method {request.method!r} not allowed.")
+        response["Allow"] = ", ".join(allowed)
+        return response
+
+
+class RateLimitMiddleware:
+    """Charges each answer admitted under a rate limit (the API's throttles, the dashboard's
+    ``admit``) the rest of its cost: the time it took, unless it came from the cache
+    (negotiations.api.throttling). Then says where the client stands: RateLimit-* on every
+    answer under a limit, a 429 included."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.monotonic()
+        response = self.get_response(request)
+        if getattr(request, "rate_limit_charges", None) and response.status_code != 429:
+            throttling.charge_answer(
+                request,
+                time.monotonic() - started,
+                getattr(request, "answered_from_cache", False),
+                time.time(),
+            )
+        state = getattr(request, "rate_limit", None)
+        if state is not None:
+            for name, value in state.headers().items():
+                response[name] = value
+        return response

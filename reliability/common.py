@@ -20,10 +20,29 @@ GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 TIMEOUT = 10.0  # seconds: a request still unanswered then is a hang, and a failure
 
 
+_handed_out: list[int] = []
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback port nothing listens on: any, or on a machine shared with others one of
+    RELIABILITY_PORTS ("8121-8129"), the least recently handed out first."""
+    wanted = os.environ.get("RELIABILITY_PORTS", "").strip()
+    if not wanted:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+    low, _, high = wanted.partition("-")
+    ports = range(int(low), int(high or low) + 1)
+    for port in sorted(ports, key=lambda port: (port in _handed_out, _handed_out.count(port))):
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.append(port)
+        return port
+    raise SystemExit(f"No free port in RELIABILITY_PORTS={wanted}")
 
 
 def server_env(work: Path, **overrides: str) -> dict[str, str]:

@@ -14,10 +14,13 @@ What it checks (exit status 1 if any check fails):
   answer) sent after that edit was, never an older value; a round without acknowledged
   edits holds its value from before the load or one of its unknown-outcome edits.
 
-Then two more cases, each with its own checks and section of the report:
+Then three more cases, each with its own checks and section of the report:
 
 * slow clients (reliability/slowclients.py): slowloris connections against the same
   gunicorn, through the reverse proxy docker compose runs (nginx) and straight to it;
+* costly anonymous reads (reliability/costly_reads.py): how much one anonymous client asking
+  for answers no cache holds, within its rate limit, slows another client's cached read, on
+  gunicorns with the default rate limits over the same database and a synthetic data set;
 * SQLite under 20 concurrent writers (reliability/sqlite_writers.py): `make run`'s server
   on a throwaway SQLite file.
 
@@ -44,6 +47,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import costly_reads
 import slowclients
 import sqlite_writers
 from common import (
@@ -617,6 +621,11 @@ def main() -> int:
         help="seconds of each slow-client phase (a quarter of --duration, 8 to 30)",
     )
     parser.add_argument(
+        "--costly-duration",
+        type=float,
+        help="seconds of each costly-read phase (a quarter of --duration, 8 to 30; 0 skips)",
+    )
+    parser.add_argument(
         "--sqlite-duration",
         type=float,
         help="seconds of SQLite writers (half of --duration, 10 to 60; 0 skips them)",
@@ -630,6 +639,11 @@ def main() -> int:
         parser.error("the restart needs PG_DIR and PG_BINDIR (.ci/postgres.sh); or --no-restart")
     restart_at = args.restart_at if args.restart_at is not None else args.duration / 2
     slow_duration = args.slow_duration or min(30.0, max(8.0, args.duration / 4))
+    costly_duration = (
+        args.costly_duration
+        if args.costly_duration is not None
+        else min(30.0, max(8.0, args.duration / 4))
+    )
     sqlite_duration = (
         args.sqlite_duration
         if args.sqlite_duration is not None
@@ -680,6 +694,16 @@ def main() -> int:
         finally:
             stop_server(server)
         log = (work / "gunicorn.log").read_text()
+        costly = None
+        if costly_duration > 0:
+            # The phase as before the cost (a server of its own) in longer runs only: CI's
+            # short run keeps the two that the check compares.
+            before = costly_duration >= 20
+            print(
+                f"Costly anonymous reads: {3 if before else 2} phases of {costly_duration:.0f} s",
+                flush=True,
+            )
+            costly = costly_reads.run(env, work, costly_duration, before=before)
     writers = None
     if sqlite_duration > 0:
         print(f"SQLite: 20 writers and 8 readers for {sqlite_duration:.0f} s", flush=True)
@@ -687,6 +711,9 @@ def main() -> int:
     analysis = analyse(load, events, restart)
     results = checks(analysis, verification, restart, load) + slowclients.checks(slow)
     sections = [slowclients.report_lines(slow)]
+    if costly is not None:
+        results += costly_reads.checks(costly)
+        sections.append(costly_reads.report_lines(costly))
     if writers is not None:
         results += sqlite_writers.checks(writers)
         sections.append(sqlite_writers.report_lines(writers))

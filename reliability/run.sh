@@ -4,6 +4,8 @@
 # stops it on exit. Options go to loadfault.py:
 #   reliability/run.sh                    # CI: 20 s, 8 clients, PostgreSQL restart at 10 s
 #   reliability/run.sh --duration 120     # by hand
+# On a machine shared with others, PG_PORT=8120 RELIABILITY_PORTS=8121-8129 keep every server
+# it starts (PostgreSQL, gunicorn, nginx, runserver) on those loopback ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -38,6 +38,14 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def requests_cost_one_unit(monkeypatch):
+    """Every request costs one unit of its rate limit, however long it took on the machine
+    running the tests (negotiations.api.throttling): the tests of the limits count requests.
+    The tests of costs (tests/platform/test_costly_reads.py) set THROTTLE_COST_MS."""
+    monkeypatch.setenv("THROTTLE_COST_MS", "0")
+
+
 @pytest.fixture
 def staff_user(django_user_model):
     """A staff editor with every permission of the negotiations app."""

@@ -94,14 +94,15 @@ class ResilientRedisCache(RedisCache):
             self._uncounted,
         )
 
-    def count(self, key, timeout, version=None) -> int:
-        """One more under ``key``, which expires ``timeout`` seconds after its last count:
-        INCR and EXPIRE in one round trip (Django's ``add`` then ``incr`` take three)."""
+    def count(self, key, timeout, version=None, amount: int = 1) -> int:
+        """``amount`` more (one by default) under ``key``, which expires ``timeout`` seconds
+        after its last count: INCRBY and EXPIRE in one round trip (Django's ``add`` then
+        ``incr`` take three)."""
         key = self.make_and_validate_key(key, version=version)
 
         def count():
             pipeline = self._cache.get_client(key, write=True).pipeline()
-            pipeline.incr(key)
+            pipeline.incrby(key, amount)
             pipeline.expire(key, timeout)
             return pipeline.execute()[0]
 

@@ -9,11 +9,14 @@ it shows come from one database) and ``ReplicaRouter`` sends the reads of the
 write's request (its reads must see the rows it locks), the admin, users, tokens, sessions
 and login attempts, migrations, management commands.
 
-Read your writes: every successful write (API or admin), and a write refused as stale (412),
-answers with a cookie ``tracker_primary_until``, signed with its time: for the next
+Read your writes: every successful write (API or admin: a request that moved the data
+version and answered with a success), and an API write refused as stale (412), answers with
+a cookie ``tracker_primary_until``, signed with its time: for the next
 READ_YOUR_WRITES_SECONDS this client reads from the primary, so that it sees its write, and
 the ETag it sends back as If-Match is the current one (a client that keeps no cookie sends
-it back by hand). The signature's age decides: a client cannot pin itself to the primary.
+it back by hand). The signature's age decides, and only a write earns one: a request that
+wrote nothing (a TRACE, a POST to a page that takes none, a failed login) gets no cookie, so
+a client cannot pin itself to the primary.
 
 A replica is skipped, and its reads go to the primary, when it is unreachable or lags: when
 it has not shown a write that the primary made more than DATABASE_REPLICA_MAX_LAG seconds
@@ -184,6 +187,20 @@ def sent_to_primary(request) -> bool:
     return True
 
 
+# An API write refused as stale: the client read a lagging replica (only a client allowed to
+# write gets that far: credentials and permissions come first).
+STALE_WRITE_METHODS = ("PUT", "PATCH", "DELETE")
+
+
+def earned_the_primary(request, response, wrote: bool) -> bool:
+    """After a write (the data version moved, and the answer is a success), and after an
+    API write refused as stale (412), the client reads from the primary: its next ETag is
+    the current one. Nothing else earns it, whatever the method."""
+    if response.status_code == 412:
+        return request.method in STALE_WRITE_METHODS
+    return wrote and response.status_code < 400
+
+
 def may_read_from_replica(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
@@ -197,24 +214,23 @@ class ReplicaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from negotiations.domain.versioning import watch_writes
+
         alias = replicas.choose() if may_read_from_replica(request) else None
-        if alias is None:
-            response = self.get_response(request)
-        else:
-            token = reading_from.set(alias)
-            try:
+        with watch_writes() as wrote:
+            if alias is None:
                 response = self.get_response(request)
-            finally:
-                reading_from.reset(token)
-            if response.status_code >= 500 and not replicas.usable(alias, recheck=True):
-                # The replica went away during the request: the same GET from the primary.
-                response = self.get_response(request)
+            else:
+                token = reading_from.set(alias)
+                try:
+                    response = self.get_response(request)
+                finally:
+                    reading_from.reset(token)
+                if response.status_code >= 500 and not replicas.usable(alias, recheck=True):
+                    # The replica went away during the request: the same GET from the primary.
+                    response = self.get_response(request)
         request.read_from = alias or "default"
-        # After a write, and after a write refused as stale (412: the client read a lagging
-        # replica), the client reads from the primary: its next ETag is the current one.
-        if request.method not in ("GET", "HEAD", "OPTIONS") and (
-            response.status_code < 400 or response.status_code == 412
-        ):
+        if earned_the_primary(request, response, bool(wrote)):
             window = settings.READ_YOUR_WRITES_SECONDS
             response.set_cookie(
                 COOKIE,

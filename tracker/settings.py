@@ -76,21 +76,29 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: every answer, even a 503 from the next one, carries its X-Request-ID.
+    # First: every answer, even a 503 from the next ones, carries its X-Request-ID.
     "negotiations.middleware.RequestIDMiddleware",
-    "negotiations.middleware.DatabaseUnavailableMiddleware",
-    "negotiations.middleware.RequestLimitsMiddleware",
+    # Then the security headers (nosniff, referrer policy, HSTS; CSP; X-Frame-Options),
+    # outside every middleware that may answer by itself (Django's error pages replaced by
+    # JSON under /api/, a request too big, an outage, a method no view serves, a rate
+    # limit): every answer of every kind carries them.
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # CORS for the same reason: a dashboard on another origin can read every /api/ answer.
     "corsheaders.middleware.CorsMiddleware",
+    "negotiations.middleware.UnservedMethodsMiddleware",
+    "negotiations.middleware.DatabaseUnavailableMiddleware",
+    "negotiations.middleware.RequestLimitsMiddleware",
+    # Each answer charged its cost under the rate limits, and RateLimit-* on it.
+    "negotiations.middleware.RateLimitMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -182,9 +190,13 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     REPLICA_ALIASES.append(f"replica{_number}")
 if REPLICA_ALIASES:
     DATABASE_ROUTERS = ["tracker.replicas.ReplicaRouter"]
-    # After the request ID: it picks the database of the whole request, and answers a GET
-    # again from the primary when its replica failed in the middle of it.
-    MIDDLEWARE.insert(1, "tracker.replicas.ReplicaMiddleware")
+    # After the request ID and the security headers: it picks the database of the whole
+    # request, and answers a GET again from the primary when its replica failed in the
+    # middle of it.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("negotiations.middleware.DatabaseUnavailableMiddleware"),
+        "tracker.replicas.ReplicaMiddleware",
+    )
 # A replica that has not shown a write the primary made this many seconds ago is skipped (its
 # reads go to the primary) until it catches up; replicas are checked at most once a second.
 REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "5"))
@@ -317,6 +329,19 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",  # what DRF's authtoken used: clients keep their header
     "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_DAYS) if API_TOKEN_DAYS else None,
 }
+# Rate limits (negotiations/api/throttling.py reads THROTTLE_ANON, THROTTLE_USER and
+# THROTTLE_COST_MS on every request); a cost unit that is no number stops the start here.
+_cost_ms = os.environ.get("THROTTLE_COST_MS", "").strip().lower()
+if _cost_ms not in {"", "off", "none", "0"}:
+    try:
+        _cost_ms_ok = float(_cost_ms) > 0
+    except ValueError:
+        _cost_ms_ok = False
+    if not _cost_ms_ok:
+        raise ImproperlyConfigured(
+            "THROTTLE_COST_MS must be a number of milliseconds (0 or off: every request "
+            "costs one unit)."
+        )
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

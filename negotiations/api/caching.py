@@ -11,11 +11,14 @@ key nobody has stored yet: nothing is ever deleted or invalidated, old entries e
 (ANSWER_CACHE_SECONDS) or are evicted. The cache is the default one: Redis (REDIS_URL),
 shared by every worker and container, or each process's local memory.
 
-Only 200s of GET in JSON or CSV are stored (not the browsable API's pages, which show the
-user); the request must have got past authentication, rate limits and content negotiation
-first. An answer from the cache goes through the same conditional logic (304 for a matching
-If-None-Match, If-Modified-Since or "*") and the same headers (ETag, Last-Modified,
-RateLimit-*, X-Request-ID) as a computed one.
+Only 200s of GET in JSON, CSV or iCalendar are stored (not the browsable API's pages, which
+show the user); the request must have got past authentication, rate limits and content
+negotiation first. An answer from the cache goes through the same conditional logic (304 for
+a matching If-None-Match, If-Modified-Since or "*") and the same headers (ETag,
+Last-Modified, RateLimit-*, X-Request-ID) as a computed one, and costs its client one unit of
+its rate limit (negotiations.api.throttling).
+
+The dashboard's pages are kept the same way, under the same key (``cached_page``).
 """
 
 import functools
@@ -26,6 +29,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
+
+from negotiations.domain.versioning import current_data_version
 
 # Headers recomputed for every answer, never stored with one.
 PER_REQUEST_HEADERS = {
@@ -55,17 +60,19 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def answer_key(request, version: tuple) -> str:
-    """The cache key of the answer to this request at this data version."""
+def answer_key(request, version: tuple, *variant: str) -> str:
+    """The cache key of the answer to this request at this data version (and ``variant``:
+    whatever else the answer depends on)."""
     number, changed_at = version
     parts = (
         code_version(),
         str(number),
         changed_at.isoformat() if changed_at else "",
         request.build_absolute_uri(),
-        request.accepted_media_type or "",
+        getattr(request, "accepted_media_type", None) or "",  # the dashboard's: none
         timezone.localdate().isoformat(),
         "authenticated" if request.user.is_authenticated else "anonymous",
+        *variant,
     )
     return "answer:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
@@ -93,7 +100,8 @@ class CachedAnswersMixin:
             not self.cache_answers
             or settings.ANSWER_CACHE_SECONDS <= 0
             or request.method != "GET"
-            or self.action is None
+            # A viewset's route that does not take the method (a view's action is its method)
+            or getattr(self, "action", "get") is None
             or "html" in (request.accepted_media_type or "")
         ):
             return None
@@ -107,6 +115,7 @@ class CachedAnswersMixin:
         stored = cache.get(self.answer_key)
         if stored is None:
             return
+        request._request.answered_from_cache = True  # one unit of its rate limit
         object_token, content_type, content, headers = stored
         # The same ETag, Last-Modified and 304 as a computed answer (NotModified raised here).
         self.check_not_modified(request, object_token)
@@ -142,3 +151,34 @@ class CachedAnswersMixin:
             stored = (object_token, response["Content-Type"], response.content, headers)
             cache.set(self.answer_key, stored, settings.ANSWER_CACHE_SECONDS)
         return response
+
+
+def cached_page(*depends_on: str):
+    """A page's whole answer (a dashboard page: its HTML) kept under the same key as the
+    API's answers, at the data version, and the settings named in ``depends_on``: the same
+    request again, until a write, is one version lookup and one cache get, one unit of its
+    client's rate limit. Only 200s are kept; the page must not depend on who asks (the key
+    only tells anonymous from authenticated), nor carry a per-request value such as a CSP
+    nonce or a CSRF token."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def answer(request, *args, **kwargs):
+            if settings.ANSWER_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
+                return view(request, *args, **kwargs)
+            variant = [f"{name}={getattr(settings, name)}" for name in depends_on]
+            key = answer_key(request, current_data_version(), *variant)
+            stored = cache.get(key)
+            if stored is not None:
+                request.answered_from_cache = True
+                content_type, content = stored
+                return HttpResponse(content, content_type=content_type)
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming:
+                stored = (response["Content-Type"], response.content)
+                cache.set(key, stored, settings.ANSWER_CACHE_SECONDS)
+            return response
+
+        return answer
+
+    return decorate

@@ -39,7 +39,7 @@ class ConditionalRequestsMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # the query parameters are checked first
         # A detail's ETag also needs the object's token: retrieve() checks it.
-        if request.method in ("GET", "HEAD") and self.action != "retrieve":
+        if request.method in ("GET", "HEAD") and getattr(self, "action", None) != "retrieve":
             self.check_not_modified(request)
 
     @staticmethod

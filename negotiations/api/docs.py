@@ -13,9 +13,10 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+
+from negotiations.middleware import rate_limited, serves
 
 REDOC_BUNDLE = "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"
 REDOCLY_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
@@ -43,7 +44,8 @@ def offline_redoc_bundle() -> bytes:
     return Path(finders.find(REDOC_BUNDLE)).read_bytes().replace(REDOCLY_LOGO, NO_IMAGE)
 
 
-@require_safe
+@serves("GET", "HEAD")
+@rate_limited
 def redoc_bundle(request):
     """ReDoc's standalone bundle without its one reference to a CDN."""
     response = HttpResponse(offline_redoc_bundle(), content_type="text/javascript; charset=utf-8")

@@ -1,5 +1,6 @@
 """HTTP behaviours every API view shares, each a small mixin: a 405 before anything else,
-rate-limit headers on every answer, a Location header on a 201, and strict formats."""
+a Location header on a 201, and strict formats. (The rate-limit headers of every answer are
+negotiations.middleware.RateLimitMiddleware's.)"""
 
 from django.urls import NoReverseMatch, reverse
 from rest_framework.exceptions import MethodNotAllowed, ValidationError
@@ -17,19 +18,6 @@ class MethodFirstMixin:
         if method not in self.http_method_names or getattr(self, method, None) is None:
             raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
-
-
-class RateLimitHeadersMixin:
-    """RateLimit-Limit, -Remaining, -Reset and -Policy on every answer under a rate limit
-    (negotiations.api.throttling), 429 included."""
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        rate_limit = getattr(request, "rate_limit", None)
-        if rate_limit is not None:
-            for name, value in rate_limit.headers().items():
-                response[name] = value
-        return response
 
 
 class CreatedLocationMixin:

@@ -3,13 +3,18 @@
 Page numbers are what dashboards show ("page 3 of 12"), but OFFSET pagination gets slower
 the deeper the page. ``?cursor=`` (empty for the first page) switches a list to keyset
 pagination in insertion order: every page costs the same, and ``count`` is null because
-counting is exactly the work a cursor avoids. Bad values are a 400 that names the parameter.
+counting is exactly the work a cursor avoids. Cursors are signed (django.core.signing, bound
+to the list's path): one this server did not issue for this list, made up, altered or taken
+from another list, is a 400 ``invalid_cursor``. Bad values are a 400 that names the parameter.
 
 A page's place in the list travels in headers too, for JSON as for CSV (whose body has no room
 for it): ``Link`` (RFC 8288: first, prev, next, last where known) and ``X-Total-Count`` where
 the list was counted.
 """
 
+from urllib.parse import parse_qs, urlsplit
+
+from django.core import signing
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -25,25 +30,47 @@ def ascii_digits(raw: str) -> bool:
     return raw.isascii() and raw.isdigit()
 
 
+class SentCursor:
+    """A cursor whose signature was checked, as DRF's decoder reads it from a request."""
+
+    def __init__(self, name: str, value: str):
+        self.query_params = {name: value}
+
+
 class KeysetPagination(pagination.CursorPagination):
     ordering = "id"
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
+    def signer(self) -> signing.Signer:
+        # Bound to the list: a cursor of another list is as foreign as a made-up one.
+        return signing.Signer(salt=f"tracker.api.cursor:{self.list_path}")
+
     def decode_cursor(self, request):
-        # A cursor is opaque: anything this server did not issue is a 400 naming it (DRF
-        # answers 404, and a forged position that is not an id would reach the database).
+        # A cursor is opaque: anything this server did not issue for this list is a 400
+        # naming it. DRF's own cursors are plain base64: a hand-made "o=999999999&p=1" was
+        # answered, and a position that is not an id reached the database.
+        self.list_path = request.path
+        sent = request.query_params.get(self.cursor_query_param)
+        if not sent:  # absent, or empty: the first page
+            return None
         try:
-            cursor = super().decode_cursor(request)
-        except NotFound:
+            cursor = super().decode_cursor(
+                SentCursor(self.cursor_query_param, self.signer().unsign(sent))
+            )
+        except (signing.BadSignature, NotFound):
             cursor = None
-        else:
-            if cursor is None or cursor.position is None or ascii_digits(cursor.position):
-                return cursor
+        if cursor is not None and (cursor.position is None or ascii_digits(cursor.position)):
+            return cursor
         raise ValidationError(
             {self.cursor_query_param: ["Not a cursor from this list's next or previous link."]},
             code="invalid_cursor",
         )
+
+    def encode_cursor(self, cursor):
+        url = super().encode_cursor(cursor)
+        token = parse_qs(urlsplit(url).query)[self.cursor_query_param][0]
+        return replace_query_param(url, self.cursor_query_param, self.signer().sign(token))
 
 
 def link_header(links: dict[str, str | None]) -> str:

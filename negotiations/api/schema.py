@@ -172,9 +172,15 @@ HEADERS = {
         "The request's ID (the client's own X-Request-ID if it sent a sensible one): also in "
         "the server's log lines and in error bodies."
     ),
-    "RateLimit-Limit": header("Requests allowed per window (IETF draft-07).", INTEGER),
-    "RateLimit-Remaining": header("Requests left in the current window.", INTEGER),
-    "RateLimit-Reset": header("Seconds until a request is freed.", INTEGER),
+    "RateLimit-Limit": header(
+        "Units allowed per window (IETF draft-07): an answer from the cache costs one, a "
+        "computed answer one per THROTTLE_COST_MS of server time it took.",
+        INTEGER,
+    ),
+    "RateLimit-Remaining": header(
+        "Units left in the current window, once this answer's cost is counted.", INTEGER
+    ),
+    "RateLimit-Reset": header("Seconds until a unit is freed.", INTEGER),
     "RateLimit-Policy": header("The quota and its window in seconds, e.g. `600;w=60`."),
     "Retry-After": header("Seconds to wait before retrying.", INTEGER),
     "ETag": header("The answer's entity tag: send it as If-None-Match (304) or If-Match."),

@@ -26,6 +26,8 @@ BAR_HEIGHT = 16
 CHAR_WIDTH = 6.4  # rough width of one character of a 12-unit label
 MIN_PADDING_DAYS = 4
 ONE_DAY = datetime.timedelta(days=1)
+MAX_YEAR_LABELS = 12
+YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100)
 
 LEVEL_ORDER = [
     RoundLevel.LEADERS,
@@ -164,8 +166,14 @@ def ticks(scale: Scale) -> tuple[list[dict], list[float]]:
             for index, day in enumerate(major)
         ]
     else:
-        major = [day for day in month_starts(scale.first, scale.last) if day.month == 1]
-        minor = list(month_starts(scale.first, scale.last, step=3))
+        years = [day for day in month_starts(scale.first, scale.last) if day.month == 1]
+        # A label every 1, 2, 5, 10... years: at most MAX_YEAR_LABELS, whatever the span (a
+        # round in 1900 and another in 2100 drew two hundred labels over each other).
+        step = next(
+            (step for step in YEAR_STEPS if len(years) <= MAX_YEAR_LABELS * step), YEAR_STEPS[-1]
+        )
+        major = [day for day in years if day.year % step == 0]
+        minor = list(month_starts(scale.first, scale.last, step=3)) if step == 1 else years
         labels = [str(day.year) for day in major]
     labelled = [
         {"x": round(scale.x(day), 1), "label": label, "date": day.isoformat()}

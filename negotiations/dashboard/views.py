@@ -7,10 +7,11 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
 
+from negotiations.api.caching import cached_page
 from negotiations.choices import NegotiationStatus
 from negotiations.dashboard import selectors
+from negotiations.middleware import rate_limited, serves
 
 UNKNOWN_ROUND = "This negotiation has no such round: showing the latest one instead."
 NOT_YET_REPORTED = (
@@ -55,7 +56,9 @@ class PickerQuery(forms.Form):
     p = forms.IntegerField(required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput)
 
 
-@require_safe
+@serves("GET", "HEAD")
+@rate_limited
+@cached_page("DASHBOARD_NEGOTIATION")
 def dashboard(request, slug=None):
     """/dashboard/ and /dashboard/<negotiation>/:
     ?known_as_of=YYYY-MM-DD&as_of=YYYY-MM-DD&round=<round slug>.
@@ -137,7 +140,9 @@ class CellQuery(forms.Form):
     known_as_of = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
 
 
-@require_safe
+@serves("GET", "HEAD")
+@rate_limited
+@cached_page()
 def cell(request, slug):
     """/dashboard/<negotiation>/cell/?round=&area=[&known_as_of=]: one agenda cell's details
     (the label as reported, quotes, annotations, disputes), the HTML the page's popover

@@ -1,6 +1,9 @@
 """The data version: bumped by every write, read by conditional GETs (ETag / 304)."""
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import connections, router
@@ -11,15 +14,44 @@ from django.utils.dateparse import parse_datetime
 from negotiations.models import DataVersion
 
 
+class WritesSeen:
+    """Whether the request being answered moved the data version (watch_writes)."""
+
+    def __init__(self):
+        self.wrote = False
+
+    def __bool__(self) -> bool:
+        return self.wrote
+
+
+_watching: ContextVar[WritesSeen | None] = ContextVar("writes_seen", default=None)
+
+
+@contextmanager
+def watch_writes() -> Iterator[WritesSeen]:
+    """Note whether the code run inside moves the data version: whether a request wrote
+    (tracker.replicas sends only a client that wrote to the primary)."""
+    seen = WritesSeen()
+    token = _watching.set(seen)
+    try:
+        yield seen
+    finally:
+        _watching.reset(token)
+
+
 def bump_data_version() -> None:
     """Move the version inside the current transaction (a rollback takes it back).
 
-    Called once per write by negotiations.domain.writes; code that writes around its
-    services (a bulk load, a data migration) must call it itself.
+    Called once per write by negotiations.domain.writes, as the write's last statement;
+    code that writes around its services (a bulk load, a data migration) must call it
+    itself.
     """
     now = timezone.now()
     if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now):
         DataVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
+    seen = _watching.get()
+    if seen is not None:
+        seen.wrote = True
 
 
 # The version lookup's SQL, compiled once per database: every read pays this lookup (the

@@ -10,6 +10,8 @@ from negotiations.models.base import (
     TimeStampedModel,
     child_manager,
     cited_by,
+    date_in_range,
+    dates_in_range,
     end_not_before_start,
     validate_date_range,
 )
@@ -172,8 +174,8 @@ class Role(TimeStampedModel):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="roles")
     title = models.CharField(max_length=200)
     is_acting = models.BooleanField(default=False)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=[date_in_range])
+    end_date = models.DateField(null=True, blank=True, validators=[date_in_range])
     note = models.TextField(blank=True)
     citations = cited_by("roles", "Role")
     _history_m2m_fields = ["citations"]
@@ -186,6 +188,7 @@ class Role(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["person", "organization", "title"], name="unique_role"),
             end_not_before_start("role_end_not_before_start"),
+            dates_in_range("role_dates_in_range", "start_date", "end_date"),
         ]
 
     def __str__(self):

@@ -1,6 +1,11 @@
-"""Abstract building blocks: timestamps, slugs as natural keys, aliases, citations."""
+"""Abstract building blocks: timestamps, slugs as natural keys, aliases, citations, and the
+rules every date obeys."""
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.deconstruct import deconstructible
 from simple_history.models import HistoricalRecords
 
 from negotiations.choices import AliasKind
@@ -115,8 +120,6 @@ def end_not_before_start(name: str, start: str = "start_date", end: str = "end_d
 
 def validate_date_range(instance, start: str = "start_date", end: str = "end_date"):
     """Editor-facing twin of end_not_before_start: names the field that is wrong."""
-    from django.core.exceptions import ValidationError
-
     start_value, end_value = getattr(instance, start), getattr(instance, end)
     if start_value and end_value and end_value < start_value:
         raise ValidationError(
@@ -148,10 +151,77 @@ def validate_coarse_date(
     instance, start: str = "start_date", end: str = "end_date", precision: str = "date_precision"
 ):
     """Editor-facing twin of coarse_date_has_end: names the field that is missing."""
-    from django.core.exceptions import ValidationError
-
     value = getattr(instance, precision)
     known = getattr(instance, start) is not None
     if known and value and value != "day" and getattr(instance, end) is None:
         label = getattr(instance, f"get_{precision}_display")().lower()
         raise ValidationError({end: COARSE_DATE_NEEDS_END.format(precision=label)})
+
+
+# Every date the record holds (a round's, a deadline's, a measure's, a position's, a role's,
+# a source's publication) falls within years a negotiation can have. A far date
+# (9999-12-31, 0001-01-01) is a slip of the keyboard, and the pages that compute with dates
+# (a calendar event's end + 1 day, a timeline's margins) would overflow on it.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+DATE_OUT_OF_RANGE = (
+    f"Enter a date from {EARLIEST_DATE:%-d %B %Y} to {LATEST_DATE:%-d %B %Y} "
+    f"({EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()})."
+)
+
+
+@deconstructible
+class DateInRange:
+    """The field validator of every date of the record (a date or a date and time, taken in
+    UTC): the one rule the admin, the API and fixture loads apply, naming the field."""
+
+    code = "date_out_of_range"
+
+    def __call__(self, value):
+        day = value
+        if isinstance(value, datetime.datetime):
+            day = (value.astimezone(datetime.UTC) if value.tzinfo else value).date()
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise ValidationError(DATE_OUT_OF_RANGE, code=self.code)
+
+    def __eq__(self, other):
+        return isinstance(other, DateInRange)
+
+    def __hash__(self):
+        return hash(DateInRange)
+
+
+date_in_range = DateInRange()
+
+
+def in_date_range(name: str, *, with_time: bool = False) -> models.Q:
+    """The database's form of the rule for one date field (empty is allowed)."""
+    low, high = EARLIEST_DATE, LATEST_DATE + datetime.timedelta(days=1)
+    if with_time:
+        low, high = (
+            datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+            for day in (low, high)
+        )
+    return models.Q(**{f"{name}__isnull": True}) | models.Q(
+        **{f"{name}__gte": low, f"{name}__lt": high}
+    )
+
+
+class DatesInRange(models.CheckConstraint):
+    """Database-level twin of date_in_range, for the writes that skip validation (bulk loads,
+    SQL). Model validation leaves it to the fields' own validator, which names the field
+    (and costs no query)."""
+
+    def validate(self, model, instance, exclude=None, using=None):
+        return None
+
+
+def dates_in_range(name: str, *dates: str, datetimes: tuple[str, ...] = ()) -> DatesInRange:
+    """One constraint for a model's date fields (``datetimes``: dates with a time): each
+    empty or within the years allowed."""
+    condition = models.Q()
+    for field in dates:
+        condition &= in_date_range(field)
+    for field in datetimes:
+        condition &= in_date_range(field, with_time=True)
+    return DatesInRange(condition=condition, name=name, violation_error_message=DATE_OUT_OF_RANGE)

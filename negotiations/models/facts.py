@@ -18,6 +18,8 @@ from negotiations.models.base import (
     SluggedModel,
     cited_by,
     coarse_date_has_end,
+    date_in_range,
+    dates_in_range,
     end_not_before_start,
     validate_coarse_date,
     validate_date_range,
@@ -48,9 +50,13 @@ class Measure(SluggedModel):
     rate_percent = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     scope = models.TextField(blank=True, help_text="Goods, sectors or countries covered.")
     status = models.CharField(max_length=20, choices=MeasureStatus.choices, db_index=True)
-    announced_on = models.DateField(null=True, blank=True)
-    start_date = models.DateField(null=True, blank=True, help_text="In effect from.")
-    end_date = models.DateField(null=True, blank=True, help_text="In effect until.")
+    announced_on = models.DateField(null=True, blank=True, validators=[date_in_range])
+    start_date = models.DateField(
+        null=True, blank=True, validators=[date_in_range], help_text="In effect from."
+    )
+    end_date = models.DateField(
+        null=True, blank=True, validators=[date_in_range], help_text="In effect until."
+    )
     notes = models.TextField(blank=True)
     citations = cited_by("measures", "Measure")
     _history_m2m_fields = ["citations"]
@@ -67,7 +73,10 @@ class Measure(SluggedModel):
 
     class Meta:
         ordering = ["title"]
-        constraints = [end_not_before_start("measure_end_not_before_start")]
+        constraints = [
+            end_not_before_start("measure_end_not_before_start"),
+            dates_in_range("measure_dates_in_range", "announced_on", "start_date", "end_date"),
+        ]
 
     def __str__(self):
         return self.title
@@ -93,10 +102,15 @@ class Deadline(SluggedModel):
         help_text="The measure whose expiry or start this deadline marks, if any.",
     )
     date = models.DateField(
-        db_index=True, help_text="The day, or the first day of the window a coarse date falls in."
+        db_index=True,
+        validators=[date_in_range],
+        help_text="The day, or the first day of the window a coarse date falls in.",
     )
     end_date = models.DateField(
-        null=True, blank=True, help_text="Last day of the window for a coarse date."
+        null=True,
+        blank=True,
+        validators=[date_in_range],
+        help_text="Last day of the window for a coarse date.",
     )
     date_precision = models.CharField(
         max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
@@ -120,6 +134,7 @@ class Deadline(SluggedModel):
         constraints = [
             end_not_before_start("deadline_end_not_before_start", start="date"),
             coarse_date_has_end("deadline_coarse_date_has_end", start="date"),
+            dates_in_range("deadline_dates_in_range", "date", "end_date"),
         ]
         indexes = [models.Index(fields=["date", "id"], name="deadline_date_id_idx")]
 
@@ -167,7 +182,7 @@ class Position(SluggedModel):
         blank=True,
         help_text="The agenda areas the position is about (a statement may touch several).",
     )
-    stated_on = models.DateField(null=True, blank=True)
+    stated_on = models.DateField(null=True, blank=True, validators=[date_in_range])
     citations = cited_by("positions", "Position")
     facets = {
         "kind": Facet(("kind",)),
@@ -179,6 +194,7 @@ class Position(SluggedModel):
 
     class Meta:
         ordering = [models.F("stated_on").asc(nulls_last=True), "slug"]
+        constraints = [dates_in_range("position_dates_in_range", "stated_on")]
 
     def __str__(self):
         return f"{self.party.code} {self.get_kind_display().lower()}: {self.summary[:60]}"

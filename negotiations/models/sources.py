@@ -13,6 +13,8 @@ from negotiations.models.base import (
     child_manager,
     cited_by,
     coarse_date_has_end,
+    date_in_range,
+    dates_in_range,
     end_not_before_start,
     validate_coarse_date,
     validate_date_range,
@@ -32,18 +34,24 @@ class Source(SluggedModel):
     publisher = models.CharField(max_length=200, blank=True)
     authors = models.CharField(max_length=500, blank=True)
     published_at = models.DateTimeField(
-        null=True, blank=True, db_index=True, help_text="Date and time as printed, if printed."
+        null=True,
+        blank=True,
+        db_index=True,
+        validators=[date_in_range],
+        help_text="Date and time as printed, if printed.",
     )
-    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True, validators=[date_in_range])
     published_on = models.DateField(
         null=True,
         blank=True,
+        validators=[date_in_range],
         help_text="The day of publication as printed (local date); if none is printed, the "
         "first day the text allows (see date_note).",
     )
     published_on_end = models.DateField(
         null=True,
         blank=True,
+        validators=[date_in_range],
         help_text="If the day is not known, the last day of the window the publication falls "
         "in: known-as-of answers count the source from this day.",
     )
@@ -79,6 +87,12 @@ class Source(SluggedModel):
                 "published_on",
                 "published_on_end",
                 precision="published_on_precision",
+            ),
+            dates_in_range(
+                "source_dates_in_range",
+                "published_on",
+                "published_on_end",
+                datetimes=("published_at", "updated_at"),
             ),
         ]
 

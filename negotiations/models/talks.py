@@ -19,6 +19,8 @@ from negotiations.models.base import (
     child_manager,
     cited_by,
     coarse_date_has_end,
+    date_in_range,
+    dates_in_range,
     end_not_before_start,
     validate_coarse_date,
     validate_date_range,
@@ -118,10 +120,11 @@ class Round(SluggedModel):
     status = models.CharField(
         max_length=20, choices=RoundStatus.choices, default=RoundStatus.PLANNED, db_index=True
     )
-    start_date = models.DateField(null=True, blank=True, db_index=True)
+    start_date = models.DateField(null=True, blank=True, db_index=True, validators=[date_in_range])
     end_date = models.DateField(
         null=True,
         blank=True,
+        validators=[date_in_range],
         help_text="Last day of the round, or of the window a coarse date falls in.",
     )
     date_precision = models.CharField(
@@ -199,6 +202,7 @@ class Round(SluggedModel):
                 violation_error_message="A round with an end date needs a start date.",
             ),
             coarse_date_has_end("round_coarse_date_has_end"),
+            dates_in_range("round_dates_in_range", "start_date", "end_date"),
             models.CheckConstraint(
                 condition=(
                     models.Q(agenda_status=AgendaStatus.REPORTED) & ~models.Q(agenda_basis="")

@@ -1,6 +1,8 @@
 """Filters, search, ordering, pagination, sparse fields and bad query parameters."""
 
+import base64
 import datetime
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.utils import timezone
@@ -332,9 +334,42 @@ class TestCursorPagination:
         assert response.status_code == 400
         assert parameter in error_messages(response)
 
-    @pytest.mark.parametrize("cursor", ["not-base64!!", "abc", "cD1hYmM="])  # the last: p=abc
+    @pytest.mark.parametrize(
+        "cursor",
+        [
+            "not-base64!!",
+            "abc",
+            "cD1hYmM=",  # p=abc
+            base64.b64encode(b"o=999999999&p=1").decode(),  # a position and an offset, unsigned
+            base64.b64encode(b"p=1").decode(),
+        ],
+    )
     def test_a_forged_cursor_is_a_400_naming_it(self, api, cursor):
         response = api.get("/api/v1/rounds/", {"cursor": cursor})
-        assert response.status_code == 400
-        assert response.json()["errors"][0]["code"] == "invalid_cursor"
-        assert "cursor" in error_messages(response)
+        invalid_cursor(response)
+
+    def test_only_cursors_this_server_issued_for_this_list_are_taken(self, api, settings):
+        issued = api.get("/api/v1/citations/", {"cursor": "", "page_size": "2"}).json()["next"]
+        cursor = parse_qs(urlsplit(issued).query)["cursor"][0]
+        token, _, signature = cursor.rpartition(":")
+        assert api.get("/api/v1/citations/", {"cursor": cursor}).status_code == 200
+        # Altered: another position under the same signature, or no signature at all.
+        forged = base64.b64encode(b"p=1").decode()
+        invalid_cursor(api.get("/api/v1/citations/", {"cursor": f"{forged}:{signature}"}))
+        invalid_cursor(api.get("/api/v1/citations/", {"cursor": token}))
+        # Foreign: issued for another list, or by a server with another key.
+        invalid_cursor(api.get("/api/v1/sources/", {"cursor": cursor}))
+        settings.SECRET_KEY = "another-server-s-key-" * 3
+        invalid_cursor(api.get("/api/v1/citations/", {"cursor": cursor, "page_size": "2"}))
+
+    def test_previous_links_work_too(self, api):
+        first = api.get("/api/v1/citations/", {"cursor": "", "page_size": "3"}).json()
+        second = api.get(first["next"]).json()
+        back = api.get(second["previous"]).json()
+        assert [c["slug"] for c in back["results"]] == [c["slug"] for c in first["results"]]
+
+
+def invalid_cursor(response) -> None:
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["errors"][0]["code"] == "invalid_cursor"
+    assert "cursor" in error_messages(response)

@@ -6,6 +6,7 @@ import re
 import time
 
 import pytest
+from django.test import Client
 from django.utils.http import http_date
 
 from negotiations.domain.versioning import current_data_version
@@ -180,6 +181,18 @@ class TestCrossOrigin:
             "ratelimit-policy",
             "x-request-id",
         } <= exposed
+
+    def test_answers_a_middleware_writes_are_readable_too(self, settings):
+        """A 404 for an unknown URL and a 400 for too many parameters are written before
+        the view: the dashboard could not read them (no CORS headers)."""
+        client = Client()  # not the contract's: it cannot read that many parameters either
+        params = "&".join(f"p{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+        for response in (
+            client.get("/api/v1/no-such-resource/", HTTP_ORIGIN=self.ORIGIN),
+            client.get(f"/api/v1/rounds/?{params}", HTTP_ORIGIN=self.ORIGIN),
+        ):
+            assert response.status_code in (400, 404)
+            assert response["Access-Control-Allow-Origin"] == self.ORIGIN
 
     def test_a_csv_answer_exposes_its_paging_headers(self, api):
         response = api.get("/api/v1/citations/", {"format": "csv"}, HTTP_ORIGIN=self.ORIGIN)

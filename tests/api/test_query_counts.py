@@ -38,7 +38,7 @@ BOUNDS = {
     "/api/v1/negotiations/{talks}/agenda-changes/": 9,
     "/api/v1/negotiations/{talks}/agenda-matrix/": 10,
     "/api/v1/agenda-areas/{area}/history/": 11,
-    "/api/v1/deadlines.ics": 2,
+    "/api/v1/deadlines.ics": 3,
     # As known on a day: one more query, for the sources the day could and could not use;
     # the agenda answers two more, for what the rounds' own citations state (their facets).
     "/api/v1/rounds/?known_as_of=2025-04-25": 10,

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 REVIEW = "/api/v1/review/"
 # The queue's page costs this many queries at most, whatever the size of the record: the
 # counts (one per kind), the people, parties and organizations and their aliases, the
-# taxonomy, the distinct names as reported, and the rows of the page's kinds.
-MAX_QUERIES = 22
+# taxonomy, the distinct names as reported, and the rows of the page's kinds; and the data
+# version (the answer's ETag and its key in the answer cache).
+MAX_QUERIES = 23
 TEXT = (
     "The two sides agreed to expand the number of areas of cooperation from four to six, "
     "Rudolf Rassendil said after the meeting."

@@ -22,7 +22,12 @@ def pair(redis_url, tmp_path_factory):
     work = tmp_path_factory.mktemp("shared-state")
     redis.Redis.from_url(redis_url).flushdb()
     env = live.sqlite_env(
-        work, REDIS_URL=redis_url, NUM_PROXIES="1", THROTTLE_ANON="8/minute", THROTTLE_USER="off"
+        work,
+        REDIS_URL=redis_url,
+        NUM_PROXIES="1",
+        THROTTLE_ANON="8/minute",
+        THROTTLE_USER="off",
+        THROTTLE_COST_MS="0",  # each request one unit, however long it takes here
     )
     token = live.prepare(env)
     servers = [live.Server(env, work, "a"), live.Server(env, work, "b")]

@@ -1,6 +1,6 @@
 """RecordViewSet, the base of every resource, composed of one small mixin per behaviour:
 
-- MethodFirstMixin, RateLimitHeadersMixin, CreatedLocationMixin, StrictFormatMixin (http.py);
+- MethodFirstMixin, CreatedLocationMixin, StrictFormatMixin (http.py);
 - ConditionalRequestsMixin (conditional.py): ETags, 304s, If-Match;
 - StrictQueryMixin (query.py): unknown query parameters are a 400, ``?fields=``;
 - CachedAnswersMixin (caching.py): a GET's whole answer cached under its ETag;
@@ -12,7 +12,8 @@
 A read goes: initial() (405, credentials, throttles, the cached answer if there is one,
 query parameters, 304 for lists) ->
 list() or retrieve() (filters, known_as_of, the reader or the serializer) ->
-finalize_response() (ETag, RateLimit-*). A write: initial() -> get_object() (row locked,
+finalize_response() (ETag; RateLimitMiddleware then charges the answer's cost and adds
+RateLimit-*). A write: initial() -> get_object() (row locked,
 If-Match) -> the serializer's save() through negotiations.domain.writes, in one transaction.
 """
 
@@ -30,12 +31,7 @@ from negotiations.api import serializers as api
 from negotiations.api.caching import CachedAnswersMixin
 from negotiations.api.conditional import ConditionalRequestsMixin
 from negotiations.api.filters import StrictOrderingFilter
-from negotiations.api.http import (
-    CreatedLocationMixin,
-    MethodFirstMixin,
-    RateLimitHeadersMixin,
-    StrictFormatMixin,
-)
+from negotiations.api.http import CreatedLocationMixin, MethodFirstMixin, StrictFormatMixin
 from negotiations.api.parsers import JSONParser
 from negotiations.api.query import StrictQueryMixin
 from negotiations.api.renames import RenamedRecordMixin
@@ -217,7 +213,6 @@ class AuditHistoryMixin:
 
 class RecordViewSet(
     MethodFirstMixin,
-    RateLimitHeadersMixin,
     CreatedLocationMixin,
     StrictFormatMixin,
     ConditionalRequestsMixin,

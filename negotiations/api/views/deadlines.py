@@ -9,8 +9,10 @@ from rest_framework.negotiation import BaseContentNegotiation
 from negotiations import filtersets, models
 from negotiations.api import readers
 from negotiations.api import serializers as api
+from negotiations.api.caching import CachedAnswersMixin
+from negotiations.api.conditional import ConditionalRequestsMixin
 from negotiations.api.filters import filter_param_names
-from negotiations.api.http import MethodFirstMixin, RateLimitHeadersMixin
+from negotiations.api.http import MethodFirstMixin
 from negotiations.api.query import parse_as_of, parse_date, refuse_unknown_params
 from negotiations.api.renderers import ICalendarRenderer, ORJSONRenderer
 from negotiations.api.schema import TrackerAutoSchema
@@ -82,7 +84,9 @@ class IgnoreAcceptNegotiation(BaseContentNegotiation):
     responses={(200, "text/calendar"): OpenApiTypes.STR},
     filters=True,
 )
-class DeadlineCalendarView(MethodFirstMixin, RateLimitHeadersMixin, generics.ListAPIView):
+class DeadlineCalendarView(
+    MethodFirstMixin, ConditionalRequestsMixin, CachedAnswersMixin, generics.ListAPIView
+):
     schema = TrackerAutoSchema()
     ignores_accept = True  # no 406: the feed is a calendar whatever the Accept header
     queryset = DeadlineViewSet.queryset

@@ -7,7 +7,9 @@ from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 
 from negotiations.api import serializers as api
-from negotiations.api.http import MethodFirstMixin, RateLimitHeadersMixin, StrictFormatMixin
+from negotiations.api.caching import CachedAnswersMixin
+from negotiations.api.conditional import ConditionalRequestsMixin
+from negotiations.api.http import MethodFirstMixin, StrictFormatMixin
 from negotiations.api.pagination import ReviewPagination, link_header
 from negotiations.api.query import refuse_unknown_params
 from negotiations.api.views.base import JSON_ONLY
@@ -29,9 +31,7 @@ def api_resources() -> dict[str, type]:
     parameters=[api.ChangesQuerySerializer],
     responses=api.ChangesFeedSerializer,
 )
-class ChangesView(
-    MethodFirstMixin, RateLimitHeadersMixin, StrictFormatMixin, generics.GenericAPIView
-):
+class ChangesView(MethodFirstMixin, StrictFormatMixin, generics.GenericAPIView):
     renderer_classes = JSON_ONLY
     # ?after= and ?page_size= (empty) are "not given": the first page, 100 events.
     empty_means_default = {"after", "page_size"}
@@ -87,7 +87,13 @@ class ReviewQuerySerializer(serializers.Serializer):
     "Suggestions are accepted in the admin's review queue (/admin/review/).",
     parameters=[ReviewQuerySerializer],
 )
-class ReviewView(MethodFirstMixin, RateLimitHeadersMixin, StrictFormatMixin, generics.ListAPIView):
+class ReviewView(
+    MethodFirstMixin,
+    StrictFormatMixin,
+    ConditionalRequestsMixin,
+    CachedAnswersMixin,
+    generics.ListAPIView,
+):
     renderer_classes = JSON_ONLY
     serializer_class = api.ReviewEntrySerializer
     pagination_class = ReviewPagination

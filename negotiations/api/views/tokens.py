@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 
-from negotiations.api.http import MethodFirstMixin, RateLimitHeadersMixin, StrictFormatMixin
+from negotiations.api.http import MethodFirstMixin, StrictFormatMixin
 from negotiations.api.query import refuse_unknown_params
 from negotiations.api.tokens import TokenAuthentication, shown_prefix
 from negotiations.api.views.base import JSON_ONLY
@@ -22,9 +22,7 @@ CurrentToken = inline_serializer(
 )
 
 
-class CurrentTokenView(
-    MethodFirstMixin, RateLimitHeadersMixin, StrictFormatMixin, generics.GenericAPIView
-):
+class CurrentTokenView(MethodFirstMixin, StrictFormatMixin, generics.GenericAPIView):
     """Only a token authenticates here (a session has no token to show or revoke)."""
 
     renderer_classes = JSON_ONLY
