@@ -9,7 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db import models as db_models
 from django.db import router, transaction
 from django.db.models.functions import ExtractYear
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
@@ -186,7 +186,13 @@ class TrackedAdmin(SimpleHistoryAdmin):
             lambda: super(TrackedAdmin, self).delete_view(request, object_id, extra_context)
         )
 
+    def history_view(self, request, object_id, extra_context=None):
+        self.url_key(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.url_key(self.model, object_id)
+        self.url_key(self.model.history.model, version_id)
         # django-simple-history lets anyone who may view the history post the revert form
         # (the missing permission only hides the button): a revert is a write, so it is
         # checked like one.
@@ -235,6 +241,15 @@ class TrackedAdmin(SimpleHistoryAdmin):
             report_changed_links(inline)
         if hasattr(formset, "after_save"):
             formset.after_save()
+
+    @staticmethod
+    def url_key(model, text: str):
+        """The primary key of ``model`` written in a URL, or a 404: django-simple-history's
+        pages hand "abc" to the database, whose refusal was a server error."""
+        try:
+            return model._meta.pk.to_python(unquote(text))
+        except ValidationError:
+            raise Http404(f"No {model._meta.verbose_name} has the id \u201c{text}\u201d.") from None
 
     def has_revert_permission(self, request, stored) -> bool:
         """Reverting saves over the stored record (change), or brings a deleted one back
@@ -467,8 +482,10 @@ class YearListFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(start_date__year=int(self.value()))
+        # A year of the calendar: the database cannot take a number of 20 digits.
+        value = self.value() or ""
+        if value.isascii() and value.isdigit() and len(value) <= 4:
+            return queryset.filter(start_date__year=int(value))
         return queryset
 
 
