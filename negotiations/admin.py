@@ -569,7 +569,13 @@ class InlineAgendaItemForm(AgendaItemForm):
 
 
 class AgendaItemFormSet(SharedSlugsFormSet):
-    """Across the items of one round an area may appear once; areas are saved together."""
+    """Across the items of one round an area may appear once; areas are saved together.
+
+    Only the rows the editor may change count as edited (``may_add``, ``may_change``: the
+    inline's permissions): Django shows the others read-only and hands their initial values
+    back as if cleaned, and those stay as stored."""
+
+    may_add = may_change = True
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
@@ -578,9 +584,14 @@ class AgendaItemFormSet(SharedSlugsFormSet):
         kwargs["area_index"] = self._area_index
         return kwargs
 
+    def editable(self, form) -> bool:
+        """Whether the editor may change this row (one shown) or add it (a new one)."""
+        return self.may_change if form in self.initial_forms else self.may_add
+
     def kept_forms(self):
+        """The edited rows that are not being deleted."""
         for form in self.forms:
-            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+            if not self.editable(form) or not getattr(form, "cleaned_data", None):
                 continue
             if self.can_delete and self._should_delete_form(form):
                 continue
@@ -588,16 +599,24 @@ class AgendaItemFormSet(SharedSlugsFormSet):
 
     def clean(self):
         super().clean()
-        # Against each other here; against the round's other items in set_round_agenda_areas.
+        # Against each other and the round's rows not edited here (stored); against items
+        # added meanwhile in set_round_agenda_areas.
         mapping = [
             (form.cleaned_data.get("label", ""), form.cleaned_data.get("canonical_areas") or [])
             for form in self.kept_forms()
         ]
-        if problems := area_clashes({}, mapping):
+        edited = [
+            form.instance.pk
+            for form in self.forms
+            if form.instance.pk
+            and (self.editable(form) or (self.can_delete and self._should_delete_form(form)))
+        ]
+        taken = areas_taken(self.instance.pk, excluding_items=edited) if self.instance.pk else {}
+        if problems := area_clashes(taken, mapping):
             raise ValidationError(problems)
 
     def after_save(self):
-        """The areas of all the round's items at once (TrackedAdmin.save_formset)."""
+        """The areas of all the edited items at once (TrackedAdmin.save_formset)."""
         writes.set_round_agenda_areas(
             round=self.instance,
             areas_by_item={
@@ -617,6 +636,12 @@ class AgendaItemInline(NamedFieldsInline, admin.TabularInline):
     fields = ["label", "order", "canonical_areas", "unmapped", "notes", "citations", "edit_token"]
     autocomplete_fields = ["citations"]
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.may_add = self.has_add_permission(request, obj)
+        formset.may_change = self.has_change_permission(request, obj)
+        return formset
 
 
 class ParticipantInline(CitedInline):
