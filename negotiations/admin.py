@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelectMultiple
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models as db_models
 from django.db import router, transaction
@@ -764,9 +765,27 @@ class RoundAdmin(CitedAdmin):
             "" if count == 1 else "s",
         )
 
+    def may_copy_agenda(self, request, obj=None) -> bool:
+        """Copying an agenda saves the round and adds agenda items (with their areas)."""
+        items = models.AgendaItem._meta
+        add_items = f"{items.app_label}.{get_permission_codename('add', items)}"
+        return self.has_change_permission(request, obj) and request.user.has_perm(add_items)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.may_copy_agenda(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "copy_agenda"]})
+            for name, options in fieldsets
+        ]
+
     def response_change(self, request, obj):
         if "_copy_previous_agenda" not in request.POST:
             return super().response_change(request, obj)
+        if not self.may_copy_agenda(request, obj):
+            # Raised inside the form's transaction: the round's own changes are undone too.
+            raise PermissionDenied
         try:
             previous, items = writes.copy_previous_agenda(round=obj)
         except ValidationError as error:
