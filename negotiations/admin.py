@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
-from negotiations import models
+from negotiations import admin_accounts, models
 from negotiations.choices import AgendaStatus
 from negotiations.dashboard.selectors import round_changes_panel
 from negotiations.dashboard.timeline import date_label
@@ -1051,3 +1051,8 @@ class DisagreementClaimAdmin(CitedAdmin):
     list_display = ["disagreement", "label"]
     autocomplete_fields = ["disagreement", "citations"]
     search_fields = ["claim", "disagreement__title"]
+
+
+# --- Accounts --------------------------------------------------------------------------------
+
+admin_accounts.register(admin.site)
