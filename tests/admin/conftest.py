@@ -1,6 +1,20 @@
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import transaction
 from django.test import Client
+
+from tests.admin import walk
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """A small world with a record of every model of the admin and a user of each kind
+    (tests/admin/walk.py), built once for the module that asks for it; each test's changes
+    are rolled back, and the world with the module's last test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = walk.build_world()
+        yield built
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
