@@ -17,7 +17,8 @@ The kinds of staff user, each also allowed to view everything:
   **change** or **delete** permission alone, and one with **every permission but that
   model's** (a write needs the page's model's permission first: no other permission, nor
   all of them together, opens it); on the site's own pages (the review queue): a user with
-  **each one permission** of every model in turn.
+  **each one permission** of every model in turn, and users with **all the permissions the
+  write touches but one**, for each (an accept needs two).
 
 A user with one permission of another model than the page's is refused by that page as the
 one with all but the page's model's permissions is. The superuser's POST is checked to
@@ -52,6 +53,15 @@ def kinds_to_try(model) -> list[str]:
     return [*(f"{action}:{name}" for action in walk.ACTIONS), f"all-but:{name}"]
 
 
+def check(world, kind, url, variant, data, baseline) -> list[str]:
+    """POST ``data`` as the user of ``kind``: what it wrote that it may not."""
+    _, found = walk.request(world, kind, "post", url, data, baseline)
+    return [
+        f"POST {url} ({variant}) as {kind}: {problem}"
+        for problem in walk.forbidden(found, world.users[kind])
+    ]
+
+
 def walk_page(world, url, model, variants, *, control: bool) -> list[str]:
     """The GET of ``url`` as the viewer, and every POST ``variants`` of it, as the superuser
     first, then (where it writes) as each kind of user that may write through it: what each
@@ -65,11 +75,14 @@ def walk_page(world, url, model, variants, *, control: bool) -> list[str]:
         _, written = walk.request(world, "superuser", "post", url, data, baseline)
         writes = writes or bool(written)
         for kind in ["viewer", *(kinds_to_try(model) if written else [])]:
-            _, found = walk.request(world, kind, "post", url, data, baseline)
-            problems += [
-                f"POST {url} ({variant}) as {kind}: {problem}"
-                for problem in walk.forbidden(found, world.users[kind])
-            ]
+            problems += check(world, kind, url, variant, data, baseline)
+        if model is None and written:
+            # A page of the site's own may need several permissions (accepting a review
+            # suggestion): with all of them but one, it writes only what the user holds.
+            needed = sorted(set().union(*(need.allowed_by for need in written)))
+            for missing in needed:
+                with world.user_holding([held for held in needed if held != missing]) as kind:
+                    problems += check(world, kind, url, variant, data, baseline)
     assert writes or not control, f"POST {url} writes nothing: it is no test of a write"
     return problems
 

@@ -20,6 +20,7 @@ Any other row needs its model's permission.
 
 import functools
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from importlib import import_module
@@ -114,6 +115,26 @@ class World:
         browser = Client()
         browser.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[kind]
         return browser
+
+    @contextmanager
+    def user_holding(self, permissions):
+        """A staff user who may view everything and holds ``permissions`` ((model label,
+        action) pairs), made for a test (its rows go with the test): its kind's name."""
+        kind = "holding:" + ",".join(f"{action}:{model}" for model, action in permissions)
+        user = get_user_model().objects.create(username=kind[:150], is_staff=True)
+        user.groups.add(Group.objects.get(name="viewers"))
+        for model, action in permissions:
+            app_label, model_name = model.split(".")
+            user.user_permissions.add(
+                Permission.objects.get(
+                    content_type__app_label=app_label, codename=f"{action}_{model_name}"
+                )
+            )
+        self.users[kind], self.sessions[kind] = user, session_for(user)
+        try:
+            yield kind
+        finally:
+            del self.users[kind], self.sessions[kind]
 
 
 def empty_records_and_history() -> None:
