@@ -5,18 +5,19 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelectMultiple
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models as db_models
 from django.db import router, transaction
 from django.db.models.functions import ExtractYear
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
-from negotiations import models
+from negotiations import admin_accounts, admin_tokens, models  # noqa: F401  admin_tokens registers the API tokens' admin
 from negotiations.choices import AgendaStatus
 from negotiations.dashboard.selectors import round_changes_panel
 from negotiations.dashboard.timeline import date_label
@@ -203,7 +204,13 @@ class TrackedAdmin(CitationsPicker, SimpleHistoryAdmin):
             lambda: super(TrackedAdmin, self).delete_view(request, object_id, extra_context)
         )
 
+    def history_view(self, request, object_id, extra_context=None):
+        self.url_key(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.url_key(self.model, object_id)
+        self.url_key(self.model.history.model, version_id)
         # django-simple-history lets anyone who may view the history post the revert form
         # (the missing permission only hides the button): a revert is a write, so it is
         # checked like one.
@@ -252,6 +259,15 @@ class TrackedAdmin(CitationsPicker, SimpleHistoryAdmin):
             report_changed_links(inline)
         if hasattr(formset, "after_save"):
             formset.after_save()
+
+    @staticmethod
+    def url_key(model, text: str):
+        """The primary key of ``model`` written in a URL, or a 404: django-simple-history's
+        pages hand "abc" to the database, whose refusal was a server error."""
+        try:
+            return model._meta.pk.to_python(unquote(text))
+        except ValidationError:
+            raise Http404(f"No {model._meta.verbose_name} has the id \u201c{text}\u201d.") from None
 
     def has_revert_permission(self, request, stored) -> bool:
         """Reverting saves over the stored record (change), or brings a deleted one back
@@ -484,8 +500,10 @@ class YearListFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(start_date__year=int(self.value()))
+        # A year of the calendar: the database cannot take a number of 20 digits.
+        value = self.value() or ""
+        if value.isascii() and value.isdigit() and len(value) <= 4:
+            return queryset.filter(start_date__year=int(value))
         return queryset
 
 
@@ -569,7 +587,13 @@ class InlineAgendaItemForm(AgendaItemForm):
 
 
 class AgendaItemFormSet(SharedSlugsFormSet):
-    """Across the items of one round an area may appear once; areas are saved together."""
+    """Across the items of one round an area may appear once; areas are saved together.
+
+    Only the rows the editor may change count as edited (``may_add``, ``may_change``: the
+    inline's permissions): Django shows the others read-only and hands their initial values
+    back as if cleaned, and those stay as stored."""
+
+    may_add = may_change = True
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
@@ -578,9 +602,14 @@ class AgendaItemFormSet(SharedSlugsFormSet):
         kwargs["area_index"] = self._area_index
         return kwargs
 
+    def editable(self, form) -> bool:
+        """Whether the editor may change this row (one shown) or add it (a new one)."""
+        return self.may_change if form in self.initial_forms else self.may_add
+
     def kept_forms(self):
+        """The edited rows that are not being deleted."""
         for form in self.forms:
-            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+            if not self.editable(form) or not getattr(form, "cleaned_data", None):
                 continue
             if self.can_delete and self._should_delete_form(form):
                 continue
@@ -588,16 +617,24 @@ class AgendaItemFormSet(SharedSlugsFormSet):
 
     def clean(self):
         super().clean()
-        # Against each other here; against the round's other items in set_round_agenda_areas.
+        # Against each other and the round's rows not edited here (stored); against items
+        # added meanwhile in set_round_agenda_areas.
         mapping = [
             (form.cleaned_data.get("label", ""), form.cleaned_data.get("canonical_areas") or [])
             for form in self.kept_forms()
         ]
-        if problems := area_clashes({}, mapping):
+        edited = [
+            form.instance.pk
+            for form in self.forms
+            if form.instance.pk
+            and (self.editable(form) or (self.can_delete and self._should_delete_form(form)))
+        ]
+        taken = areas_taken(self.instance.pk, excluding_items=edited) if self.instance.pk else {}
+        if problems := area_clashes(taken, mapping):
             raise ValidationError(problems)
 
     def after_save(self):
-        """The areas of all the round's items at once (TrackedAdmin.save_formset)."""
+        """The areas of all the edited items at once (TrackedAdmin.save_formset)."""
         writes.set_round_agenda_areas(
             round=self.instance,
             areas_by_item={
@@ -617,6 +654,12 @@ class AgendaItemInline(NamedFieldsInline, admin.TabularInline):
     fields = ["label", "order", "canonical_areas", "unmapped", "notes", "citations", "edit_token"]
     autocomplete_fields = ["citations"]
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.may_add = self.has_add_permission(request, obj)
+        formset.may_change = self.has_change_permission(request, obj)
+        return formset
 
 
 class ParticipantInline(CitedInline):
@@ -739,9 +782,27 @@ class RoundAdmin(CitedAdmin):
             "" if count == 1 else "s",
         )
 
+    def may_copy_agenda(self, request, obj=None) -> bool:
+        """Copying an agenda saves the round and adds agenda items (with their areas)."""
+        items = models.AgendaItem._meta
+        add_items = f"{items.app_label}.{get_permission_codename('add', items)}"
+        return self.has_change_permission(request, obj) and request.user.has_perm(add_items)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.may_copy_agenda(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "copy_agenda"]})
+            for name, options in fieldsets
+        ]
+
     def response_change(self, request, obj):
         if "_copy_previous_agenda" not in request.POST:
             return super().response_change(request, obj)
+        if not self.may_copy_agenda(request, obj):
+            # Raised inside the form's transaction: the round's own changes are undone too.
+            raise PermissionDenied
         try:
             previous, items = writes.copy_previous_agenda(round=obj)
         except ValidationError as error:
@@ -1018,4 +1079,6 @@ class DisagreementClaimAdmin(CitedAdmin):
     search_fields = ["claim", "disagreement__title"]
 
 
-from negotiations import admin_tokens  # noqa: E402, F401  the API tokens' admin
+# --- Accounts --------------------------------------------------------------------------------
+
+admin_accounts.register(admin.site)

@@ -1,5 +1,6 @@
 """The editors' admin site: Django's, with the review queue (/admin/review/) and a link to it
-on the index page. Installed as the default site (negotiations.apps.TrackerAdminConfig)."""
+on the index page, and a password change guarded like the login. Installed as the default
+site (negotiations.admin_apps.TrackerAdminConfig)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,6 +42,18 @@ class TrackerAdminSite(admin.AdminSite):
             path("review/", self.admin_view(self.review_view), name="review"),
             *super().get_urls(),
         ]
+
+    def password_change(self, request, extra_context=None):
+        """Django's, but a wrong old password counts towards the login lockout
+        (negotiations.admin_accounts)."""
+        # Imported here: this module is loaded before the models are.
+        from negotiations.admin_accounts import CountedPasswordChangeView
+
+        request.current_app = self.name
+        return CountedPasswordChangeView.as_view(
+            success_url=reverse("admin:password_change_done", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+        )(request)
 
     def index(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "review_url": reverse("admin:review")}

@@ -2,6 +2,8 @@
 middleware that apply them. Each answers None when the input is fine, else what is wrong,
 in words a client can act on (the caller turns it into a 400)."""
 
+import datetime
+
 from django.conf import settings
 from django.utils.text import smart_split
 
@@ -28,6 +30,38 @@ def search_problem(text: str) -> str | None:
         return f"Search with at most {MAX_SEARCH_TERMS} words (this search has {terms})."
     if len(text) > MAX_SEARCH_LENGTH:
         return f"Search with at most {MAX_SEARCH_LENGTH} characters (this search has {len(text)})."
+    return None
+
+
+def nul_problem(path: str, params: dict) -> str | None:
+    """A NUL character in a path, or in a name or value of ``params`` (what to call them ->
+    a QueryDict: the query parameters, the form fields). No database stores one, and
+    PostgreSQL refuses it even in a value only compared with (a list filter, a search term)."""
+    if "\x00" in path:
+        return "The address contains a NUL character."
+    for noun, values in params.items():
+        for name, texts in values.lists():
+            if "\x00" in name or any("\x00" in text for text in texts):
+                shown = name.replace("\x00", "\\x00")[:50]
+                return f"The {noun} \u201c{shown}\u201d contains a NUL character."
+    return None
+
+
+# The admin's date drill-down (a list's date_hierarchy): <field>__year, __month, __day. Django
+# turns "abc" into its "?e=1" page, but a year past 9998 (whose end is in year 10,000) or a
+# number of 20 digits into a server error.
+DRILLDOWN_BOUNDS = {"year": (1, datetime.MAXYEAR - 1), "month": (1, 12), "day": (1, 31)}
+
+
+def drilldown_problem(field: str, params) -> str | None:
+    """A value of the date drill-down on ``field`` (in the QueryDict ``params``) that is not a
+    number within its bounds."""
+    for part, (low, high) in DRILLDOWN_BOUNDS.items():
+        name = f"{field}__{part}"
+        for value in params.getlist(name):
+            number = value.isascii() and value.isdigit() and len(value) <= 6
+            if not (number and low <= int(value) <= high):
+                return f"\u201c{name}\u201d is a {part} from {low} to {high}."
     return None
 
 

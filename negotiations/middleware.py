@@ -110,6 +110,19 @@ def refusal(request, status: int, message: str) -> HttpResponse:
     return HttpResponse(page, status=status)
 
 
+def admin_refusal(request, match, problem: str) -> HttpResponse:
+    """A 400 from the admin: JSON to its autocomplete widget, a page of the admin to staff
+    (with a way back to the list), a short page to others."""
+    if match.url_name == "autocomplete":
+        return JsonResponse({"error": problem}, status=400)
+    if not request.user.is_staff:
+        return refusal(request, 400, problem)
+    back = request.path if (match.url_name or "").endswith("_changelist") else None
+    context = {**admin.site.each_context(request), "title": "Request refused"}
+    context.update(problem=problem, changelist=back)
+    return TemplateResponse(request, "admin/request_refused.html", context, status=400)
+
+
 def too_many(noun: str) -> str:
     return f"Too many {noun} (at most {limits.max_values()})."
 
@@ -121,7 +134,8 @@ def too_big() -> str:
 
 class RequestLimitsMiddleware:
     """Too many query parameters or form fields, a body too large, an admin search of too
-    many words: answered here with a 400 (413 for the body), whatever DEBUG says.
+    many words, a NUL character or an impossible date drill-down in an admin request:
+    answered here with a 400 (413 for the body), whatever DEBUG says.
 
     Django raises these while a view or middleware first reads ``request.GET`` or
     ``request.POST``; from inside DRF (whose error handling then fails: a 500), or with DEBUG
@@ -152,18 +166,24 @@ class RequestLimitsMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or match.namespace != admin.site.name or not request.user.is_staff:
+        if match is None or match.namespace != admin.site.name:
+            return None
+        # No admin page takes a NUL, whoever asks (the login page included).
+        params = {"parameter": request.GET}
+        if request.method == "POST":
+            params["form field"] = request.POST
+        if problem := limits.nul_problem(request.path, params):
+            return admin_refusal(request, match, problem)
+        if not request.user.is_staff:
             return None  # others are sent to the login page by the admin itself
         if match.url_name == "autocomplete":
             problem = limits.search_problem(request.GET.get("term", ""))
-            return JsonResponse({"error": problem}, status=400) if problem else None
-        if (match.url_name or "").endswith("_changelist"):
+        elif (match.url_name or "").endswith("_changelist"):
             problem = limits.search_problem(request.GET.get("q", ""))
-            if problem:
-                context = {**admin.site.each_context(request), "title": "Search refused"}
-                context.update(problem=problem, changelist=request.path)
-                return TemplateResponse(request, "admin/search_refused.html", context, status=400)
-        return None
+            field = getattr(getattr(match.func, "model_admin", None), "date_hierarchy", None)
+            if not problem and field:
+                problem = limits.drilldown_problem(field, request.GET)
+        return admin_refusal(request, match, problem) if problem else None
 
     def process_exception(self, request, exception):
         # A JSON body too large, found when the API reads it.

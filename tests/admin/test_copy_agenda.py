@@ -1,12 +1,13 @@
 """ "Copy the agenda of the previous round" on a round's admin page: labels and areas, no
-citations, slugs by the rule; refused, changing nothing, where it makes no sense."""
+citations, slugs by the rule; refused, changing nothing, where it makes no sense or the editor
+may not add agenda items."""
 
 import pytest
 
 from negotiations import models
 from negotiations.choices import AgendaBasis, AgendaStatus, RoundStatus
 from tests import factories
-from tests.helpers import admin_url, change_form_data
+from tests.helpers import admin_url, change_form_data, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +73,45 @@ def test_refused_when_the_round_has_an_agenda_or_it_is_not_reported(staff_client
     _, response = copy(staff_client, first)
     assert "This round has an agenda" in response.content.decode()
     assert first.agenda_items.count() == 2
+
+
+def test_refused_without_the_permission_to_add_agenda_items(staff_with, talks):
+    """Copying adds agenda items: the permission to change the round is not enough. The
+    button is not offered, and a forged press of it changes nothing, the round included."""
+    _, target = talks
+    round_editor = staff_with("change_round")
+    items, links = models.AgendaItem.objects.count(), models.AgendaItemArea.objects.count()
+    url = admin_url(models.Round, "change", target.pk)
+    page = round_editor.get(url)
+    assert "Copy the agenda of the previous round" not in page.content.decode()
+    data = change_form_data(page)
+    data.update(title="A new title", _copy_previous_agenda="1")
+
+    response = round_editor.post(url, data)
+
+    assert response.status_code == 403
+    assert (models.AgendaItem.objects.count(), models.AgendaItemArea.objects.count()) == (
+        items,
+        links,
+    )
+    target.refresh_from_db()
+    assert target.title == "Round 4"
+
+
+def test_refused_from_the_revert_page_too(staff_with, talks):
+    _, target = talks
+    version = target.history.earliest()
+    url = admin_url(models.Round, "simple_history", target.pk, version.history_id)
+    round_editor = staff_with("change_round")
+    data = form_data(round_editor.get(url).context["adminform"].form)
+    data["_copy_previous_agenda"] = "1"
+
+    assert round_editor.post(url, data).status_code == 403
+    assert not target.agenda_items.exists()
+
+
+def test_allowed_with_both_permissions(staff_with, talks):
+    _, target = talks
+    page, response = copy(staff_with("change_round", "add_agendaitem"), target)
+    assert "Copy the agenda of the previous round" in page.content.decode()
+    assert "Copied 2 agenda items from Round 1" in response.content.decode()

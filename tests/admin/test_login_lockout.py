@@ -6,6 +6,7 @@ import datetime
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.contrib.auth.views import LoginView
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
@@ -125,3 +126,115 @@ def test_the_admin_login_is_the_only_password_login():
     ]
     assert password_views == []
     assert resolve("/admin/login/").url_name == "login"
+
+
+# --- The password change: a wrong old password counts as a failed login ----------------------
+
+PASSWORD_CHANGE = "/admin/password_change/"
+NEW_PASSWORD = "a-brand-new-password-43"
+
+
+def change_password(client, old_password):
+    return client.post(
+        PASSWORD_CHANGE,
+        {
+            "old_password": old_password,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+
+
+@pytest.fixture
+def editor_session(editor_account):
+    """The editor, logged in (someone holding their session cookie, say)."""
+    session = Client()
+    session.force_login(editor_account)
+    return session
+
+
+def test_the_right_old_password_is_refused_after_too_many_wrong_ones(
+    editor_session, editor_account
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = change_password(editor_session, "wrong")
+        assert response.status_code == 200
+        assert b"Your old password was entered incorrectly" in response.content
+    locked = change_password(editor_session, "wrong")
+    assert locked.status_code == 429
+    assert int(locked["Retry-After"]) == settings.AXES_COOLOFF_TIME.total_seconds()
+    for _ in range(12 - settings.AXES_FAILURE_LIMIT):
+        change_password(editor_session, "wrong")
+
+    response = change_password(editor_session, PASSWORD)
+
+    assert response.status_code == 429
+    editor_account.refresh_from_db()
+    assert editor_account.check_password(PASSWORD)
+    # One count with the login page: the account is locked there too, from this address.
+    assert attempt(Client(), PASSWORD).status_code == 429
+
+
+def test_failed_logins_count_against_the_password_change(editor_session, editor_account):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(Client(), "wrong")
+
+    assert change_password(editor_session, PASSWORD).status_code == 429
+    editor_account.refresh_from_db()
+    assert editor_account.check_password(PASSWORD)
+
+
+def test_the_right_old_password_changes_it_and_resets_the_count(editor_session, editor_account):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        change_password(editor_session, "wrong")
+
+    response = change_password(editor_session, PASSWORD)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/password_change/done/"
+    editor_account.refresh_from_db()
+    assert editor_account.check_password(NEW_PASSWORD)
+    assert not AccessAttempt.objects.filter(username="editor").exists()
+
+
+def test_the_lock_ends_after_the_cool_off_for_the_password_change_too(editor_session):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        change_password(editor_session, "wrong")
+    past = timezone.now() - settings.AXES_COOLOFF_TIME - datetime.timedelta(seconds=1)
+    AccessAttempt.objects.update(attempt_time=past)
+
+    assert change_password(editor_session, PASSWORD).status_code == 302
+
+
+# --- The lockout's records ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("permission", "deleted"), [("view", False), ("delete", True)])
+def test_cleaning_up_expired_attempts_needs_the_permission_to_delete_them(
+    django_user_model, permission, deleted
+):
+    """django-axes' "clean up expired attempts" action deletes attempts: a view-only editor
+    could run it."""
+    user = django_user_model.objects.create_user("lockout-admin", password="x" * 16)
+    user.is_staff = True
+    user.save()
+    codenames = ["view_accessattempt", f"{permission}_accessattempt"]
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    admin = Client()
+    admin.force_login(user)  # (a login deletes expired attempts itself: made after it)
+    expired = AccessAttempt.objects.create(
+        username="someone",
+        ip_address="192.0.2.1",
+        user_agent="",
+        http_accept="",
+        path_info=LOGIN,
+        failures_since_start=1,
+    )
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME * 2)
+
+    admin.post(
+        "/admin/axes/accessattempt/",
+        {"action": "cleanup_expired_attempts", "_selected_action": [str(expired.pk)]},
+    )
+
+    assert AccessAttempt.objects.filter(pk=expired.pk).exists() is not deleted

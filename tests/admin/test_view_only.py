@@ -1,237 +1,126 @@
-"""A staff user who may only view can open every admin page and write through none of them.
+"""Every admin URL and action, walked as each kind of staff user: a user writes only the
+models it holds the permission for, and a view-only user writes nothing.
 
-Every URL pattern of the admin site is walked with GET and POST as a view-only staff user
-(view permission on every model, nothing else); the whole database is compared before and
-after. The POST carries what a superuser's browser would send on the same page (the change
-form, the revert form, the delete confirmation, the delete action), and the same POST by a
-superuser is checked to write, so that a refusal is the permission's doing, not bad data.
+Every URL pattern of the admin site (tests/admin/walk.py builds a small world with a record
+of every model) is opened with GET and sent what a superuser's browser sends from it: the
+change form as it is (with its inlines) and with each of the page's own buttons ("copy the
+agenda of the previous round"), the revert form, the delete confirmation, each list action,
+an accept of each kind of review entry. Each request is undone after; the tables it wrote to
+(read from the statements it ran: any statement that can write and names no known table
+has every table read) are compared with what they were, each change is told as the
+permissions that allow it (walk.needs), and the user must hold one.
+
+The kinds of staff user, each also allowed to view everything:
+
+* the **viewer**, on every URL, GET and POST;
+* where the superuser's POST writes, on a model's pages: a user with that model's **add**,
+  **change** or **delete** permission alone, and one with **every permission but that
+  model's** (a write needs the page's model's permission first: no other permission, nor
+  all of them together, opens it); on the site's own pages (the review queue): a user with
+  **each one permission** of every model in turn, and users with **all the permissions the
+  write touches but one**, for each (an accept needs two).
+
+A user with one permission of another model than the page's is refused by that page as the
+one with all but the page's model's permissions is. The superuser's POST is checked to
+write on every change, delete, revert and action page, so that a refusal is the
+permission's doing, not bad data.
 """
 
-import hashlib
-import re
-
 import pytest
-from axes.models import AccessAttempt
 from django.contrib import admin
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
-from django.db.models import ProtectedError, RestrictedError
-from django.forms import ModelMultipleChoiceField
-from django.test import Client
-from django.urls import URLResolver
+from django.db import transaction
 from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from negotiations import models
-from negotiations.api.tokens import issue_token
-from tests import factories
-from tests.helpers import form_data
+from tests.admin import walk
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-new-password-for-someone-else-42"
-# Bookkeeping a request may write whoever sends it: the session of whoever is logged in.
-BOOKKEEPING = {"django_session"}
-# ... and logging out is written in the log of one's own logins (django-axes).
-OWN_RECORDS = {"logout": ["axes_accesslog"]}
-
-
-def admin_patterns():
-    """(route, URL name, model or None) for every pattern of the admin site."""
-    by_prefix = {f"{m._meta.app_label}/{m._meta.model_name}/": m for m in admin.site._registry}
-    for entry in admin.site.get_urls():
-        if isinstance(entry, URLResolver):
-            prefix = str(entry.pattern)
-            for pattern in entry.url_patterns:
-                yield prefix + str(pattern.pattern), pattern.name, by_prefix[prefix]
-        else:
-            yield str(entry.pattern), entry.name, None
-
-
-PATTERNS = list(admin_patterns())
-TRACKED = sorted(
-    (m for m, a in admin.site._registry.items() if isinstance(a, SimpleHistoryAdmin)),
-    key=lambda model: model._meta.label,
-)
-
-
-def fill(route: str, pk: str, version: str, content_type: str) -> str:
-    """The route with its parameters filled in."""
-    url = route.replace("^([^/]+)/history/([^/]+)/$", f"{pk}/history/{version}/")
-    url = url.replace("<path:content_type_id>", content_type)
-    url = url.replace("<path:object_id>", pk).replace("<id>", pk)
-    url = re.sub(r"^\^\(\?P<app_label>[^)]*\)/\$$", "negotiations/", url)
-    url = url.replace("(?P<url>.*)$", "no-such-page/")
-    assert not set(url) & set("<>^$()"), f"a new kind of admin URL pattern: {route}"
-    return url
-
-
-def url_for(route: str, obj, version) -> str:
-    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-    return "/admin/" + fill(route, str(obj.pk), str(version), str(content_type.pk))
-
-
-def database_snapshot() -> dict[str, tuple[int, str]]:
-    """Every table's row count and a digest of its rows (bookkeeping tables aside)."""
-    snapshot = {}
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            if table in BOOKKEEPING:
-                continue
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            rows = sorted(repr(row) for row in cursor.fetchall())
-            snapshot[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
-    return snapshot
-
-
-def changed_tables(before, after) -> list[str]:
-    return sorted(
-        table for table in before.keys() | after.keys() if before.get(table) != after.get(table)
-    )
-
-
-@pytest.fixture
-def viewer(django_user_model):
-    """Staff, with the view permission of every model (history models included), no other."""
-    user = django_user_model.objects.create_user("viewer", password="x" * 16, is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def target(model, admin_user):
-    """The record a pattern's URL is about: one of the model that can be deleted (someone
-    else's account and token for the auth models; a round for the site's own URLs)."""
-    if model is None:
-        return factories.round(factories.negotiation(), 1, agenda={})
-    if model is models.Party:  # every seeded party has organizations
-        return factories.party()
-    if model is models.Source:  # every seeded source has citations
-        return models.Source.objects.create(slug="uncited", title="Uncited")
-    if model._meta.label == "auth.User":
-        return admin_user
-    if model is AuthToken:
-        return issue_token(admin_user)[0]
-    if model._meta.app_label == "axes":  # the login lockout's records
-        return model.objects.create(
-            username="someone",
-            ip_address="192.0.2.1",
-            user_agent="",
-            http_accept="",
-            path_info="/admin/login/",
-            **({"failures_since_start": 5} if model is AccessAttempt else {}),
-        )
-    if model is Group:
-        group = Group.objects.create(name="editors")
-        group.permissions.set(Permission.objects.filter(codename__startswith="change_")[:3])
-        return group
-    for obj in model._default_manager.order_by("pk"):
-        if deletable(obj):
-            return obj
-    pytest.fail(f"no {model._meta.verbose_name} can be deleted")
-
-
-def deletable(obj) -> bool:
-    with transaction.atomic():
-        try:
-            type(obj)._default_manager.get(pk=obj.pk).delete()  # obj keeps its pk
-        except (ProtectedError, RestrictedError):
-            return False
-        transaction.set_rollback(True)
-    return True
-
-
-def post_data(admin_client, url, obj) -> dict:
-    """What a admin_user's browser sends from this page: its forms as they are, plus the
-    delete confirmation, the delete action on ``obj`` and a new password."""
-    data = {
-        "post": "yes",
-        "action": "delete_selected",
-        "index": "0",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        "usable_password": "true",
-    }
-    if obj is not None:
-        data["_selected_action"] = [str(obj.pk)]
-        if isinstance(obj, AuthToken):  # tokens are revoked, not deleted by the default action
-            data["action"] = "revoke"
-    response = admin_client.get(url)
-    context = response.context or {}
-    if "adminform" in context:
-        form = context["adminform"].form
-        data.update(form_data(form))
-        for name, field in form.fields.items():
-            # A record restored from its history has lost its links (many-to-many fields
-            # have no history here): the superuser picks one where one is required.
-            if (
-                field.required
-                and isinstance(field, ModelMultipleChoiceField)
-                and not data.get(name)
-            ):
-                data[name] = [str(field.queryset.first().pk)]
-        for inline in context.get("inline_admin_formsets", []):
-            data.update(form_data(inline.formset.management_form))
-            for form in inline.formset.initial_forms:
-                data.update(form_data(form))
-    return data
-
-
-def first_version(obj):
-    return obj.history.order_by("history_date", "history_id").first().history_id
-
-
-def assert_view_only_writes_nothing(viewer, admin_client, url, data, *, control, own=()):
-    before = database_snapshot()
-    got = viewer.get(url)
-    assert got.status_code < 500, url
-    assert changed_tables(before, database_snapshot()) == [], f"GET {url} wrote"
-
-    posted = viewer.post(url, data)
-
-    assert posted.status_code < 500, url
-    written = changed_tables(before, database_snapshot())
-    assert [table for table in written if table not in own] == [], f"POST {url} wrote"
-    if control:
-        # The same POST by a superuser writes: the data was enough to change something.
-        with transaction.atomic():
-            admin_client.post(url, data)
-            assert changed_tables(before, database_snapshot()), f"POST {url} is no write test"
-            transaction.set_rollback(True)
-
-
-# The views that write for a user with the permission (the control above applies to them).
+PATTERNS = list(walk.admin_patterns())
+TRACKED = [m for m in walk.REGISTERED if isinstance(admin.site._registry[m], SimpleHistoryAdmin)]
+# The views whose superuser's POST must write (a list with actions: any action).
 WRITING_VIEWS = ("_change", "_delete", "_simple_history", "_changelist", "_password_change")
+
+
+def kinds_to_try(model) -> list[str]:
+    """The users that may be able to write through a page of ``model`` (None: the site's
+    own pages)."""
+    if model is None:
+        return [
+            f"{action}:{walk.label(each)}" for each in walk.REGISTERED for action in walk.ACTIONS
+        ]
+    name = walk.label(model)
+    return [*(f"{action}:{name}" for action in walk.ACTIONS), f"all-but:{name}"]
+
+
+def check(world, kind, url, variant, data, baseline) -> list[str]:
+    """POST ``data`` as the user of ``kind``: what it wrote that it may not."""
+    _, found = walk.request(world, kind, "post", url, data, baseline)
+    return [
+        f"POST {url} ({variant}) as {kind}: {problem}"
+        for problem in walk.forbidden(found, world.users[kind])
+    ]
+
+
+def walk_page(world, url, model, variants, *, control: bool) -> list[str]:
+    """The GET of ``url`` as the viewer, and every POST ``variants`` of it, as the superuser
+    first, then (where it writes) as each kind of user that may write through it: what each
+    wrote that it may not."""
+    baseline = walk.Baseline()
+    viewer = world.users["viewer"]
+    _, found = walk.request(world, "viewer", "get", url, {}, baseline)
+    problems = [f"GET {url} as viewer: {problem}" for problem in walk.forbidden(found, viewer)]
+    writes = False
+    for variant, data in variants:
+        _, written = walk.request(world, "superuser", "post", url, data, baseline)
+        writes = writes or bool(written)
+        for kind in ["viewer", *(kinds_to_try(model) if written else [])]:
+            problems += check(world, kind, url, variant, data, baseline)
+        if model is None and written:
+            # A page of the site's own may need several permissions (accepting a review
+            # suggestion): with all of them but one, it writes only what the user holds.
+            needed = sorted(set().union(*(need.allowed_by for need in written)))
+            for missing in needed:
+                with world.user_holding([held for held in needed if held != missing]) as kind:
+                    problems += check(world, kind, url, variant, data, baseline)
+    assert writes or not control, f"POST {url} writes nothing: it is no test of a write"
+    return problems
 
 
 @pytest.mark.parametrize(
     ("route", "name", "model"),
     PATTERNS,
-    ids=[fill(route, "ID", "VERSION", "TYPE") for route, _, _ in PATTERNS],
+    ids=[walk.fill(route, "ID", "VERSION", "TYPE") for route, _, _ in PATTERNS],
 )
-def test_view_only_staff_write_nothing(viewer, admin_client, admin_user, route, name, model):
-    obj = target(model, admin_user)
-    version = first_version(obj) if name and name.endswith("_simple_history") else None
-    url = url_for(route, obj, version)
-    data = post_data(admin_client, url, obj)
-    control = (
-        model is not None
-        and bool(name)
-        and name.endswith(WRITING_VIEWS)
-        # A token is never changed (only issued and revoked): its change page only shows it.
-        and not (model is AuthToken and name.endswith("_change"))
-    )
-    own = OWN_RECORDS.get(name, ())
-    assert_view_only_writes_nothing(viewer, admin_client, url, data, control=control, own=own)
+def test_staff_write_only_what_they_may(world, route, name, model):
+    name = name or ""
+    targets = world.targets.get(model) or world.targets[models.Round]
+    # The first record of a model is walked on every page; the others are further cases of
+    # its change page.
+    problems = []
+    for obj in targets if model and name.endswith("_change") else targets[:1]:
+        version = walk.first_version(obj) if name.endswith("_simple_history") else None
+        url = walk.url_for(route, obj, version)
+        page = world.client("superuser").get(url)
+        has_actions = model is None or admin.site._registry[model].actions is not None
+        control = (
+            model is not None
+            and name.endswith(WRITING_VIEWS)
+            and not (name.endswith("_changelist") and not has_actions)
+            # A token is never changed (only issued and revoked): its change page shows it.
+            and not (model is AuthToken and name.endswith("_change"))
+        )
+        variants = walk.post_variants(page, obj)
+        problems += walk_page(world, url, model, variants, control=control)
+    assert problems == []
 
 
-@pytest.mark.parametrize("model", TRACKED, ids=lambda model: model._meta.label)
-def test_view_only_staff_cannot_restore_a_deleted_record(viewer, admin_client, admin_user, model):
-    obj = target(model, admin_user)
+@pytest.mark.parametrize("model", TRACKED, ids=walk.label)
+def test_staff_restore_a_deleted_record_only_with_the_permission_to_add_it(world, model):
+    obj = world.targets[model][0]
     pk = obj.pk
-    obj.delete()
+    model._default_manager.filter(pk=pk).delete()
     version = (
         model.history.filter(id=pk)
         .exclude(history_type="-")
@@ -240,8 +129,40 @@ def test_view_only_staff_cannot_restore_a_deleted_record(viewer, admin_client, a
     )
     opts = model._meta
     url = f"/admin/{opts.app_label}/{opts.model_name}/{pk}/history/{version.history_id}/"
-    data = post_data(admin_client, url, None)
+    page = world.client("superuser").get(url)
+    variants = walk.post_variants(page, obj)
     if model is models.AgendaItem:
         # Its area links went with it: restored, it is saved unmapped (the editor's choice).
-        data["unmapped"] = "on"
-    assert_view_only_writes_nothing(viewer, admin_client, url, data, control=True)
+        variants = [(name, {**data, "unmapped": "on"}) for name, data in variants]
+    assert walk_page(world, url, model, variants, control=True) == []
+
+
+def test_the_walk_tells_what_needs_which_permission(world):
+    """The walk's own check: an agenda item added is refused to a round editor (as the copy
+    of an agenda was), a round's citation list changed is allowed to it, and its touch (a
+    new ``updated``, a repeated history row) is allowed to any editor but not to a viewer."""
+    round_ = world.targets[models.Round][0]
+    baseline = walk.Baseline()
+
+    def written(write):
+        with transaction.atomic():
+            with walk.WriteWatch() as watch:
+                write()
+            after = watch.changed()
+            transaction.set_rollback(True)
+        return walk.needs(baseline.of(after), after, world.users["viewer"])
+
+    def refused(found, kind):
+        return walk.forbidden(found, world.users[kind])
+
+    item = written(lambda: models.AgendaItem.objects.create(round=round_, label="x", slug="x"))
+    assert refused(item, "change:negotiations.round") != []
+    assert refused(item, "add:negotiations.agendaitem") == []
+    citation = world.targets[models.Citation][0]
+    unlinked = written(lambda: round_.citations.remove(citation))
+    assert refused(unlinked, "change:negotiations.round") == []
+    assert refused(unlinked, "change:negotiations.citation") != []
+    touched = written(lambda: round_.save())
+    assert [str(need) for need in touched if need.allowed_by] == []
+    assert refused(touched, "change:negotiations.citation") == []
+    assert refused(touched, "viewer") != []

@@ -134,8 +134,9 @@ def test_cell_details_are_fetched_with_their_quotes_and_disputes(
     # A dropped area with its annotations and a disputed list.
     built = dropped_currency
     url = reverse("dashboard:cell", args=[built["talks"]])
-    # The data version (the answer cache's key), the negotiation, then nine for the cell.
-    with django_assert_max_num_queries(11):
+    # The data version (the answer cache's key), the negotiation, then ten for the cell (the
+    # agenda's exclusions among them).
+    with django_assert_max_num_queries(12):
         response = client.get(url, {"round": built["second"], "area": built["fx"]})
     assert response.status_code == 200
     html = response.content.decode()

@@ -96,7 +96,8 @@ class TestComparisonOfTheRounds:
         self, django_assert_max_num_queries
     ):
         negotiation = Negotiation.objects.get(slug=TALKS)
-        with django_assert_max_num_queries(6):
+        # Rounds, items, annotations, exclusions, the quotes' links and citations, claims.
+        with django_assert_max_num_queries(7):
             sequence = negotiation_agenda_changes(negotiation)
 
         assert [entry["round"]["slug"] for entry in sequence][:3] == [
