@@ -8,6 +8,8 @@ query counts); the seed is in its database all the same, so such a test scopes w
 to the records it built.
 """
 
+import pytest
+
 SEED_FIXTURE = "korea_us_2025"
 
 # Negotiations
@@ -18,8 +20,8 @@ JAPAN_TALKS = "jp-us-tariff-talks-2025"
 
 # Rounds of the Korea–US talks, in sequence
 WASHINGTON = "washington-2plus2-2025-04-24"  # held; the first reported agenda
-TECHNICAL_1 = "washington-technical-1-2025-05-01"  # held; agenda not reported
-JEJU = "jeju-ministerial-2025-05-16"  # held; currency policy dropped
+TECHNICAL_1 = "washington-technical-1-2025-05-01"  # held; agenda announced on 26 April
+JEJU = "jeju-ministerial-2025-05-16"  # held; currency policy dropped (and stated off)
 TECHNICAL_2 = "technical-2-week-of-2025-05-19"  # planned ("six key areas"), a coarse date
 ALASKA_SUMMIT = "alaska-lng-summit-2025-summer"  # another negotiation, a season
 
@@ -29,6 +31,7 @@ SIX_KEY_AREAS = "technical-2-week-of-2025-05-19--six-key-areas"
 
 # Agenda areas
 CURRENCY_POLICY = "currency-policy"
+DEFENCE_COSTS = "defence-cost-sharing"
 DIGITAL_TRADE = "digital-trade"
 INVESTMENT_COOPERATION = "investment-cooperation"
 
@@ -38,7 +41,10 @@ MOTIE = "motie"
 BESSENT = "scott-bessent"
 
 # Sources and citations
-REUTERS = "reuters-2025-04-24"
+HAN_CABINET = "han-cabinet-2025-04-22"  # 22 April (inferred)
+REUTERS = "reuters-2025-04-24"  # 24 April (inferred)
+YONHAP = "yonhap-2025-04-26"
+UNDATED = "bescent-very-successful-2025-04"  # published 24-30 April: counts from 30 April
 JOONGANG = "joongang-2025-05-16"
 JEJU_QUOTE = "joongang-2025-05-16--ahn-greer-met-in-jeju"  # cited by Jeju's participants
 JULY_QUOTE = "joongang-2025-05-16--2plus2-july-8"  # cited by the two July deadlines
@@ -51,4 +57,21 @@ ELECTION = "korea-snap-election-2025-06-03"
 # Measures, positions, disagreements
 RECIPROCAL_TARIFF = "us-reciprocal-tariff-kr-25"
 SEPARATE_CURRENCY_TALKS = "us-requests-separate-currency-talks-2025-04-24"
-APRIL_LIST = "currency-policy-on-2025-04-24-agenda"  # which four areas were agreed on 24 April
+JEJU_COUNTERPART = "jeju-meeting-korean-counterpart"  # who was to meet Greer in mid-May
+TARIFF_SCOPE = "scope-of-25-percent-tariff-on-korea"  # what the 25% tariff covers
+
+# Agenda exclusions: what a source says is off the agenda
+DEFENCE_OFF_WASHINGTON = "washington-2plus2-2025-04-24--defence-cost-sharing-excluded"
+DEFENCE_OFF_TALKS = "kr-us-tariff-talks-2025--defence-cost-sharing-excluded"
+CURRENCY_APART = "kr-us-tariff-talks-2025--currency-policy-excluded"  # handled in CURRENCY_TALKS
+CURRENCY_OFF_JEJU = "jeju-ministerial-2025-05-16--currency-policy-excluded"
+
+# The 24 April lists: JoongAng, Yonhap and the undated article list currency policy, Reuters'
+# list of four does not. The agenda answers compute that dispute from the links (each list
+# naming the facet agenda_list), on currency policy alone: the lead's change to
+# negotiations/domain/agenda.py on main. Until it is merged, the tests of that dispute on the
+# seed are expected to fail; strict, so that the merge says which to unmark.
+COMPUTED_AGENDA_DISPUTE = pytest.mark.xfail(
+    strict=True,
+    reason="the agenda answers do not yet compute membership disputes from agenda_list",
+)

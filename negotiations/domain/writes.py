@@ -693,7 +693,8 @@ def load_record(deserialized, using: str) -> None:
     fields = [f for f in model._meta.concrete_fields if f.attname not in ("created", "updated")]
     if stored is not None:
         record._state.adding = False
-        record.created = stored.created
+        if hasattr(stored, "created"):  # a citation link has no timestamps
+            record.created = stored.created
         previous = {
             f.attname: getattr(stored, f.attname)
             for f in fields

@@ -1,7 +1,10 @@
 """The agenda evidence story of the 2025 Korea–US talks, as the articles tell it: what the
-domain functions and the agenda-change endpoints answer about the seed's rounds (Jeju drops
-currency policy from the Washington list; the first technical round's agenda is unknown; the
-24 April list is disputed; only the currency drop is stated by a source)."""
+domain functions and the agenda-change endpoints answer about the seed's rounds (Washington
+agrees four areas; the first technical round is announced on those four; Jeju drops currency
+policy and investment cooperation; the 24 April lists disagree on currency policy alone;
+only the currency drop is stated by a source)."""
+
+import datetime
 
 import pytest
 
@@ -16,8 +19,27 @@ from negotiations.domain.agenda import (
 )
 from negotiations.models import AgendaArea, Negotiation, Round
 from tests import factories
-from tests.helpers import area_slugs, dispute_slugs, entries_by_area
-from tests.seed import APRIL_LIST, JEJU, TALKS, TECHNICAL_1, TECHNICAL_2, WASHINGTON
+from tests.helpers import area_slugs, entries_by_area
+from tests.seed import (
+    COMPUTED_AGENDA_DISPUTE,
+    CURRENCY_POLICY,
+    JEJU,
+    JEJU_COUNTERPART,
+    TALKS,
+    TECHNICAL_1,
+    TECHNICAL_2,
+    WASHINGTON,
+)
+
+# The day before Yonhap (26 April): the first technical round was announced, its areas not yet.
+BEFORE_YONHAP = datetime.date(2025, 4, 25)
+FIVE_AREAS = {
+    "tariffs",
+    "non-tariff-measures",
+    "economic-security",
+    "investment-cooperation",
+    "currency-policy",
+}
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +47,14 @@ pytestmark = pytest.mark.django_db
 class TestComparisonOfTheRounds:
     """round_agenda_changes, compare_rounds, the matrix and an area's history on the talks."""
 
-    def test_jeju_against_washington(self):
+    def test_jeju_against_the_first_technical_round(self):
+        """Jeju is compared with the latest earlier held round whose agenda was reported: the
+        round of 1 May, whose four areas were announced (Yonhap, 26 April)."""
         changes = round_agenda_changes(Round.objects.get(slug=JEJU))
 
-        assert changes["compared_to"]["slug"] == WASHINGTON
+        assert changes["compared_to"]["slug"] == TECHNICAL_1
         assert changes["comparable"] is True
+        assert changes["skipped"] == []
         assert area_slugs(changes["dropped"]) == {"currency-policy", "investment-cooperation"}
         assert area_slugs(changes["added"]) == {
             "digital-trade",
@@ -42,14 +67,19 @@ class TestComparisonOfTheRounds:
             "non-tariff-measures",
         }
 
-    def test_unknown_agenda_of_first_technical_round_is_skipped_and_named(self):
-        changes = round_agenda_changes(Round.objects.get(slug=JEJU))
+    def test_the_first_technical_round_retains_the_four_areas_of_washington(self):
+        changes = round_agenda_changes(Round.objects.get(slug=TECHNICAL_1))
 
-        assert [skip["round"]["slug"] for skip in changes["skipped"]] == [TECHNICAL_1]
-        assert changes["skipped"][0]["reason"] == "agenda_not_reported"
+        assert changes["compared_to"]["slug"] == WASHINGTON
+        assert area_slugs(changes["retained"]) == FIVE_AREAS
+        assert changes["added"] == changes["dropped"] == []
+        assert all(entry["basis"] == "inferred" for entry in changes["retained"])
 
     def test_round_with_unknown_agenda_has_unknown_changes_not_empty_ones(self):
-        changes = round_agenda_changes(Round.objects.get(slug=TECHNICAL_1))
+        """On 25 April the first technical round was announced without its areas."""
+        changes = round_agenda_changes(
+            Round.objects.get(slug=TECHNICAL_1), known_as_of=BEFORE_YONHAP
+        )
 
         assert changes["round"]["agenda_status"] == "not_reported"
         assert changes["comparable"] is False
@@ -61,7 +91,7 @@ class TestComparisonOfTheRounds:
         dropped = {entry["slug"]: entry for entry in changes["dropped"]}
         currency = dropped["currency-policy"]
 
-        assert currency["before"]["label"] == "currency policy"
+        assert currency["before"]["label"] == "currency policies"  # Yonhap's words, 1 May
         assert currency["after"] is None
         assert currency["before"]["citations"], "a dropped area keeps the citations of its report"
         rules = {entry["slug"]: entry for entry in changes["added"]}["rules-of-origin"]
@@ -89,8 +119,13 @@ class TestComparisonOfTheRounds:
         assert round_agenda_changes(jeju)["first_reported"] == []
         assert round_agenda_changes(Round.objects.get(slug=TECHNICAL_1))["first_reported"] == []
         # Compared with a round whose agenda is unknown: nothing is known, nothing is first.
-        unknown_basis = compare_rounds(Round.objects.get(slug=TECHNICAL_1), jeju)
+        unknown_basis = compare_rounds(
+            Round.objects.get(slug=TECHNICAL_1),
+            Round.objects.get(slug=WASHINGTON),
+            known_as_of=BEFORE_YONHAP,
+        )
         assert unknown_basis["first_reported"] == []
+        assert unknown_basis["comparable"] is False
 
     def test_whole_negotiation_in_sequence_with_constant_queries(
         self, django_assert_max_num_queries
@@ -108,16 +143,28 @@ class TestComparisonOfTheRounds:
         jeju = next(entry for entry in sequence if entry["round"]["slug"] == JEJU)
         assert jeju == round_agenda_changes(Round.objects.get(slug=JEJU))
 
-    def test_matrix_marks_currency_policy_present_unknown_then_dropped(self):
+    def test_matrix_marks_currency_policy_present_announced_then_dropped(self):
         matrix = agenda_matrix(Negotiation.objects.get(slug=TALKS))
         currency = next(area for area in matrix["areas"] if area["slug"] == "currency-policy")
         cells = {cell["round"]: cell for cell in currency["cells"]}
 
-        assert cells[WASHINGTON]["state"] == "present"
-        assert cells[TECHNICAL_1]["state"] == "unknown"
-        assert cells[JEJU]["state"] == "absent"
-        assert cells[JEJU]["change"] == "dropped"
+        assert (cells[WASHINGTON]["state"], cells[WASHINGTON]["change"]) == (
+            "present",
+            "first_reported",
+        )
+        assert (cells[TECHNICAL_1]["state"], cells[TECHNICAL_1]["change"]) == (
+            "present",
+            "retained",
+        )
+        assert (cells[JEJU]["state"], cells[JEJU]["change"]) == ("absent", "dropped")
         assert [r["slug"] for r in matrix["rounds"]][:3] == [WASHINGTON, TECHNICAL_1, JEJU]
+
+    def test_matrix_before_the_announcement_marks_the_first_technical_round_unknown(self):
+        matrix = agenda_matrix(Negotiation.objects.get(slug=TALKS), known_as_of=BEFORE_YONHAP)
+        for area in matrix["areas"]:
+            cells = {cell["round"]: cell for cell in area["cells"]}
+            assert cells[TECHNICAL_1]["state"] == "unknown", area["slug"]
+            assert cells[JEJU]["state"] == "unknown", area["slug"]
 
     def test_area_history_of_currency_policy(self):
         currency = AgendaArea.objects.get(slug="currency-policy")
@@ -127,28 +174,49 @@ class TestComparisonOfTheRounds:
         assert {"round": WASHINGTON, "change": "first_reported"} in talks["events"]
         assert {"round": JEJU, "change": "dropped"} in talks["events"]
         states = {entry["round"]["slug"]: entry["state"] for entry in talks["rounds"]}
-        assert states[TECHNICAL_1] == "unknown"
+        assert states[TECHNICAL_1] == "present"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the agenda answers label an item with its current label, not as the sources "
+    "published by the day worded it (negotiations/domain/agenda.py)",
+)
+def test_an_agenda_answer_as_known_on_a_day_words_each_item_as_its_sources_did():
+    """On 24 April only Reuters had the list: "tariffs, non-tariffs", not JoongAng's (16 May)
+    "tariff and nontariff measures"."""
+    washington = Round.objects.get(slug=WASHINGTON)
+    changes = round_agenda_changes(washington, known_as_of=datetime.date(2025, 4, 24))
+    labels = {entry["slug"]: entry["after"]["label"] for entry in changes["first_reported"]}
+    assert labels["tariffs"] == "tariffs, non-tariffs"
+    matrix = agenda_matrix(
+        Negotiation.objects.get(slug=TALKS), known_as_of=datetime.date(2025, 4, 24)
+    )
+    tariffs = next(area for area in matrix["areas"] if area["slug"] == "tariffs")
+    assert tariffs["cells"][0]["label"] == "tariffs, non-tariffs"
 
 
 class TestEvidence:
-    """The disputed 24 April list, the stated currency drop and the agreed scopes."""
+    """The 24 April lists, the stated currency drop and the bases of the lists."""
 
-    def test_the_24_april_dispute_is_on_jejus_currency_and_investment_entries(self):
-        changes = round_agenda_changes(models.Round.objects.get(slug=JEJU))
+    @COMPUTED_AGENDA_DISPUTE
+    def test_the_24_april_lists_dispute_currency_policy_alone(self):
+        """Reuters' four areas leave out currency policy, which the three other lists name:
+        a dispute about that area, computed from the lists, and about no other."""
+        changes = round_agenda_changes(models.Round.objects.get(slug=WASHINGTON))
         found = entries_by_area(changes)
 
         assert changes["contested"] is True
-        for area in ("currency-policy", "investment-cooperation"):
-            kind, entry = found[area]
-            assert kind == "dropped"
-            assert APRIL_LIST in dispute_slugs(entry), area
-        claims = found["currency-policy"][1]["disputes"][0]["claims"]
-        sources = {
-            label: {citation["source"] for citation in claim["citations"]}
-            for label, claim in zip("AB", claims, strict=True)
-        }
-        assert "reuters-2025-04-24" in sources["B"]
-        assert {"yonhap-2025-04-26", "joongang-2025-05-16"} <= sources["A"]
+        disputed = {area for area, (_, entry) in found.items() if entry["disputes"]}
+        assert disputed == {CURRENCY_POLICY}
+        assert "reuters-2025-04-24" in str(found[CURRENCY_POLICY][1]["disputes"])
+
+    def test_jejus_comparison_rests_on_undisputed_lists(self):
+        """Jeju is compared with the 1 May announcement (Yonhap alone) and reported by
+        JoongAng alone: no version of either list disagrees."""
+        changes = round_agenda_changes(models.Round.objects.get(slug=JEJU))
+        assert changes["contested"] is False
+        assert all(not entry["disputes"] for _, entry in entries_by_area(changes).values())
 
     def test_only_the_currency_drop_is_stated_and_it_states_no_cause(self):
         changes = round_agenda_changes(models.Round.objects.get(slug=JEJU))
@@ -166,10 +234,14 @@ class TestEvidence:
         reading = next(n for n in notes if n["basis"] == "editors_reading")
         assert "Treasury" in reading["note"] and "No article links" in reading["note"]
 
-    def test_both_lists_are_agreed_scopes_and_say_so(self):
+    def test_each_list_says_what_kind_of_list_it_is(self):
+        """Jeju's six are a scope agreed there; the 1 May four were announced before it, as
+        the second technical round's six key areas were."""
         changes = round_agenda_changes(models.Round.objects.get(slug=JEJU))
         assert changes["round"]["agenda_basis"] == "agreed_scope"
-        assert changes["compared_to"]["agenda_basis"] == "agreed_scope"
+        assert changes["compared_to"]["agenda_basis"] == "announced"
+        first = round_agenda_changes(models.Round.objects.get(slug=TECHNICAL_1))
+        assert first["compared_to"]["agenda_basis"] == "agreed_scope"
         planned = round_agenda_changes(models.Round.objects.get(slug=TECHNICAL_2))
         assert planned["round"]["agenda_basis"] == "announced"
         assert planned["compared_to"]["slug"] == JEJU
@@ -188,32 +260,34 @@ class TestEvidence:
             (TECHNICAL_2, "planned")
         ]
 
+    @COMPUTED_AGENDA_DISPUTE
     def test_compare_keeps_the_dispute_of_either_round(self):
         jeju = models.Round.objects.get(slug=JEJU)
         washington = models.Round.objects.get(slug=WASHINGTON)
         changes = compare_rounds(washington, jeju)
-        assert all(
-            APRIL_LIST in dispute_slugs(entry) for _, entry in entries_by_area(changes).values()
-        )
-        reverse = compare_rounds(jeju, washington)
-        assert reverse["contested"] is True
+        disputed = {
+            area for area, (_, entry) in entries_by_area(changes).items() if entry["disputes"]
+        }
+        assert disputed == {CURRENCY_POLICY}
+        assert compare_rounds(jeju, washington)["contested"] is True
 
 
 class TestDisputesOnTheRecordsThemselves:
     """A disputed fact shows its dispute wherever it appears, not only in comparisons."""
 
     def test_a_round_lists_the_disagreements_about_it(self, api):
-        washington = api.get(f"/api/v1/rounds/{WASHINGTON}/").json()
-        assert [d["slug"] for d in washington["disputes"]] == [APRIL_LIST]
-        assert washington["disputes"][0]["topic"] == "agenda"
         jeju = api.get(f"/api/v1/rounds/{JEJU}/").json()
         assert [(d["slug"], d["topic"]) for d in jeju["disputes"]] == [
-            ("jeju-meeting-korean-counterpart", "participants")
+            (JEJU_COUNTERPART, "participants")
         ]
         listed = api.get("/api/v1/rounds/", {"negotiation": TALKS}).json()
-        assert {r["slug"]: r["disputes"] for r in listed["results"]}[WASHINGTON] == (
-            washington["disputes"]
-        )
+        assert {r["slug"]: r["disputes"] for r in listed["results"]}[JEJU] == jeju["disputes"]
+
+    @COMPUTED_AGENDA_DISPUTE
+    def test_the_24_april_round_lists_the_computed_dispute_of_its_lists(self, api):
+        washington = api.get(f"/api/v1/rounds/{WASHINGTON}/").json()
+        assert washington["disputes"]
+        assert all(dispute.get("computed") for dispute in washington["disputes"])
 
     def test_a_round_known_before_the_second_version_shows_no_dispute(self, api):
         early = api.get(f"/api/v1/rounds/{WASHINGTON}/", {"known_as_of": "2025-04-24"}).json()
@@ -240,7 +314,7 @@ def test_round_agenda_changes(api):
 
     assert set(body) >= {"round", "compared_to", "added", "dropped", "retained", "annotations"}
     assert body["round"]["slug"] == JEJU
-    assert body["compared_to"]["slug"] == WASHINGTON
+    assert body["compared_to"]["slug"] == TECHNICAL_1
     assert area_slugs(body["dropped"]) == {"currency-policy", "investment-cooperation"}
     assert area_slugs(body["added"]) == {
         "digital-trade",
@@ -248,7 +322,7 @@ def test_round_agenda_changes(api):
         "commercial-considerations",
     }
     assert {"economic-security", "non-tariff-measures"} <= area_slugs(body["retained"])
-    assert [s["round"]["slug"] for s in body["skipped"]] == [TECHNICAL_1]
+    assert body["skipped"] == []
     currency = next(e for e in body["dropped"] if e["slug"] == "currency-policy")
     assert currency["name"] == "Currency policy"
     assert currency["before"]["label"] and currency["before"]["citations"]
@@ -256,7 +330,10 @@ def test_round_agenda_changes(api):
 
 
 def test_round_with_unknown_agenda(api):
-    body = api.get(f"/api/v1/rounds/{TECHNICAL_1}/agenda-changes/").json()
+    body = api.get(
+        f"/api/v1/rounds/{TECHNICAL_1}/agenda-changes/", {"known_as_of": "2025-04-25"}
+    ).json()
+    assert body["round"]["agenda_status"] == "not_reported"
     assert body["comparable"] is False
     assert body["added"] == body["dropped"] == body["retained"] == []
 
@@ -276,7 +353,7 @@ def test_agenda_matrix(api):
     currency = next(a for a in body["areas"] if a["slug"] == "currency-policy")
     states = dict(zip(rounds, [(c["state"], c["change"]) for c in currency["cells"]], strict=True))
     assert states[WASHINGTON] == ("present", "first_reported")
-    assert states[TECHNICAL_1] == ("unknown", None)
+    assert states[TECHNICAL_1] == ("present", "retained")
     assert states[JEJU] == ("absent", "dropped")
     cell = currency["cells"][rounds.index(WASHINGTON)]
     assert cell["label"] == "currency policy" and cell["citations"]
@@ -294,10 +371,11 @@ def test_area_history(api):
 
 
 def test_compare_any_two_rounds(api):
-    body = api.get("/api/v1/rounds/compare/", {"from": WASHINGTON, "to": JEJU}).json()
-    assert body == round_agenda_changes(Round.objects.get(slug=JEJU)) | {
-        "skipped": [],
-    }
+    body = api.get("/api/v1/rounds/compare/", {"from": TECHNICAL_1, "to": JEJU}).json()
+    assert body == round_agenda_changes(Round.objects.get(slug=JEJU))
+    across = api.get("/api/v1/rounds/compare/", {"from": WASHINGTON, "to": JEJU}).json()
+    assert across["compared_to"]["slug"] == WASHINGTON
+    assert area_slugs(across["dropped"]) == area_slugs(body["dropped"])
 
 
 def test_compare_annotations_agree_with_the_result(api):
@@ -320,7 +398,10 @@ def test_compare_annotations_agree_with_the_result(api):
 
 
 def test_compare_with_an_unknown_agenda_has_no_annotations(api):
-    body = api.get("/api/v1/rounds/compare/", {"from": TECHNICAL_1, "to": JEJU}).json()
+    """The first Japan–US discussions: no source reported their agenda."""
+    body = api.get(
+        "/api/v1/rounds/compare/", {"from": "jp-us-face-to-face-week-of-2025-04-14", "to": JEJU}
+    ).json()
     assert body["comparable"] is False
     assert body["added"] == body["dropped"] == body["retained"] == []
     assert body["annotations"] == []

@@ -11,6 +11,7 @@ from django.urls import reverse
 from negotiations import models
 from negotiations.dashboard import timeline
 from tests.helpers import dashboard_page as page
+from tests.seed import COMPUTED_AGENDA_DISPUTE
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +79,7 @@ def test_jeju_currency_policy_cell_is_dropped_with_its_explanation(client):
     response = page(client)
     jeju = cell(response, "currency-policy", JEJU)
     assert (jeju["state"], jeju["change"]) == ("absent", "dropped")
-    assert jeju["before"]["label"] == "currency policy"
+    assert jeju["before"]["label"] == "currency policies"  # the 1 May announcement's words
     assert jeju["basis"] == "stated"
     stated, reading = jeju["annotations"]
     assert "but with currency policy absent" in stated["note"]
@@ -102,8 +103,10 @@ def test_present_cell_title_has_the_label_and_the_quote(client):
     assert "balanced trade" in tag
 
 
-def test_the_1_may_round_cells_are_unknown(client):
-    response = page(client)
+def test_the_1_may_round_cells_are_unknown_before_its_agenda_was_announced(client):
+    """Reuters (24 April) announced the working-level discussions, Yonhap (26 April) their
+    four areas: as known on 25 April, every 1 May cell is unknown, not empty."""
+    response = page(client, known_as_of="2025-04-25")
     rows = response.context["data"]["matrix"]["rows"]
     assert rows
     states = {next(c for c in row["cells"] if c["round"] == MAY_1)["state"] for row in rows}
@@ -113,6 +116,11 @@ def test_the_1_may_round_cells_are_unknown(client):
         tag = td(html, row["slug"], MAY_1)
         assert 'data-state="unknown"' in tag and "unknown" in tag.lower()
     assert 'data-state="unknown"' in html and '"unknown">Unknown</td>' in html
+
+    announced = page(client, known_as_of="2025-04-26").context["data"]["matrix"]["rows"]
+    currency = next(row for row in announced if row["slug"] == "currency-policy")
+    cell_ = next(c for c in currency["cells"] if c["round"] == MAY_1)
+    assert (cell_["state"], cell_["label"]) == ("present", "currency policies")
 
 
 def test_as_of_changes_days_remaining(client):
@@ -171,10 +179,10 @@ def test_changes_default_to_the_latest_round_with_a_reported_agenda(client):
     assert data["changes"]["compared_to"]["slug"] == JEJU
 
 
-def test_changes_of_jeju_name_the_skipped_round(client):
+def test_changes_of_jeju_against_the_announced_agenda_of_1_may(client):
     response = page(client, round=JEJU, as_of="2025-05-16")
     changes = response.context["data"]["changes"]
-    assert changes["compared_to"]["slug"] == WASHINGTON
+    assert changes["compared_to"]["slug"] == MAY_1
     assert [area["slug"] for area in changes["dropped"]] == [
         "currency-policy",
         "investment-cooperation",
@@ -184,10 +192,10 @@ def test_changes_of_jeju_name_the_skipped_round(client):
         "digital-trade",
         "rules-of-origin",
     }
-    assert [skip["round"]["slug"] for skip in changes["skipped"]] == [MAY_1]
+    assert changes["skipped"] == []
     html = response.content.decode()
-    assert "Skipped <strong>First round of technical consultations</strong>" in html
-    assert "its agenda was not reported" in html
+    assert "Compared with <strong>First round of technical consultations</strong>" in html
+    assert "Skipped" not in html.split('id="changes"')[1]
     assert "What the sources report, and the editors\u2019 reading" in html
     assert reverse("api:round-agenda-changes", kwargs={"slug": JEJU}) in html
 
@@ -202,12 +210,16 @@ def test_sources_and_disagreements(client):
         "bescent-very-successful-2025-04",
         "han-cabinet-2025-04-22",
     }
-    assert len(data["disagreements"]) == 3
+    assert {d["slug"] for d in data["disagreements"]} == {
+        "jeju-meeting-korean-counterpart",
+        "scope-of-25-percent-tariff-on-korea",
+    }
     html = response.content.decode()
     assert "Korea JoongAng Daily" in html and "16 May 2025" in html
-    assert "Which four areas were agreed on 24 April 2025" in html
+    assert "Who was to meet Greer in South Korea in mid-May 2025?" in html
+    assert "Which four areas were agreed on 24 April 2025" not in html  # computed now
     claims = next(
-        d for d in data["disagreements"] if d["slug"] == "currency-policy-on-2025-04-24-agenda"
+        d for d in data["disagreements"] if d["slug"] == "scope-of-25-percent-tariff-on-korea"
     )
     assert [claim["label"] for claim in claims["claims"]] == ["A", "B"]
     assert all(claim["citations"] for claim in claims["claims"])
@@ -286,43 +298,63 @@ def test_dropped_cell_quotes_the_drop_first_then_the_earlier_round(client):
     assert "Previously reported as" in detail and "Treasury" in detail
 
 
+@COMPUTED_AGENDA_DISPUTE
 def test_a_disputed_entry_lists_each_version_with_its_sources_once(client):
-    response = page(client, round=JEJU, as_of="2025-05-16")
-    dropped = {entry["slug"]: entry for entry in response.context["data"]["changes"]["dropped"]}
-    versions = dropped["investment-cooperation"]["disputes"][0]["claims"]
-    assert [claim["sources_text"] for claim in versions] == [
-        "\u201cTreasury Secretary Scott Bescent says\u2026\u201d; Korea JoongAng Daily; "
-        "Korea JoongAng Daily (Yonhap)",
-        "Reuters",
-    ]
+    """The 24 April lists disagree on currency policy (Reuters' four leave it out)."""
+    response = page(client, round=WASHINGTON, as_of="2025-05-16")
+    first = {
+        entry["slug"]: entry for entry in response.context["data"]["changes"]["first_reported"]
+    }
+    assert first["currency-policy"]["disputes"]
+    assert not first["investment-cooperation"]["disputes"]
     html = response.content.decode()
-    panel = html.split("change-list--dropped")[1]
-    entry = panel.split('data-area="investment-cooperation"')[1].split("</li>")[0]
-    assert "Inferred from the two lists" in entry and "\u26a0</span> Disputed" in entry
-    assert 'role="tooltip"' in entry and "Four areas without currency policy" in entry
-    assert td(html, "investment-cooperation", JEJU).count('data-disputed="true"') == 1
+    panel = html.split('id="changes"')[1]
+    entry = panel.split('data-area="currency-policy"')[1].split("</li>")[0]
+    assert "\u26a0</span> Disputed" in entry and "Reuters" in entry
+    assert td(html, "currency-policy", WASHINGTON).count('data-disputed="true"') == 1
+    assert 'data-disputed="true"' not in td(html, "investment-cooperation", WASHINGTON)
 
 
 def test_the_day_known_shapes_the_whole_page(client):
     data = page(client, known_as_of="2025-04-25").context["data"]
     assert data["known_as_of"] == {
         "date": "2025-04-25",
-        "sources_published": 3,
+        "sources_published": 2,
         "sources_undated": 0,
     }
     assert [row["slug"] for row in data["rounds"]] == [WASHINGTON, MAY_1, JEJU]
     assert {row["slug"]: row["status"] for row in data["rounds"]}[JEJU] == "planned"
     assert {source["slug"] for source in data["sources"]} == {
         "reuters-2025-04-24",
-        "bescent-very-successful-2025-04",
         "han-cabinet-2025-04-22",
     }
-    # Who met Greer in May: JoongAng's version (16 May) was not out yet.
-    assert {d["slug"] for d in data["disagreements"]} == {
-        "currency-policy-on-2025-04-24-agenda",
-        "scope-of-25-percent-tariff-on-korea",
-    }
+    # Both disagreements wait for a later version (the undated article, JoongAng Daily).
+    assert data["disagreements"] == []
     assert data["selected_round"]["slug"] == WASHINGTON
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the dashboard prints an unknown round level as 'None' (its level text of a "
+    "round as known on a day)",
+)
+def test_an_unknown_level_is_not_printed_as_none(client):
+    """On 25 April nobody had said at what level Greer and Choi would meet."""
+    html = page(client, known_as_of="2025-04-25").content.decode()
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert not re.search(r"\bNone\b", text)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the dashboard's deadlines read the records' dates, not the dates as known on the "
+    "day (negotiations/dashboard/selectors.py: load_deadlines)",
+)
+def test_the_deadlines_as_known_on_a_day_count_to_the_date_then_known(client):
+    """On 24 April Reuters had the pause lifted "in the month of July": 68 days to 1 July."""
+    data = page(client, known_as_of="2025-04-24").context["data"]
+    pause = {d["slug"]: d for d in data["deadlines"]}["tariff-pause-expiry-2025-07-08"]
+    assert pause["days_remaining"] == 68
 
 
 def test_a_round_not_yet_reported_on_the_day_is_a_notice_not_an_error(client):

@@ -22,13 +22,26 @@ EXAMPLES = sorted(
         if match
     }
 )
+# An agenda answer as known on a day before 16 May names a round whose level no source had
+# stated yet (Jeju, on 25 April): null, which the agenda answers' schema does not allow yet.
+UNKNOWN_LEVEL = pytest.mark.xfail(
+    strict=True,
+    reason="the agenda answers' round (negotiations/domain/agenda.py RoundRef) has no null "
+    "level for a level not known on the day",
+)
+
+
+def example(url: str):
+    if "known_as_of=2025-04" in url and "/agenda-" in url:
+        return pytest.param(url, marks=UNKNOWN_LEVEL)
+    return url
 
 
 def test_the_readme_shows_api_examples():
     assert len(EXAMPLES) >= 15
 
 
-@pytest.mark.parametrize("url", EXAMPLES)
+@pytest.mark.parametrize("url", [example(url) for url in EXAMPLES])
 def test_every_api_example_of_the_readme_answers(api, url):
     response = api.get(url)
     assert response.status_code == 200, (url, response.content[:300])
@@ -47,8 +60,11 @@ def test_the_seed_counts_in_the_readme_are_the_fixtures():
         ("deadline", "deadlines"),
         ("measure", "measures"),
         ("disagreement", "disagreements"),
+        ("agendaexclusion", "agenda exclusions"),
     ]:
         assert f"{counts[model]} {words}" in sentence, (model, sentence)
+    links = sum(count for model, count in counts.items() if model.endswith("_citations"))
+    assert f"{links} citation links" in sentence
     assert f"({len(fixture)} objects)" in sentence
 
 
@@ -56,18 +72,21 @@ def test_the_jeju_answer_in_the_readme_is_the_apis(api):
     body = api.get("/api/v1/rounds/jeju-ministerial-2025-05-16/agenda-changes/").json()
     shown = README.split("GET /api/v1/rounds/jeju-ministerial-2025-05-16/agenda-changes/")[1]
     shown = shown.split("```")[0]
+    assert body["compared_to"]["slug"] == "washington-technical-1-2025-05-01"
+    assert "compared_to: 1 May, agenda_basis announced" in shown
     dropped = {entry["name"].lower(): entry for entry in body["dropped"]}
     assert dropped["currency policy"]["basis"] == "stated"
-    assert "currency policy          basis stated" in shown
+    assert dropped["currency policy"]["before"]["label"] == "currency policies"
+    assert 'currency policy          basis stated     ("currency policies" on 1 May)' in shown
     assert dropped["investment cooperation"]["basis"] == "inferred"
     assert "investment cooperation   basis inferred" in shown
-    assert all(
+    assert not any(
         entry["disputes"] for kind in ("added", "dropped", "retained") for entry in body[kind]
     )
-    assert body["contested"] is True and "contested: true" in shown
+    assert body["contested"] is False and "contested: false" in shown
     assert (body["round"]["agenda_basis"], body["compared_to"]["agenda_basis"]) == (
         "agreed_scope",
-        "agreed_scope",
+        "announced",
     )
 
 
