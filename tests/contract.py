@@ -15,6 +15,7 @@ import re
 from openapi_core import OpenAPI
 from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
 from openapi_core.testing import MockRequest, MockResponse
+from openapi_schema_validator import OAS31Validator, validate
 
 # Not API operations: the schema itself and its documentation pages.
 NOT_OPERATIONS = re.compile(r"^/api/v1/(schema|docs|redoc)/|^/api/v1/$")
@@ -81,9 +82,11 @@ def check_response(response) -> None:
     )
     try:
         openapi(sparse="fields" in request.GET).validate_response(mock_request, mock_response)
-    except (PathNotFound, OperationNotFound):
-        if response.status_code in (404, 405):
-            return  # an unknown URL, or a method the URL does not take
+    except PathNotFound:
+        outside_the_schema(response)
+    except OperationNotFound:
+        if response.status_code == 405:
+            return  # a method the URL does not take
         raise AssertionError(f"{request.method} {path}: not in the schema") from None
     except Exception as error:  # openapi-core's validation errors, with their causes
         cause = getattr(error, "__cause__", None)
@@ -95,6 +98,25 @@ def check_response(response) -> None:
             f"{request.method} {request.get_full_path()} -> {response.status_code} does not "
             f"match the schema: {type(error).__name__} {'; '.join(details) or str(error)[:300]}"
         ) from None
+
+
+def outside_the_schema(response) -> None:
+    """A URL no operation has: a 404 in the error envelope, or, for a read of an API URL
+    without its trailing slash, a 301 to the URL with it (negotiations.api.slashes)."""
+    request = response.wsgi_request
+    if response.status_code == 404:
+        schema = {"$ref": "#/components/schemas/Error", **published_schema()}
+        try:
+            validate(response.json(), schema, cls=OAS31Validator)
+        except Exception as error:
+            message = f"{request.path} -> 404: not the error envelope: {error}"
+            raise AssertionError(message) from None
+        return
+    query = request.META.get("QUERY_STRING")
+    slashed = f"{request.path}/" + (f"?{query}" if query else "")
+    if response.status_code == 301 and response["Location"] == slashed:
+        return
+    raise AssertionError(f"{request.method} {request.path}: not in the schema")
 
 
 def error_fields(response) -> set[str]:

@@ -29,6 +29,11 @@ ERROR_CODES = {
     "authentication_failed": (401, "The token or session is invalid."),
     "permission_denied": (403, "Authenticated, without the permission this request needs."),
     "not_found": (404, "No such record, page or URL."),
+    "no_trailing_slash": (
+        404,
+        "A write to an API URL without its trailing slash: nothing was written, and `detail` "
+        "names the URL to use (a write is never redirected; a read is, with a 301).",
+    ),
     "method_not_allowed": (405, "The URL does not take this method."),
     "not_acceptable": (406, "No representation matches the Accept header."),
     "conflict": (409, "The write would break a uniqueness or integrity rule."),
