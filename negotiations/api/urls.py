@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from negotiations.api import docs, views
+from negotiations.api.representations import representation_urls
 
 app_name = "api"
 
@@ -41,4 +42,5 @@ urlpatterns = [
     ),
     path("redoc/redoc.standalone.js", docs.redoc_bundle, name="redoc-bundle"),
     *router.urls,
+    *representation_urls(router),  # rounds.csv, sparse/rounds/ and the like
 ]

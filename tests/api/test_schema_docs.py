@@ -26,9 +26,24 @@ def parameters(schema, path, method="get"):
     return parameters_of(schema, path, method)
 
 
+@pytest.mark.parametrize(
+    ("path", "required"),
+    [
+        ("/api/v1/sparse/rounds/", True),
+        ("/api/v1/sparse/people/{slug}/", True),
+        ("/api/v1/rounds.csv", False),
+        ("/api/v1/people/{slug}.csv", False),
+    ],
+)
+def test_sparse_fields_are_documented_on_sparse_and_csv_urls(schema, path, required):
+    fields = parameters(schema, path)["fields"]
+    assert "comma-separated" in fields["description"]
+    assert fields["required"] is required
+
+
 @pytest.mark.parametrize("path", ["/api/v1/rounds/", "/api/v1/people/{slug}/"])
-def test_sparse_fields_are_documented_on_lists_and_details(schema, path):
-    assert "comma-separated" in parameters(schema, path)["fields"]["description"]
+def test_json_urls_answer_every_field_and_do_not_offer_fields(schema, path):
+    assert "fields" not in parameters(schema, path)
 
 
 def test_computed_endpoints_do_not_claim_sparse_fields(schema):

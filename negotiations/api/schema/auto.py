@@ -11,6 +11,8 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import force_instance
 from rest_framework import generics, permissions, serializers
 
+from negotiations.api.renderers import CSVRenderer
+from negotiations.api.representations import SPARSE
 from negotiations.api.schema.components import (
     ANSWERS,
     BLANK_STRING,
@@ -62,7 +64,9 @@ class TrackerAutoSchema(AutoSchema):
                 parameter["description"] = "The record's slug: its stable identifier."
         documented = {parameter["name"] for parameter in parameters}
         if self.method == "GET" and "fields" in self.view_query_params() - documented:
-            parameters.append(fields_parameter(self.view.get_serializer_class()().fields))
+            required = self.representation == SPARSE
+            fields = self.view.get_serializer_class()().fields
+            parameters.append(fields_parameter(fields, required=required))
         conditional = getattr(self.view, "conditional_requests", False)
         if conditional and self.method == "GET":
             parameters += [IF_NONE_MATCH, IF_MODIFIED_SINCE]
@@ -71,11 +75,64 @@ class TrackerAutoSchema(AutoSchema):
         return parameters
 
     def view_query_params(self) -> set[str]:
-        """The query parameters the view accepts besides filters (RecordViewSet's rule)."""
+        """The query parameters the view accepts besides filters (RecordViewSet's rule);
+        `fields=` on a JSON URL is a 303 to the sparse one, so it is documented there."""
         action = getattr(self.view, "action", None)
         if action not in ("list", "retrieve"):
             return set()
-        return set(getattr(self.view, "common_params", ()))
+        names = set(getattr(self.view, "common_params", ()))
+        if self.has_twins and self.representation is None:
+            names.discard("fields")
+        return names
+
+    # --- Representations: a resource's JSON, CSV and sparse URLs (api/representations.py) ---
+
+    @property
+    def has_twins(self) -> bool:
+        """A list or detail with CSV and sparse twins (RepresentationsMixin)."""
+        action = getattr(self.view, "action", None)
+        return hasattr(self.view, "representation") and action in ("list", "retrieve")
+
+    @property
+    def representation(self) -> str | None:
+        return getattr(self.view, "representation", None)
+
+    def map_renderers(self, attribute):
+        media_types = super().map_renderers(attribute)
+        if hasattr(self.view, "representation") and self.representation is None:
+            # CSV asked for at a JSON URL is a 303 to the CSV URL, which documents it.
+            csv = CSVRenderer.media_type if attribute == "media_type" else CSVRenderer.format
+            media_types = [media_type for media_type in media_types if media_type != csv]
+        return media_types
+
+    def get_operation_id(self):
+        """rounds_list, rounds_list_csv, rounds_list_sparse: a twin is named after the
+        operation it represents differently."""
+        operation_id = super().get_operation_id()
+        if not self.has_twins or self.representation is None:
+            return operation_id
+        tokens = [token.replace("-", "_") for token in self.twin_path_tokens()]
+        return "_".join([*tokens, self.view.action, self.representation])
+
+    def get_tags(self):
+        if self.has_twins and self.representation is not None:
+            return self.twin_path_tokens()[:1]
+        return super().get_tags()
+
+    def twin_path_tokens(self) -> list[str]:
+        """A twin's path as its JSON URL's: `sparse/rounds/{slug}/`, `rounds/{slug}.csv`
+        -> ["rounds"]."""
+        tokens = [token.removesuffix(".csv") for token in self._tokenize_path()]
+        if self.representation == SPARSE:
+            tokens = tokens[1:]
+        return [token for token in tokens if token and not token.startswith("{")]
+
+    def get_extensions(self):
+        extensions = super().get_extensions()
+        if self.has_twins and self.representation == SPARSE:
+            # Read (and removed) by the post-processing hook, which types the answer.
+            extensions = {**extensions, "x-sparse": True}
+        return extensions
 
     def filter_descriptions(self) -> dict[str, str]:
         """Each filter's help text (or label): drf-spectacular leaves it out for filters
@@ -130,6 +187,8 @@ class TrackerAutoSchema(AutoSchema):
         statuses = ["400", "401", "404", "429", "503"]
         if not getattr(self.view, "ignores_accept", False):
             statuses.append("406")
+        if self.has_twins and self.representation is None and method == "GET":
+            statuses.append("303")  # CSV or a sparse answer asked for here
         if getattr(self.view, "conditional_requests", False) and method == "GET":
             statuses.append("304")
         if "{slug}" in self.path:  # an old slug of a renamed record (negotiations.api.renames)

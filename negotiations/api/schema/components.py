@@ -15,6 +15,12 @@ ANSWERS = {
         "Moved",
         "Renamed: the record has a new slug, and `Location` is its URL now (its `id` is the same).",
     ),
+    "303": (
+        "SeeOther",
+        "See Other: CSV (`Accept: text/csv`, `?format=csv`) or a sparse answer (`?fields=`) "
+        "was asked for at the JSON URL; `Location` is the URL that answers it (the `.csv` or "
+        "`sparse/` operation), the query kept.",
+    ),
     "304": (
         "NotModified",
         "Not modified: the If-None-Match ETag or If-Modified-Since date "
@@ -78,18 +84,18 @@ IF_MODIFIED_SINCE = {
 BLANK_STRING = {"type": "string", "maxLength": 0}
 
 
-def fields_parameter(names) -> dict:
+def fields_parameter(names, *, required: bool) -> dict:
     """?fields=: one or more of the resource's top-level fields, comma-separated (spaces
     around a name allowed), exactly the server's rule."""
     name = "(?:" + "|".join(re.escape(name) for name in sorted(names)) + ")"
     return {
         "in": "query",
         "name": "fields",
-        "required": False,
+        "required": required,
         "schema": {"type": "string", "pattern": f"^ *{name} *(?:, *{name} *)*$"},
         "description": "Sparse fieldset: a comma-separated list of top-level fields to "
-        "return (e.g. `slug,title,start_date`); the answer is then a `Sparse…` object "
-        "holding only those. An unknown field is a 400 that lists the valid ones.",
+        "return (e.g. `slug,title,start_date`), and only those. An unknown field is a 400 "
+        "that lists the valid ones.",
     }
 
 
@@ -165,7 +171,10 @@ HEADERS = {
         '`<…?page=2>; rel="next"`.'
     ),
     "X-Total-Count": header("How many records the list holds (absent with a cursor).", INTEGER),
-    "Location": header("The new record's URL."),
+    "Location": header(
+        "A URL: the new record's (201), the record's now (301, 308), or the one that answers "
+        "this request (303)."
+    ),
 }
 RATE_LIMIT_HEADERS = [
     "RateLimit-Limit",
@@ -184,6 +193,15 @@ def error_responses() -> dict:
             responses[name] = {
                 "description": description,
                 "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
+            }
+            continue
+        if status == "303":
+            responses[name] = {
+                "description": description,
+                "headers": {
+                    "Location": {"$ref": "#/components/headers/Location"},
+                    "X-Request-ID": {"$ref": "#/components/headers/X-Request-ID"},
+                },
             }
             continue
         codes = [

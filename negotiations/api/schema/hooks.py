@@ -40,10 +40,8 @@ def contract_hook(result, generator, request, public):
 
 
 def no_format_parameter(operation: dict) -> None:
-    """`?format=csv` is a convenience for browsers and curl, left out of the contract: a
-    generated client picks one representation per status (JSON) and would try to read a CSV
-    answer as JSON. CSV is documented as the `text/csv` content of an answer, asked for with
-    `Accept: text/csv`."""
+    """`?format=` is left out of the contract: each representation has its own URL (a CSV
+    one, `rounds.csv`), and `?format=csv` at a JSON URL is a 303 to it."""
     operation["parameters"] = [
         parameter
         for parameter in operation.get("parameters", [])
@@ -69,26 +67,22 @@ def enums_by_reference(operation: dict, enums: dict) -> None:
 
 
 def sparse_answers(operation: dict, schemas: dict) -> None:
-    """With ?fields=, an answer holds only the fields asked for: records are
-    `anyOf: [Record, SparseRecord]`, SparseRecord having the same fields, none required."""
-    names = {parameter.get("name") for parameter in operation.get("parameters", [])}
-    if "fields" not in names:
+    """A sparse URL's answer holds only the fields asked for: `SparseRound` has the fields of
+    `Round`, none required (`PaginatedSparseRoundList` for a list). The JSON URL's answer is
+    the full record, every field it always carries required."""
+    if not operation.pop("x-sparse", False):
         return
-    content = operation["responses"]["200"]["content"]
-    schema = content["application/json"]["schema"]
-    ref = schema["$ref"]
-    name = ref.rsplit("/", 1)[1]
-    paginated = schemas[name]
-    if name.startswith("Paginated"):
-        items = paginated["properties"]["results"]["items"]
-        if "anyOf" in items:
-            return
-        record = items["$ref"].rsplit("/", 1)[1]
-        paginated["properties"]["results"]["items"] = {
-            "anyOf": [items, sparse_ref(record, schemas)]
-        }
-    else:
-        content["application/json"]["schema"] = {"anyOf": [schema, sparse_ref(name, schemas)]}
+    content = operation["responses"]["200"]["content"]["application/json"]
+    name = content["schema"]["$ref"].rsplit("/", 1)[1]
+    if not name.startswith("Paginated"):
+        content["schema"] = sparse_ref(name, schemas)
+        return
+    record = schemas[name]["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[1]
+    page = f"PaginatedSparse{record}List"
+    if page not in schemas:
+        schemas[page] = copy.deepcopy(schemas[name])
+        schemas[page]["properties"]["results"]["items"] = sparse_ref(record, schemas)
+    content["schema"] = {"$ref": f"#/components/schemas/{page}"}
 
 
 def sparse_ref(record: str, schemas: dict) -> dict:
@@ -97,11 +91,23 @@ def sparse_ref(record: str, schemas: dict) -> dict:
         full = schemas[record]
         schemas[sparse] = {
             "type": "object",
-            "description": f"A {record} as answered with ?fields=: only the fields asked for.",
+            "description": f"A {record} with only the fields asked for (`fields=`).",
             "properties": copy.deepcopy(full["properties"]),
             "minProperties": 1,
         }
     return {"$ref": f"#/components/schemas/{sparse}"}
+
+
+# Answers that are not JSON: their bytes, as a client receives them (a schema of type
+# string would be a decoded text, which no client is handed).
+TEXT_ANSWERS = {
+    "text/csv": "CSV (RFC 4180), UTF-8: a header line, then one row per record; nested objects "
+    "as dotted columns, lists as one cell (slugs or labels separated by `; `). Text cells are "
+    "quoted; text starting with =, +, -, @, a tab or a carriage return gets a leading ' so "
+    "that spreadsheets show it as text rather than run it as a formula (`raw=true`: without "
+    "it). No value (null) is an empty cell, unquoted; empty text is a quoted empty cell.",
+    "text/calendar": "An iCalendar feed (RFC 5545), UTF-8.",
+}
 
 
 def response_headers(operation: dict, method: str, path: str) -> None:
@@ -124,17 +130,10 @@ def response_headers(operation: dict, method: str, path: str) -> None:
             names.append("Location")
         for name in names:
             headers.setdefault(name, {"$ref": f"#/components/headers/{name}"})
-        csv = response.get("content", {}).get("text/csv")
-        if csv is not None:
-            # CSV is text: one header line, then one row per record.
-            csv["schema"] = {
-                "type": "string",
-                "description": "CSV (RFC 4180), UTF-8, with `Accept: text/csv` (or `?format=csv`): "
-                "one row per record, nested objects as dotted columns, lists as one cell. Text "
-                "cells are quoted, and text starting with =, +, -, @, a tab or a carriage "
-                "return gets a leading ' so that spreadsheets show it as text, not run it as a "
-                "formula.",
-            }
+        for media_type, description in TEXT_ANSWERS.items():
+            if media_type in response.get("content", {}):
+                schema = {"contentMediaType": media_type, "description": description}
+                response["content"][media_type]["schema"] = schema
 
 
 def nullable_as_31(node) -> None:
