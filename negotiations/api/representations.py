@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from rest_framework.exceptions import APIException
 from rest_framework.utils.urls import remove_query_param
 
-from negotiations.api.renderers import CSVRenderer
+from negotiations.api.renderers import CSVRenderer, ORJSONRenderer
 
 CSV = "csv"
 SPARSE = "sparse"
@@ -85,9 +85,11 @@ class RepresentationsMixin:
         return [r for r in renderers if not isinstance(r, CSVRenderer)]
 
     def perform_content_negotiation(self, request, force=False):
-        if self.representation == CSV and not force:
-            # The CSV URL is CSV whatever the Accept header says (errors are JSON).
-            return CSVRenderer(), CSVRenderer.media_type
+        if self.representation == CSV:
+            # The CSV URL is CSV whatever the Accept header says; an error answered before
+            # negotiation (force: a 405) is JSON, like every error.
+            renderer = ORJSONRenderer() if force else CSVRenderer()
+            return renderer, renderer.media_type
         return super().perform_content_negotiation(request, force)
 
     @property

@@ -14,7 +14,8 @@ from tests.contract import check_response, parameters_of, published_schema
 
 pytestmark = pytest.mark.django_db
 
-METHODS = ("get", "post", "put", "patch", "delete")
+METHODS = ("get", "head", "options", "post", "put", "patch", "delete")
+READS = ("get", "head", "options")
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +23,17 @@ def schema():
     return published_schema()
 
 
-def operations(schema):
+def operations(schema, *, allowed_only: bool = True):
+    """Every operation (path, method, operation); without the 405s of the methods a URL
+    does not take unless ``allowed_only`` is false."""
     for path, item in schema["paths"].items():
         for method, operation in item.items():
-            if method in METHODS:
+            if method in METHODS and (not allowed_only or not not_allowed(operation)):
                 yield path, method, operation
+
+
+def not_allowed(operation) -> bool:
+    return set(operation["responses"]) == {"400", "405"}
 
 
 def resolve(schema, node):
@@ -78,9 +85,9 @@ def test_reads_declare_no_security_and_writes_a_token_or_a_session(schema):
     """GETs declared token or session authentication only: anonymous reads looked forbidden.
     Then `[token, cookie, {}]`, which generators read as "authenticated": now reads declare
     no security requirement at all, and writes a token or a session."""
-    for path, method, operation in operations(schema):
-        if method == "get":
-            assert "security" not in operation, path
+    for path, method, operation in operations(schema, allowed_only=False):
+        if method in READS or not_allowed(operation):  # a 405 comes before credentials
+            assert "security" not in operation, (method, path)
         else:
             assert operation["security"] == [{"tokenAuth": []}, {"cookieAuth": []}], path
 
@@ -90,6 +97,8 @@ def test_every_field_of_an_answer_is_required_but_known_as_of(schema):
         properties = set(component.get("properties", ()))
         if not properties or name.endswith("Request") or name.startswith("Sparse"):
             continue
+        if name == "Metadata":
+            continue  # DRF's answer to OPTIONS: `actions` only for a client who may write
         missing = properties - set(component.get("required", ()))
         assert missing <= {"known_as_of"}, (name, missing)
 
@@ -187,11 +196,14 @@ def test_slug_filters_say_what_a_slug_is(schema):
 
 def test_every_error_answer_is_the_envelope(schema):
     envelope = {"$ref": "#/components/schemas/Error"}
-    for path, _method, operation in operations(schema):
+    for path, method, operation in operations(schema):
         for status, answer in operation["responses"].items():
             if int(status) < 400:
                 continue
             answer = resolve(schema, answer)
+            if method == "head":
+                assert "content" not in answer and "X-Request-ID" in answer["headers"]
+                continue
             assert answer["content"]["application/json"]["schema"] == envelope, (path, status)
             assert "X-Request-ID" in answer["headers"]
     too_many = schema["components"]["responses"]["TooManyRequests"]["headers"]
@@ -206,6 +218,9 @@ def test_a_201_documents_its_location(schema):
 def test_every_operation_documents_its_error_answers(schema):
     for path, method, operation in operations(schema):
         documented = set(operation["responses"])
+        if method == "options":  # no record is looked up
+            assert {"400", "401", "429", "503"} <= documented, path
+            continue
         assert {"400", "401", "404", "429", "503"} <= documented, (method, path)
         if method in ("post", "put", "patch", "delete"):
             assert {"403", "409"} <= documented, (method, path)
@@ -214,6 +229,46 @@ def test_every_operation_documents_its_error_answers(schema):
         if method in ("put", "patch", "delete"):
             assert "412" in documented, (method, path)
             assert "If-Match" in {p["name"] for p in operation["parameters"]}, (method, path)
+
+
+def test_every_url_documents_every_method_a_client_can_send(schema):
+    """405s, HEAD and OPTIONS were undocumented: a validator had no operation for them, and
+    PUT rounds/compare/ was taken for an update of a round called "compare"."""
+    for path, item in schema["paths"].items():
+        assert set(METHODS) <= set(item), path
+        assert not item["head"]["responses"]["200"].get("content"), path
+    compare = schema["paths"]["/api/v1/rounds/compare/"]
+    assert set(compare["put"]["responses"]) == {"400", "405"}
+    ids = [operation["operationId"] for _, _, operation in operations(schema, allowed_only=False)]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_reserved_name_answers_as_itself(editor, method):
+    """PUT rounds/compare/ is the compare endpoint's 405, checked against its own operation
+    (the contract client validates every answer), never a round update's."""
+    response = getattr(editor, method)("/api/v1/rounds/compare/", {}, format="json")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_every_method_a_url_does_not_take_is_a_405_there(editor, schema):
+    """Each documented 405 is what the server answers (whatever resources are added)."""
+    for path, method, operation in operations(schema, allowed_only=False):
+        if not_allowed(operation):
+            url = path.replace("{slug}", "any-slug")
+            response = getattr(editor, method)(url, {}, format="json")
+            assert response.status_code == 405, (method, path, response.status_code)
+            assert method.upper() not in response["Allow"], (method, path)
+
+
+def test_head_and_options_are_answered_as_documented(api, a_round):
+    """The contract client checks these answers against the HEAD and OPTIONS operations."""
+    for url in ("/api/v1/rounds/", f"/api/v1/rounds/{a_round.slug}.csv", "/api/v1/review/"):
+        head = api.head(url)
+        assert head.status_code == 200 and head.content == b"", url
+        options = api.options(url)
+        assert options.status_code == 200 and options.json()["name"], url
 
 
 def test_audit_history_is_a_plain_list_without_list_parameters(schema):

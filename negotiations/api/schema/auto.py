@@ -24,6 +24,16 @@ from negotiations.api.schema.components import (
     fields_parameter,
 )
 
+SUMMARIES = {
+    "list": "{plural}",
+    "retrieve": "{a} {name}",
+    "create": "Create {a} {name}",
+    "update": "Replace {a} {name} (every field)",
+    "partial_update": "Change some fields of {a} {name}",
+    "destroy": "Delete {a} {name}",
+}
+TWIN_SUMMARIES = {"csv": " as CSV", "sparse": ", only the fields asked for"}
+
 
 def anonymous_can_read(view) -> bool:
     return any(
@@ -126,6 +136,20 @@ class TrackerAutoSchema(AutoSchema):
         if self.representation == SPARSE:
             tokens = tokens[1:]
         return [token for token in tokens if token and not token.startswith("{")]
+
+    def get_summary(self):
+        """Each operation's one line (generated clients and the docs' menus show it): the
+        action on the resource, unless the view states its own (extend_schema)."""
+        model = getattr(getattr(self.view, "queryset", None), "model", None)
+        action = getattr(self.view, "action", None)
+        if model is None or action not in SUMMARIES:
+            return super().get_summary()
+        name, plural = str(model._meta.verbose_name), str(model._meta.verbose_name_plural)
+        article = "an" if name[0] in "aeiou" else "a"
+        summary = SUMMARIES[action].format(name=name, plural=plural, a=article)
+        if self.has_twins and self.representation is not None:
+            summary += TWIN_SUMMARIES[self.representation]
+        return summary[0].upper() + summary[1:]
 
     def get_extensions(self):
         extensions = super().get_extensions()

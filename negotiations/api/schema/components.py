@@ -34,6 +34,7 @@ ANSWERS = {
     "401": ("Unauthorized", "Missing or invalid credentials (a token or a session)."),
     "403": ("Forbidden", "Authenticated, without the model permission this write needs."),
     "404": ("NotFound", "No record with this slug, no such page, or no such URL."),
+    "405": ("MethodNotAllowed", "The URL does not take this method: `Allow` lists those it does."),
     "406": ("NotAcceptable", "No representation matches the Accept header."),
     "409": (
         "Conflict",
@@ -98,6 +99,27 @@ def fields_parameter(names, *, required: bool) -> dict:
         "that lists the valid ones.",
     }
 
+
+# DRF's answer to OPTIONS (SimpleMetadata): what the URL is and takes; `actions` describes the
+# body of each write the client may make (POST, PUT), absent when it may make none.
+METADATA = {
+    "type": "object",
+    "description": "What this URL is, the media types it answers and reads, and (for a client "
+    "allowed to write here) the fields of each write.",
+    "properties": {
+        "name": {"type": "string"},
+        "description": {"type": "string"},
+        "renders": {"type": "array", "items": {"type": "string"}},
+        "parses": {"type": "array", "items": {"type": "string"}},
+        "actions": {
+            "type": "object",
+            "description": "Per write method (POST, PUT): each field's type, label, whether it "
+            "is required or read-only, its choices and bounds.",
+            "additionalProperties": {"type": "object", "additionalProperties": {"type": "object"}},
+        },
+    },
+    "required": ["name", "description", "renders", "parses"],
+}
 
 ERROR_ITEM = {
     "type": "object",
@@ -171,6 +193,7 @@ HEADERS = {
         '`<…?page=2>; rel="next"`.'
     ),
     "X-Total-Count": header("How many records the list holds (absent with a cursor).", INTEGER),
+    "Allow": header("The methods this URL takes, e.g. `GET, POST, HEAD, OPTIONS`."),
     "Location": header(
         "A URL: the new record's (201), the record's now (301, 308), or the one that answers "
         "this request (303)."
@@ -218,6 +241,8 @@ def error_responses() -> dict:
             answer["headers"]["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}
         if status in ("301", "308"):
             answer["headers"]["Location"] = {"$ref": "#/components/headers/Location"}
+        if status == "405":
+            answer["headers"]["Allow"] = {"$ref": "#/components/headers/Allow"}
         if status == "429":
             for name_ in RATE_LIMIT_HEADERS:
                 answer["headers"][name_] = {"$ref": f"#/components/headers/{name_}"}

@@ -8,6 +8,7 @@ import re
 from negotiations.api.schema.components import (
     ERROR_ITEM,
     HEADERS,
+    METADATA,
     RATE_LIMIT_HEADERS,
     error_responses,
     error_schema,
@@ -34,6 +35,10 @@ def contract_hook(result, generator, request, public):
             enums_by_reference(operation, enums)
             sparse_answers(operation, schemas)
             response_headers(operation, method, path)
+    schemas["Metadata"] = METADATA
+    for item in result["paths"].values():
+        every_method(item, components["responses"])
+    result["tags"] = [NOT_ALLOWED_TAG]
     nullable_as_31(result)
     drop_unreferenced(result)
     return result
@@ -134,6 +139,102 @@ def response_headers(operation: dict, method: str, path: str) -> None:
             if media_type in response.get("content", {}):
                 schema = {"contentMediaType": media_type, "description": description}
                 response["content"][media_type]["schema"] = schema
+
+
+# Every method a client can send, in the order the schema lists them.
+METHODS = ("get", "head", "options", "post", "put", "patch", "delete")
+WRITES = ("post", "put", "patch", "delete")
+
+
+def every_method(item: dict, responses: dict) -> None:
+    """Every method a URL can be sent is an operation, so that every answer a client can get
+    is documented and a validator finds it: HEAD (the GET's headers, no body), OPTIONS (DRF's
+    metadata), and each write the URL does not take (405, before credentials or anything
+    else: MethodFirstMixin). A reserved name (`rounds/compare/`) then answers as itself: a
+    PUT there is its 405, never taken for an update of a round called "compare"."""
+    get = item["get"]
+    item["head"] = head_operation(get, responses)
+    item["options"] = options_operation(get)
+    for method in WRITES:
+        if method not in item:
+            item[method] = not_allowed_operation(get, method)
+    for method in sorted(item, key=lambda name: METHODS.index(name)):
+        item[method] = item.pop(method)
+
+
+def head_operation(get: dict, responses: dict) -> dict:
+    """The GET's headers without its body: each answer as the GET's, less its content."""
+    head = copy.deepcopy(get)
+    head["operationId"] = f"{get['operationId']}_head"
+    head["summary"] = f"{get['summary']} (headers only)"
+    head["description"] = "The same answer as the GET, without its body."
+    for status, answer in head["responses"].items():
+        if "$ref" in answer:
+            name = answer["$ref"].rsplit("/", 1)[1]
+            bodiless = f"{name}WithoutBody"
+            if bodiless not in responses:
+                responses[bodiless] = {
+                    key: value for key, value in responses[name].items() if key != "content"
+                }
+            head["responses"][status] = {"$ref": f"#/components/responses/{bodiless}"}
+        else:
+            answer.pop("content", None)
+    return head
+
+
+def options_operation(get: dict) -> dict:
+    """DRF's metadata: what the URL is and takes (the fields of the writes a client may make
+    here). No query parameter is taken, and no record is looked up."""
+    statuses = {"400", "401", "406", "429", "503"} & set(get["responses"])
+    return {
+        "operationId": f"{get['operationId']}_options",
+        "summary": f"{get['summary']} (metadata: what the URL takes)",
+        "tags": get.get("tags", []),
+        **path_parameters(get),
+        "responses": {
+            "200": {
+                "description": "The URL's metadata.",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Metadata"}}
+                },
+                "headers": {
+                    name: {"$ref": f"#/components/headers/{name}"}
+                    for name in ("Allow", "X-Request-ID", *RATE_LIMIT_HEADERS)
+                },
+            },
+            **{status: get["responses"][status] for status in sorted(statuses)},
+        },
+    }
+
+
+NOT_ALLOWED_TAG = {
+    "name": "not-allowed",
+    "description": "Each write a URL does not take: a 405 whose `Allow` header lists the "
+    "methods it takes, whoever sends it, before anything is read or written. Listed so that "
+    "every answer is documented (and a reserved name such as `rounds/compare/` answers as "
+    "itself), not to be called.",
+}
+
+
+def not_allowed_operation(get: dict, method: str) -> dict:
+    """A write the URL does not take: 405 whoever sends it (or a 400 for a request too
+    large to read: negotiations.middleware.RequestLimitsMiddleware)."""
+    what = get["summary"][:1].lower() + get["summary"][1:]
+    return {
+        "operationId": f"{get['operationId']}_{method}_not_allowed",
+        "summary": f"{method.upper()} {what}: not allowed",
+        "tags": [NOT_ALLOWED_TAG["name"]],
+        **path_parameters(get),
+        "responses": {
+            "400": {"$ref": "#/components/responses/BadRequest"},
+            "405": {"$ref": "#/components/responses/MethodNotAllowed"},
+        },
+    }
+
+
+def path_parameters(operation: dict) -> dict:
+    parameters = [p for p in operation.get("parameters", []) if p.get("in") == "path"]
+    return {"parameters": parameters} if parameters else {}
 
 
 def nullable_as_31(node) -> None:

@@ -13,7 +13,7 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
 from negotiations.domain import writes
-from negotiations.domain.slugs import unique_slug
+from negotiations.domain.slugs import RESERVED, unique_slug
 
 # --- Base serializer ----------------------------------------------------------------------------
 
@@ -155,6 +155,8 @@ class RecordSerializer(serializers.ModelSerializer):
         return writes.update_record(record=instance, fields=fields, links=links)
 
     def validate_slug(self, value):
+        if value in RESERVED.get(self.Meta.model._meta.model_name, ()):
+            raise serializers.ValidationError(f"“{value}” is reserved by the API.")
         if self.instance is not None and value != self.instance.slug:
             raise serializers.ValidationError(
                 "Slugs are stable identifiers used by dashboards and fixtures: they cannot change."
