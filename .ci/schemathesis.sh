@@ -52,7 +52,8 @@ user.user_permissions.set(Permission.objects.filter(content_type__app_label="neg
 print(Token.objects.get_or_create(user=user)[0].key)
 ' | tail -n 1)
 
-PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# PORT: the server's port (default: a free one).
+PORT=${PORT:-$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 BASE="http://127.0.0.1:$PORT"
 .venv/bin/gunicorn tracker.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 \
   --timeout 60 >"$WORK/server.log" 2>&1 &

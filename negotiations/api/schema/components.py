@@ -126,9 +126,8 @@ ERROR_ITEM = {
     "description": "One rejected field or query parameter, or the request as a whole.",
     "properties": {
         "code": {
-            "type": "string",
-            "description": "Machine-readable: `required`, `invalid`, "
-            "`unknown_parameter`, `unknown_field`, `invalid_cursor`, `max_length`...",
+            "$ref": "#/components/schemas/ErrorItemCodeEnum",
+            "description": "Machine-readable: what is wrong with the field or parameter.",
         },
         "detail": {"type": "string", "description": "What is wrong, for people."},
         "field": {
@@ -146,18 +145,32 @@ ERROR_ITEM = {
 }
 
 
-def error_schema() -> dict:
-    from negotiations.api.errors import ERROR_CODES
+def error_code_enums() -> dict:
+    """The envelope's codes and the item codes as enums (a client can switch on them
+    exhaustively), from the one list each (negotiations.api.errors)."""
+    from negotiations.api.errors import ERROR_CODES, ITEM_CODES
 
-    codes = "; ".join(f"`{code}` ({status})" for code, (status, _) in ERROR_CODES.items())
+    def enum(meanings: dict[str, str]) -> dict:
+        lines = "\n".join(f"* `{code}` - {meaning}" for code, meaning in meanings.items())
+        return {"type": "string", "enum": list(meanings), "description": lines}
+
+    return {
+        "ErrorCodeEnum": enum(
+            {code: f"{meaning} ({status})" for code, (status, meaning) in ERROR_CODES.items()}
+        ),
+        "ErrorItemCodeEnum": enum(ITEM_CODES),
+    }
+
+
+def error_schema() -> dict:
     return {
         "type": "object",
         "description": "Every 4xx and 5xx answer under /api/.",
         "properties": {
             "status": {"type": "integer", "description": "The HTTP status, repeated."},
             "code": {
-                "type": "string",
-                "description": f"Stable, one per kind of error: {codes}.",
+                "$ref": "#/components/schemas/ErrorCodeEnum",
+                "description": "Stable, one per kind of error.",
             },
             "detail": {"type": "string", "description": "What went wrong, in one sentence."},
             "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ErrorItem"}},

@@ -10,6 +10,7 @@ from negotiations.api.schema.components import (
     HEADERS,
     METADATA,
     RATE_LIMIT_HEADERS,
+    error_code_enums,
     error_responses,
     error_schema,
 )
@@ -20,6 +21,7 @@ def contract_hook(result, generator, request, public):
     components = result.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     schemas["Error"] = error_schema()
+    schemas.update(error_code_enums())
     schemas["ErrorItem"] = ERROR_ITEM
     schemas["ErrorLocation"] = {"type": "string", "enum": ["query", "body"]}
     components["headers"] = HEADERS
