@@ -6,6 +6,7 @@ from rest_framework.exceptions import MethodNotAllowed, ValidationError
 
 from negotiations.api.renderers import CSVRenderer, ICalendarRenderer, ORJSONRenderer
 from negotiations.api.schema import TrackerAutoSchema
+from negotiations.api.throttling import refund
 
 
 class MethodFirstMixin:
@@ -21,10 +22,12 @@ class MethodFirstMixin:
 
 class RateLimitHeadersMixin:
     """RateLimit-Limit, -Remaining, -Reset and -Policy on every answer under a rate limit
-    (negotiations.api.throttling), 429 included."""
+    (negotiations.api.throttling), 429 included; a 304 is not counted."""
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 304:
+            refund(request)
         rate_limit = getattr(request, "rate_limit", None)
         if rate_limit is not None:
             for name, value in rate_limit.headers().items():

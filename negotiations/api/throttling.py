@@ -15,11 +15,13 @@ Every answer under a limit says where the client stands, in the headers of the I
 draft-ietf-httpapi-ratelimit-headers-07 (RateLimitHeadersMixin): ``RateLimit-Limit`` (requests
 per window), ``RateLimit-Remaining``, ``RateLimit-Reset`` (seconds until a request is freed)
 and ``RateLimit-Policy`` (``600;w=60``). A throttled client gets 429 with ``Retry-After``.
+A 304 Not Modified is not counted (``refund``): revalidating an answer is what clients that
+poll should do, and it costs the server one version lookup.
 """
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rest_framework import throttling
 
@@ -82,6 +84,10 @@ class RateLimitStateMixin:
             count = count_request(self.cache, f"{self.key}:{start}", self.duration)
         except CacheUnavailable:
             return True
+        # Kept for refund(): a 304 is given back (a client revalidating costs nothing).
+        request.__dict__.setdefault("rate_limit_counts", []).append(
+            (self.cache, f"{self.key}:{start}")
+        )
         self.reset = max(math.ceil(start + self.duration - self.now), 1)
         allowed = count <= self.num_requests
         state = RateLimit(
@@ -99,6 +105,20 @@ class RateLimitStateMixin:
 
     def wait(self):
         return self.reset
+
+
+def refund(request) -> None:
+    """Give back the request's counts: it was answered 304 Not Modified, which costs the
+    server one version lookup and the client nothing it did not have (the headers then
+    show the quota as it was before the request)."""
+    for cache, key in request.__dict__.pop("rate_limit_counts", ()):
+        try:
+            cache.incr(key, -1)
+        except (ValueError, CacheUnavailable):  # expired since, or Redis unavailable
+            continue
+    state = getattr(request, "rate_limit", None)
+    if state is not None:
+        request.rate_limit = replace(state, remaining=min(state.remaining + 1, state.limit))
 
 
 class AnonRateThrottle(RateLimitStateMixin, throttling.AnonRateThrottle):

@@ -1,5 +1,4 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from negotiations.api import docs, views
@@ -27,7 +26,7 @@ urlpatterns = [
     path("deadlines.ics", views.DeadlineCalendarView.as_view(), name="deadline-calendar"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("review/", views.ReviewView.as_view(), name="review"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", docs.SchemaView.as_view(), name="schema"),
     # drf-spectacular's pages with templates whose set-up code carries the page's
     # Content-Security-Policy nonce, and ReDoc's bundle without its one CDN reference.
     path(

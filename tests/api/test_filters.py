@@ -290,6 +290,20 @@ class TestBadInput:
         assert response.status_code == 400
         assert parameter in error_messages(response)
 
+    @pytest.mark.parametrize(
+        ("url", "parameter"),
+        [("/api/v1/rounds/", "updated_since"), ("/api/v1/changes/", "since")],
+    )
+    def test_an_unencoded_plus_in_a_time_is_explained(self, api, url, parameter):
+        """`+00:00` unencoded arrives as " 00:00" (a "+" in a query is a space): the 400
+        said only "Enter a valid date/time"."""
+        response = api.get(f"{url}?{parameter}=2026-01-01T00:00:00+00:00")
+        [message] = error_messages(response)[parameter]
+        assert "%2B" in message and "Z" in message
+        assert api.get(f"{url}?{parameter}=2026-01-01T00:00:00%2B00:00").status_code == 200
+        [message] = error_messages(api.get(f"{url}?{parameter}=yesterday"))[parameter]
+        assert "%2B" not in message
+
     def test_page_past_the_end_is_a_404(self, api):
         assert api.get("/api/v1/rounds/", {"page": "999"}).status_code == 404
 

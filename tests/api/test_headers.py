@@ -83,6 +83,18 @@ class TestRateLimits:
         assert throttled["RateLimit-Remaining"] == "0"
         assert int(throttled["Retry-After"]) == int(throttled["RateLimit-Reset"]) > 0
 
+    @pytest.mark.parametrize("url", ["/api/v1/parties/", "/api/v1/rounds/{slug}/"])
+    def test_a_304_does_not_count(self, api, a_round, monkeypatch, url):
+        """Revalidating is what a polling client should do: it cost a request of its quota."""
+        monkeypatch.setenv("THROTTLE_ANON", "3/minute")
+        url = url.format(slug=a_round.slug)
+        etag = api.get(url)["ETag"]
+        for _ in range(5):
+            revalidated = api.get(url, HTTP_IF_NONE_MATCH=etag)
+            assert revalidated.status_code == 304
+            assert revalidated["RateLimit-Remaining"] == "2"
+        assert api.get(url)["RateLimit-Remaining"] == "1"  # a 200 counts
+
     def test_no_headers_without_a_limit(self, api, monkeypatch):
         monkeypatch.setenv("THROTTLE_ANON", "off")
         monkeypatch.setenv("THROTTLE_USER", "off")

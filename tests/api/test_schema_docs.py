@@ -26,6 +26,28 @@ def parameters(schema, path, method="get"):
     return parameters_of(schema, path, method)
 
 
+def test_the_schema_declares_its_server_and_its_own_example_urls(schema):
+    """ReDoc showed DRF's example `http://api.example.org/accounts/?page=4`."""
+    assert schema["servers"] == [
+        {"url": "http://testserver", "description": "This server: the one that serves this schema."}
+    ]
+    page = schema["components"]["schemas"]["PaginatedRoundList"]["properties"]
+    assert page["next"]["example"] == "http://testserver/api/v1/rounds/?page=4"
+    assert "example.org" not in str(schema)
+
+
+def test_the_schema_is_generated_once_per_process_and_server(api, settings, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    first = api.get("/api/v1/schema/?format=json")
+    monkeypatch.setattr(SchemaGenerator, "get_schema", None)  # generating again would fail
+    assert api.get("/api/v1/schema/?format=json").content == first.content
+    monkeypatch.undo()
+    settings.ALLOWED_HOSTS = ["testserver", "tracker.example"]
+    elsewhere = api.get("/api/v1/schema/?format=json", HTTP_HOST="tracker.example")
+    assert elsewhere.json()["servers"][0]["url"] == "http://tracker.example"
+
+
 @pytest.mark.parametrize(
     ("path", "required"),
     [

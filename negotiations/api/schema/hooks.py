@@ -41,6 +41,7 @@ def contract_hook(result, generator, request, public):
     for item in result["paths"].values():
         every_method(item, components["responses"])
     result["tags"] = [NOT_ALLOWED_TAG]
+    servers_and_examples(result, request)
     nullable_as_31(result)
     drop_unreferenced(result)
     return result
@@ -237,6 +238,31 @@ def not_allowed_operation(get: dict, method: str) -> dict:
 def path_parameters(operation: dict) -> dict:
     parameters = [p for p in operation.get("parameters", []) if p.get("in") == "path"]
     return {"parameters": parameters} if parameters else {}
+
+
+# The server of a schema generated outside a request (`manage.py spectacular`, the tests):
+# relative, the host that serves the document; its examples name `make run`'s address.
+LOCAL_SERVER = "http://127.0.0.1:8000"
+
+
+def servers_and_examples(result: dict, request) -> None:
+    """The server the schema is served from (a generator's default base URL), and a page's
+    `next` and `previous` examples on the list's own URL (DRF's were another API's,
+    `http://api.example.org/accounts/?page=4`, and ReDoc showed them)."""
+    base = request.build_absolute_uri("/").rstrip("/") if request is not None else None
+    result["servers"] = [
+        {"url": base or "/", "description": "This server: the one that serves this schema."}
+    ]
+    schemas = result["components"]["schemas"]
+    for path, item in result["paths"].items():
+        answer = item.get("get", {}).get("responses", {}).get("200", {})
+        schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
+        name = schema.get("$ref", "").rsplit("/", 1)[-1]
+        properties = schemas.get(name, {}).get("properties", {})
+        if name.startswith("Paginated") and "next" in properties:
+            url = f"{base or LOCAL_SERVER}{path}"
+            properties["next"]["example"] = f"{url}?page=4"
+            properties["previous"]["example"] = f"{url}?page=2"
 
 
 def nullable_as_31(node) -> None:
