@@ -6,6 +6,7 @@ import decimal
 import io
 
 import orjson
+from django.conf import settings
 from django.utils.functional import Promise
 from icalendar import Calendar, Event
 from rest_framework import renderers, serializers
@@ -162,7 +163,9 @@ class CSVRenderer(renderers.BaseRenderer):
 
 
 class ICalendarRenderer(renderers.BaseRenderer):
-    """Deadlines as an RFC 5545 calendar: one all-day event per deadline, stable UIDs.
+    """Deadlines as an RFC 5545 calendar: one all-day event per deadline, its UID made of
+    the deadline's id (a slug can be renamed: calendar apps then saw a new event) and this
+    deployment's domain (settings.CALENDAR_UID_DOMAIN).
 
     A deadline known to the day is a one-day event; a coarser one spans the window it falls
     in and says so in its summary and description.
@@ -171,7 +174,6 @@ class ICalendarRenderer(renderers.BaseRenderer):
     media_type = "text/calendar"
     format = "ics"
     charset = "utf-8"
-    uid_domain = "negotiation-tracker"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         calendar = Calendar()
@@ -188,7 +190,7 @@ class ICalendarRenderer(renderers.BaseRenderer):
         end = datetime.date.fromisoformat(deadline["end_date"] or deadline["date"])
         precision = deadline["date_precision"]
         event = Event()
-        event.add("uid", f"deadline-{deadline['slug']}@{self.uid_domain}")
+        event.add("uid", f"deadline-{deadline['id']}@{settings.CALENDAR_UID_DOMAIN}")
         event.add("dtstamp", datetime.datetime.fromisoformat(deadline["updated"]))
         event.add("dtstart", start)
         event.add("dtend", end + datetime.timedelta(days=1))
