@@ -63,7 +63,7 @@ class StrictQueryMixin:
             self.check_query_params(request)  # writes too: only ?format= is allowed there
 
     def allowed_query_params(self) -> set[str]:
-        allowed = set(self.common_params)
+        allowed = set(self.common_params) | getattr(self, "representation_params", set())
         if getattr(self, "representation", None) is not None:
             allowed.discard("format")  # the URL says the format (representations.py)
         if self.action == "list":

@@ -17,14 +17,25 @@ Every resource of the router gets its twins (``representation_urls``), whatever 
 
 from django.http import HttpResponse
 from django.urls import path, reverse
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.utils.urls import remove_query_param
 
 from negotiations.api.renderers import CSVRenderer, ORJSONRenderer
+from negotiations.api.serializers.fields import StrictBooleanField
 
 CSV = "csv"
 SPARSE = "sparse"
 TWINS = (CSV, SPARSE)
+RAW_PARAM = "raw"
+RAW_PARAMETER = {
+    "in": "query",
+    "name": RAW_PARAM,
+    "required": False,
+    "schema": {"type": "boolean", "default": False},
+    "description": "true: every cell as it is. By default text that a spreadsheet would run as "
+    "a formula (starting with =, +, -, @, a tab or a carriage return) gets a leading ' "
+    "(OWASP's remedy); a program reading the CSV wants the values unchanged.",
+}
 
 
 def twin_routes(prefix: str, twin: str) -> dict[str, str]:
@@ -96,12 +107,27 @@ class RepresentationsMixin:
     def ignores_accept(self) -> bool:  # for the schema: no 406 on the CSV URLs
         return self.representation == CSV
 
+    @property
+    def representation_params(self) -> set[str]:
+        """The query parameters of this representation (StrictQueryMixin allows them)."""
+        return {RAW_PARAM} if self.representation == CSV else set()
+
+    # raw=true on a CSV URL: cells as they are, without the leading ' that keeps a
+    # spreadsheet from running text as a formula (CSVRenderer reads it).
+    raw_csv = False
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if self.representation is None and self.action in ("list", "retrieve"):
             twin = self.asked_twin(request)
             if twin is not None:
                 raise SeeOther(self.twin_url(request, twin))
+        if self.representation == CSV and RAW_PARAM in request.query_params:
+            raw = StrictBooleanField()
+            try:
+                self.raw_csv = raw.run_validation(request.query_params[RAW_PARAM])
+            except ValidationError as error:
+                raise ValidationError({RAW_PARAM: error.detail}) from None
 
     @staticmethod
     def asked_twin(request) -> str | None:

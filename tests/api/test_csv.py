@@ -177,3 +177,31 @@ def test_the_csv_url_is_csv_whatever_the_accept_header_and_its_errors_json(api):
     assert parse_csv(api.get("/api/v1/rounds.csv", HTTP_ACCEPT="application/json"))
     json_4xx(api.get("/api/v1/rounds.csv", {"level": "galactic"}), naming="level")
     json_4xx(api.get("/api/v1/rounds.csv", {"format": "json"}), naming="format")
+
+
+def test_no_value_is_an_empty_cell_and_empty_text_a_quoted_one(api):
+    """One rule for "no value", as in JSON: null (an agenda nobody reported, a choice not
+    made) is an empty cell; empty text ("" venue) and an empty list are a quoted empty one.
+    Both were written as "", so an unknown agenda read as an empty one."""
+    talks = factories.negotiation()
+    unknown = factories.round(talks, 1)
+    empty = factories.round(talks, 2, agenda={})
+    text = api.get(
+        "/api/v1/rounds.csv",
+        {"negotiation": talks.slug, "fields": "slug,agenda_basis,venue,agenda"},
+    ).content.decode()
+    lines = dict(line.split(",", 1) for line in text.split("\r\n")[1:-1])
+    # The serializer's order: slug, venue, agenda_basis, agenda.
+    assert lines[f'"{unknown.slug}"'] == '"",,'  # venue "", basis and agenda null
+    assert lines[f'"{empty.slug}"'] == '"","discussed",""'  # the agenda reported empty
+
+
+def test_raw_cells_on_request(api):
+    """The spreadsheet-safety quote is for spreadsheets: a program asks for the values."""
+    title = "=HYPERLINK(1)"
+    factories.source(title=title, publisher="Raw CSV test")
+    query = {"publisher": "Raw CSV test", "fields": "title"}
+    [safe] = parse_csv(api.get("/api/v1/sources.csv", query))
+    [raw] = parse_csv(api.get("/api/v1/sources.csv", {**query, "raw": "true"}))
+    assert (safe["title"], raw["title"]) == (f"'{title}", title)
+    json_4xx(api.get("/api/v1/sources.csv", {"raw": "yes"}), naming="raw")

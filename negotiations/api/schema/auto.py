@@ -12,7 +12,7 @@ from drf_spectacular.plumbing import force_instance
 from rest_framework import generics, permissions, serializers
 
 from negotiations.api.renderers import CSVRenderer
-from negotiations.api.representations import SPARSE
+from negotiations.api.representations import CSV, RAW_PARAMETER, SPARSE
 from negotiations.api.schema.components import (
     ANSWERS,
     BLANK_STRING,
@@ -77,6 +77,8 @@ class TrackerAutoSchema(AutoSchema):
             required = self.representation == SPARSE
             fields = self.view.get_serializer_class()().fields
             parameters.append(fields_parameter(fields, required=required))
+        if self.has_twins and self.representation == CSV:
+            parameters.append(RAW_PARAMETER)
         conditional = getattr(self.view, "conditional_requests", False)
         if conditional and self.method == "GET":
             parameters += [IF_NONE_MATCH, IF_MODIFIED_SINCE]

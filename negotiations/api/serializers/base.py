@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
+from negotiations.api.serializers.fields import OptionalChoiceField
 from negotiations.domain import writes
 from negotiations.domain.slugs import RESERVED, unique_slug
 
@@ -105,8 +106,12 @@ class RecordSerializer(serializers.ModelSerializer):
         validators = []
 
     def build_standard_field(self, field_name, model_field):
-        """Text input is bounded and free of control characters, whatever the model says."""
+        """Text input is bounded and free of control characters, whatever the model says; a
+        choice that may be left empty is null when it is (OptionalChoiceField)."""
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if field_class is serializers.ChoiceField and field_kwargs.get("allow_blank"):
+            # A choice with no value is null, like every other missing value.
+            return OptionalChoiceField, field_kwargs
         if issubclass(field_class, serializers.CharField):
             field_kwargs["validators"] = [
                 *field_kwargs.get("validators", []),
