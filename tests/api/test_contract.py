@@ -151,6 +151,30 @@ def test_component_names_are_meaningful(schema):
     assert "KnownAsOfRequest" not in names  # unreferenced twins are dropped
 
 
+def test_no_value_is_a_union_of_strings(schema):
+    """`anyOf: [text, {maxLength: 0}]` on every optional text made code generators build a
+    class per alternative (datamodel-code-generator: Notes1 to Notes23, 115 numbered names);
+    its pattern already takes "", so a text is one schema."""
+    assert '"maxLength": 0' not in json.dumps(schema)
+    for name, component in schema["components"]["schemas"].items():
+        for field, prop in component.get("properties", {}).items():
+            for key in ("anyOf", "oneOf"):
+                strings = [o for o in prop.get(key, ()) if o.get("type") == "string"]
+                assert len(strings) < 2, (name, field)
+
+
+def test_lists_of_slugs_share_one_type(schema):
+    """An inline constrained item was a class per field, named after it (Citation1 beside
+    the Citation component)."""
+    assert schema["components"]["schemas"]["Slug"]["pattern"] == SLUG_PATTERN
+    for name, component in schema["components"]["schemas"].items():
+        for field, prop in component.get("properties", {}).items():
+            items = prop.get("items", {})
+            assert items.get("type") != "string" or len(items) == 1, (name, field, items)
+    parties = schema["components"]["schemas"]["NegotiationRequest"]["properties"]["parties"]
+    assert parties["items"] == {"$ref": "#/components/schemas/Slug"}
+
+
 def test_the_audit_history_has_one_name(schema):
     paths = schema["paths"]
     assert "/api/v1/rounds/{slug}/audit-history/" in paths

@@ -100,6 +100,13 @@ def fields_parameter(names, *, required: bool) -> dict:
     }
 
 
+# A record's slug, as lists of them are typed (in requests and answers alike).
+SLUG = {
+    "type": "string",
+    "pattern": SLUG_PATTERN,
+    "description": "A record's slug: letters, digits, hyphens and underscores.",
+}
+
 # DRF's answer to OPTIONS (SimpleMetadata): what the URL is and takes; `actions` describes the
 # body of each write the client may make (POST, PUT), absent when it may make none.
 METADATA = {

@@ -10,6 +10,7 @@ from negotiations.api.schema.components import (
     HEADERS,
     METADATA,
     RATE_LIMIT_HEADERS,
+    SLUG,
     error_code_enums,
     error_responses,
     error_schema,
@@ -38,6 +39,7 @@ def contract_hook(result, generator, request, public):
             sparse_answers(operation, schemas)
             response_headers(operation, method, path)
     schemas["Metadata"] = METADATA
+    schemas["Slug"] = SLUG
     for item in result["paths"].values():
         every_method(item, components["responses"])
     result["tags"] = [NOT_ALLOWED_TAG]
