@@ -93,6 +93,7 @@ class StrictQueryMixin:
         refuse_unknown_params(request, self.allowed_query_params())
         if (
             getattr(self, "representation", None) == "sparse"
+            and self.action in ("list", "retrieve")
             and "fields" not in request.query_params
         ):
             raise ValidationError(

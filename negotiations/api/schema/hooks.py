@@ -191,6 +191,8 @@ def options_operation(get: dict) -> dict:
     """DRF's metadata: what the URL is and takes (the fields of the writes a client may make
     here). No query parameter is taken, and no record is looked up."""
     statuses = {"400", "401", "406", "429", "503"} & set(get["responses"])
+    if "parameters" in path_parameters(get):
+        statuses.add("404")  # a path segment that is no slug: no such URL
     return {
         "operationId": f"{get['operationId']}_options",
         "summary": f"{get['summary']} (metadata: what the URL takes)",
@@ -225,13 +227,16 @@ def not_allowed_operation(get: dict, method: str) -> dict:
     """A write the URL does not take: 405 whoever sends it (or a 400 for a request too
     large to read: negotiations.middleware.RequestLimitsMiddleware)."""
     what = get["summary"][:1].lower() + get["summary"][1:]
+    path = path_parameters(get)
     return {
         "operationId": f"{get['operationId']}_{method}_not_allowed",
         "summary": f"{method.upper()} {what}: not allowed",
         "tags": [NOT_ALLOWED_TAG["name"]],
-        **path_parameters(get),
+        **path,
         "responses": {
             "400": {"$ref": "#/components/responses/BadRequest"},
+            # A path segment that is no slug: no such URL, whatever the method.
+            **({"404": {"$ref": "#/components/responses/NotFound"}} if path else {}),
             "405": {"$ref": "#/components/responses/MethodNotAllowed"},
         },
     }
