@@ -46,6 +46,10 @@ def anonymous_can_read(view) -> bool:
     )
 
 
+# A format's values, or "", as one pattern (a URLField left blank is "").
+FORMAT_OR_EMPTY = {"uri": r"^$|^[A-Za-z][A-Za-z0-9+.-]*:\S+$"}
+
+
 def without_blank_alternative(field_schema: dict) -> None:
     """drf-spectacular offers "" beside a patterned text as `oneOf: [text, maxLength 0]`;
     "" matches the pattern too, so `oneOf` refused it (matching both), and as `anyOf` it made
@@ -55,7 +59,10 @@ def without_blank_alternative(field_schema: dict) -> None:
     if BLANK_STRING not in options or len(options) != 2:
         return
     (text,) = [option for option in options if option != BLANK_STRING]
-    if re.search(text.get("pattern", ""), ""):
+    text = dict(text)
+    if text.get("format") in FORMAT_OR_EMPTY:  # a URL, or "" (a format refuses "")
+        text["pattern"] = FORMAT_OR_EMPTY[text.pop("format")]
+    if "format" not in text and re.search(text.get("pattern", ""), ""):
         del field_schema["oneOf"]
         field_schema.update(text)
     else:
