@@ -3,6 +3,7 @@ POSTPROCESSING_HOOKS, after drf-spectacular's enum hook). Every rule here applie
 operation, whatever resources and endpoints are added."""
 
 import copy
+import json
 import re
 
 from negotiations.api.schema.components import (
@@ -42,9 +43,10 @@ def contract_hook(result, generator, request, public):
     schemas["Slug"] = SLUG
     for item in result["paths"].values():
         every_method(item, components["responses"])
-    result["tags"] = [NOT_ALLOWED_TAG]
+    result["tags"] = [PROTOCOL_TAG, NOT_ALLOWED_TAG]
     servers_and_examples(result, request)
     nullable_as_31(result)
+    shared_parameters(result)
     drop_unreferenced(result)
     return result
 
@@ -173,6 +175,7 @@ def head_operation(get: dict, responses: dict) -> dict:
     head["operationId"] = f"{get['operationId']}_head"
     head["summary"] = f"{get['summary']} (headers only)"
     head["description"] = "The same answer as the GET, without its body."
+    head["tags"] = [PROTOCOL_TAG["name"]]
     for status, answer in head["responses"].items():
         if "$ref" in answer:
             name = answer["$ref"].rsplit("/", 1)[1]
@@ -196,7 +199,7 @@ def options_operation(get: dict) -> dict:
     return {
         "operationId": f"{get['operationId']}_options",
         "summary": f"{get['summary']} (metadata: what the URL takes)",
-        "tags": get.get("tags", []),
+        "tags": [PROTOCOL_TAG["name"]],
         **path_parameters(get),
         "responses": {
             "200": {
@@ -214,12 +217,23 @@ def options_operation(get: dict) -> dict:
     }
 
 
+# Tags of the operations every URL has by HTTP's rules rather than by design: documented so
+# that every answer is, and shown by ReDoc as one description each (x-traitTag), not as six
+# hundred operations that would take its page a minute to draw.
+PROTOCOL_TAG = {
+    "name": "head-options",
+    "description": "Every URL that answers GET also answers HEAD (the same headers, no body) "
+    "and OPTIONS (DRF's metadata: what the URL is, the media types it answers and reads, and "
+    "the fields of each write the client may make there).",
+    "x-traitTag": True,
+}
 NOT_ALLOWED_TAG = {
     "name": "not-allowed",
     "description": "Each write a URL does not take: a 405 whose `Allow` header lists the "
     "methods it takes, whoever sends it, before anything is read or written. Listed so that "
     "every answer is documented (and a reserved name such as `rounds/compare/` answers as "
     "itself), not to be called.",
+    "x-traitTag": True,
 }
 
 
@@ -270,6 +284,45 @@ def servers_and_examples(result: dict, request) -> None:
             url = f"{base or LOCAL_SERVER}{path}"
             properties["next"]["example"] = f"{url}?page=4"
             properties["previous"]["example"] = f"{url}?page=2"
+
+
+def shared_parameters(result: dict) -> None:
+    """A parameter that several operations take (a list's filters: its JSON, CSV and sparse
+    URLs, and their HEADs) is one component they refer to, not a copy each: a third of the
+    schema's size. Named after the parameter where only one has that name, else after the
+    tag (then the operation) that first takes it."""
+    operations = [operation for item in result["paths"].values() for operation in item.values()]
+    variants: dict[str, dict] = {}  # JSON of a parameter -> the parameter
+    takers: dict[str, list] = {}  # JSON of a parameter -> the operations that take it
+    for operation in operations:
+        for parameter in operation.get("parameters", []):
+            key = json.dumps(parameter, sort_keys=True)
+            variants.setdefault(key, parameter)
+            takers.setdefault(key, []).append(operation)
+    by_name: dict[str, list] = {}
+    for key, parameter in variants.items():
+        by_name.setdefault(parameter["name"], []).append(key)
+    names = {}
+    for name, keys in by_name.items():
+        for key in keys:
+            first = takers[key][0]
+            candidates = [name, f"{(first.get('tags') or ['api'])[0]}.{name}"]
+            candidates.append(f"{first['operationId']}.{name}")
+            names[key] = next(
+                c for c in candidates if c not in names.values() and (c != name or len(keys) == 1)
+            )
+    shared = {names[key]: variants[key] for key in variants if len(takers[key]) > 1}
+    for operation in operations:
+        operation["parameters"] = [
+            {"$ref": f"#/components/parameters/{names[key]}"}
+            if names[(key := json.dumps(parameter, sort_keys=True))] in shared
+            else parameter
+            for parameter in operation.get("parameters", [])
+        ]
+        if not operation["parameters"]:
+            del operation["parameters"]
+    if shared:
+        result["components"]["parameters"] = dict(sorted(shared.items()))
 
 
 def nullable_as_31(node) -> None:
