@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# A typed Python client generated from the live OpenAPI schema with openapi-python-client,
-# failing on any generator warning, then a short tour with it (.ci/client_tour.py): rounds
-# with cursor paging, one round, its agenda changes, the matrix, deadlines as of a day (all
-# anonymous), an agenda item by alias label and a PATCH with If-Match (with a token).
+# Typed clients generated from the live OpenAPI schema, each taken on a short tour of the API
+# against a live server: a Python client (openapi-python-client, failing on any generator
+# warning; .ci/client_tour.py: rounds with cursor paging, one round, its agenda changes, the
+# matrix, deadlines as of a day, all anonymous, then an agenda item by alias label and a PATCH
+# with If-Match, with a token), TypeScript types and a client (openapi-typescript and
+# openapi-fetch; .ci/typescript/tour.ts, compiled with tsc --strict: a list with a filter
+# followed by its Link header, a round's agenda changes, deadlines as known on a day, a typed
+# 400, the calendar as text), and models by datamodel-code-generator, none numbered.
 #
 #   .ci/client.sh                        # a throwaway SQLite database with the seed data
 #   CLIENT_OUT=/tmp/client .ci/client.sh # keep the generated package there
@@ -38,7 +42,8 @@ user.user_permissions.set(Permission.objects.filter(content_type__app_label="neg
 print(issue_token(user)[1])
 ' | tail -n 1)
 
-PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# PORT: the server's port (default: a free one).
+PORT=${PORT:-$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 BASE="http://127.0.0.1:$PORT"
 .venv/bin/gunicorn tracker.wsgi:application --bind "127.0.0.1:$PORT" --workers 1 \
   >"$WORK/server.log" 2>&1 &
@@ -63,5 +68,28 @@ if grep -qi "warning" "$WORK/generate.log"; then
 fi
 echo "Generated: $(find "$OUT/tracker_client/models" -name '*.py' ! -name '__init__.py' | wc -l) models," \
   "$(find "$OUT/tracker_client/api" -name '*.py' ! -name '__init__.py' | wc -l) operations"
+
+# TypeScript, as a dashboard would: types from the live schema (openapi-typescript), a client
+# (openapi-fetch), a tour compiled with `tsc --noEmit --strict` (no media-type hint, no
+# narrowing), then run. Exact versions from .ci/typescript/package-lock.json.
+TS=.ci/typescript
+npm ci --prefix "$TS" --no-audit --no-fund --loglevel=error
+mkdir -p "$TS/generated"
+"$TS/node_modules/.bin/openapi-typescript" "$WORK/schema.json" -o "$TS/generated/schema.d.ts"
+"$TS/node_modules/.bin/tsc" --noEmit --strict -p "$TS"
+node "$TS/transpile.mjs"
+node "$TS/build/tour.mjs" "$BASE"
+
+# Models with datamodel-code-generator, with the options that made it number class names
+# (Notes1 to Notes23 from `anyOf` texts, Citation1 beside Citation): none may be numbered.
+.venv/bin/datamodel-codegen --input "$WORK/schema.json" --input-file-type openapi \
+  --output "$WORK/models.py" --output-model-type pydantic_v2.BaseModel --field-constraints \
+  2>"$WORK/datamodel.log" || { cat "$WORK/datamodel.log"; exit 1; }
+numbered=$(grep -oE '^class [A-Za-z_]+[0-9]+\b' "$WORK/models.py" || true)
+echo "datamodel-code-generator: $(grep -c '^class ' "$WORK/models.py") classes, none numbered"
+if [ -n "$numbered" ]; then
+  echo "Numbered class names: $numbered" >&2
+  exit 1
+fi
 
 PYTHONPATH="$OUT" $PY .ci/client_tour.py "$BASE" "$TOKEN"

@@ -51,7 +51,8 @@ def main(base_url: str, token: str) -> None:
         page = rounds_list.sync(client=anonymous, cursor=cursor, page_size=2)
         assert isinstance(page, PaginatedRoundList), page
         assert page.count is None  # a cursor list is not counted
-        slugs += [item.slug for item in page.results if isinstance(item, Round)]
+        assert all(isinstance(item, Round) for item in page.results)  # no sparse fallback
+        slugs += [item.slug for item in page.results]
         cursor = cursor_of(page.next_)
     assert JEJU in slugs and len(slugs) == len(set(slugs)), slugs
     print(f"rounds (cursor paging, 2 a page): {len(slugs)}")

@@ -6,6 +6,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from bench import serializer_path as paths
+from negotiations.api.representations import representation_urls
 from tracker.urls import urlpatterns as project_urlpatterns
 
 router = SimpleRouter()
@@ -16,4 +17,6 @@ router.register("improved/rounds", paths.ImprovedRoundViewSet, basename="improve
 router.register("improved/deadlines", paths.ImprovedDeadlineViewSet, basename="improved-deadline")
 router.register("improved/people", paths.ImprovedPersonViewSet, basename="improved-person")
 
-urlpatterns = [*project_urlpatterns, path("bench/", include(router.urls))]
+# Sparse requests (?fields=) have their own URLs, as in the API: /bench/sparse/serializer/...
+bench_urls = [*router.urls, *representation_urls(router)]
+urlpatterns = [*project_urlpatterns, path("bench/", include(bench_urls))]

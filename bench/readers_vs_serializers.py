@@ -231,10 +231,11 @@ def cases(found: dict) -> list[dict]:
 def urls(case: dict) -> dict:
     resource, query = case["resource"], case.get("query", "")
     tail = f"{case['target']}/" if case["kind"] == "detail" else ""
+    sparse = "sparse/" if "fields" in case else ""  # the API's sparse URLs
     return {
-        "reader": f"/api/v1/{resource}/{tail}{query}",
-        "serializer": f"/bench/serializer/{resource}/{tail}{query}",
-        "improved": f"/bench/improved/{resource}/{tail}{query}",
+        "reader": f"/api/v1/{sparse}{resource}/{tail}{query}",
+        "serializer": f"/bench/{sparse}serializer/{resource}/{tail}{query}",
+        "improved": f"/bench/{sparse}improved/{resource}/{tail}{query}",
     }
 
 

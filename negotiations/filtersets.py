@@ -55,6 +55,22 @@ class TextFilter(filters.CharFilter):
         super().__init__(*args, **kwargs)
 
 
+# "+" in a query string is a space: an offset written unencoded ("…T09:00:00+09:00") arrives
+# as "…T09:00:00 09:00". The 400 says why, rather than only "Enter a valid date/time".
+UNENCODED_PLUS = re.compile(r"\d \d{2}(?::?\d{2})?$")
+UNENCODED_PLUS_HINT = (
+    "A “+” in a URL's query means a space: write the offset's “+” as %2B "
+    "(2026-01-01T09:00:00%2B09:00), or give the time in UTC with Z (2026-01-01T00:00:00Z)."
+)
+
+
+def with_plus_hint(messages: list[str], raw) -> list[str]:
+    """A date-time parameter's error messages, with the hint if a "+" was sent unencoded."""
+    if messages and isinstance(raw, str) and UNENCODED_PLUS.search(raw.strip()):
+        return [f"{messages[0]} {UNENCODED_PLUS_HINT}", *messages[1:]]
+    return messages
+
+
 class InRangeIsoDateTimeField(IsoDateTimeField):
     """An ISO 8601 time whose UTC equivalent exists: ``9999-12-31T23:59:59-23:00`` is valid
     ISO 8601 but past year 9999 in UTC, where the database needs it (a 400, not a 500). The
@@ -63,7 +79,15 @@ class InRangeIsoDateTimeField(IsoDateTimeField):
     default_error_messages = {"overflow": "Datetime value out of range."}
 
     def to_python(self, value):
-        value = super().to_python(value)
+        raw = value
+        try:
+            value = super().to_python(value)
+        except forms.ValidationError as error:
+            if error.code != "invalid":
+                raise
+            # django-filter formats each message with its params (%): "%2B" is kept as %%.
+            messages = [m.replace("%", "%%") for m in with_plus_hint(error.messages, raw)]
+            raise forms.ValidationError(messages) from None
         if value is not None and timezone.is_aware(value):
             try:
                 value.astimezone(datetime.UTC)

@@ -288,6 +288,7 @@ class RateLimitMiddleware:
                 time.monotonic() - started,
                 getattr(request, "answered_from_cache", False),
                 time.time(),
+                not_modified=response.status_code == 304,
             )
         state = getattr(request, "rate_limit", None)
         if state is not None:

@@ -661,7 +661,7 @@ def main() -> int:
         try:
             initial = {
                 r["slug"]: r["summary"]
-                for r in request(port, "GET", "/api/v1/rounds/?fields=slug,summary").json()[
+                for r in request(port, "GET", "/api/v1/sparse/rounds/?fields=slug,summary").json()[
                     "results"
                 ]
             }

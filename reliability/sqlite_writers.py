@@ -150,7 +150,9 @@ def run(duration: float, writers: int = 20, readers: int = 4) -> dict:
         try:
             rounds = [
                 row["slug"]
-                for row in request(port, "GET", "/api/v1/rounds/?fields=slug").json()["results"]
+                for row in request(port, "GET", "/api/v1/sparse/rounds/?fields=slug").json()[
+                    "results"
+                ]
             ]
             load = Writers(port, token, rounds, time.monotonic() + duration)
             threads = [threading.Thread(target=load.writer, args=(i,)) for i in range(writers)]

@@ -84,7 +84,9 @@ def main() -> int:
         try:
             rounds = [
                 row["slug"]
-                for row in request(port, "GET", "/api/v1/rounds/?fields=slug").json()["results"]
+                for row in request(port, "GET", "/api/v1/sparse/rounds/?fields=slug").json()[
+                    "results"
+                ]
             ]
             load = WriteLoad(
                 port, token, secrets.token_hex(4), rounds, [], args.duration, args.clients

@@ -264,6 +264,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 
+# The domain of the deadlines calendar's event UIDs (deadline-<id>@<domain>): one per deployment,
+# so that two trackers' deadlines are never taken for the same event. Default: the first host
+# of ALLOWED_HOSTS; set it to keep the UIDs when the host name changes.
+CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "").strip() or next(
+    (host.lstrip(".") for host in ALLOWED_HOSTS if host.lstrip(".") and host != "*"),
+    "negotiation-tracker.invalid",
+)
+
 # The negotiation /dashboard/ opens on (a slug); empty: the one with the most rounds.
 DASHBOARD_NEGOTIATION = os.environ.get("DASHBOARD_NEGOTIATION", "").strip()
 STORAGES = {

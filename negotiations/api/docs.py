@@ -14,13 +14,33 @@ from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.response import Response
 
 from negotiations.middleware import rate_limited, serves
 
 REDOC_BUNDLE = "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"
 REDOCLY_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
 NO_IMAGE = b"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E"
+
+
+class SchemaView(SpectacularAPIView):
+    """The schema, generated once per process and server: it depends on the code and on the
+    URL it is served at (its `servers` and examples), and takes seconds to generate (seven
+    hundred operations), longer than a client such as Schemathesis waits."""
+
+    generated: dict[tuple, dict] = {}  # (server URL, language) -> schema; ALLOWED_HOSTS bounds it
+
+    def _get_schema_response(self, request):
+        key = (request.build_absolute_uri("/"), request.GET.get("lang"))
+        if key not in self.generated:
+            generator = self.generator_class(urlconf=self.urlconf, patterns=self.patterns)
+            self.generated[key] = generator.get_schema(request=request, public=self.serve_public)
+        filename = self._get_filename(request, None)
+        return Response(
+            data=self.generated[key],
+            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        )
 
 
 class OfflinePageMixin:

@@ -13,6 +13,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from negotiations.api import errors
+from negotiations.api.representations import SeeOther
 from negotiations.domain.writes import is_transient
 
 logger = logging.getLogger(__name__)
@@ -116,6 +117,8 @@ def exception_handler(exc, context):
         response = HttpResponseNotModified()
         response["ETag"] = exc.etag
         return response
+    if isinstance(exc, SeeOther):
+        return exc.response()
     if isinstance(exc, ProtectedError | RestrictedError):
         blocking = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
         exc = StillReferenced(

@@ -57,8 +57,9 @@ class StrictFormatMixin:
         return super().perform_content_negotiation(request, force)
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # Errors and OPTIONS metadata are JSON: only records are CSV or a calendar.
-        if (response.status_code >= 400 or request.method == "OPTIONS") and isinstance(
+        # Errors, redirects (a renamed record's envelope) and OPTIONS metadata are JSON: only
+        # records are CSV or a calendar.
+        if (response.status_code >= 300 or request.method == "OPTIONS") and isinstance(
             getattr(request, "accepted_renderer", None), CSVRenderer | ICalendarRenderer
         ):
             request.accepted_renderer = ORJSONRenderer()

@@ -63,7 +63,9 @@ class StrictQueryMixin:
             self.check_query_params(request)  # writes too: only ?format= is allowed there
 
     def allowed_query_params(self) -> set[str]:
-        allowed = set(self.common_params)
+        allowed = set(self.common_params) | getattr(self, "representation_params", set())
+        if getattr(self, "representation", None) is not None:
+            allowed.discard("format")  # the URL says the format (representations.py)
         if self.action == "list":
             allowed |= self.list_params | self.filter_param_names()
         elif self.action == "retrieve":
@@ -89,6 +91,15 @@ class StrictQueryMixin:
 
     def check_query_params(self, request):
         refuse_unknown_params(request, self.allowed_query_params())
+        if (
+            getattr(self, "representation", None) == "sparse"
+            and self.action in ("list", "retrieve")
+            and "fields" not in request.query_params
+        ):
+            raise ValidationError(
+                {"fields": ["A sparse answer needs fields=: the fields to return."]},
+                code="required",
+            )
         if "fields" in request.query_params and self.action in ("list", "retrieve"):
             # Spaces around names are allowed, nothing else (the schema's pattern says so).
             wanted = [name.strip(" ") for name in request.query_params["fields"].split(",")]

@@ -23,7 +23,7 @@ from rest_framework import serializers
 
 from negotiations import models
 from negotiations.api.serializers import DeadlineSerializer, PersonSerializer, RoundSerializer
-from negotiations.api.serializers.fields import RefField, TitledRefField
+from negotiations.api.serializers.fields import OptionalChoiceField, RefField, TitledRefField
 from negotiations.choices import AgendaStatus
 from negotiations.domain.agenda_lists import excluded_area, exclusion_rows, round_list_disputes
 from negotiations.domain.citations import citations_for, citations_of
@@ -101,6 +101,12 @@ def column(model, name: str, field) -> Callable[[dict], object]:
             return row[key]
 
         read.columns = (key,)
+    elif isinstance(field, OptionalChoiceField):
+
+        def read(row):
+            return row[source] or None  # no value: null, as the serializer answers it
+
+        read.columns = (source,)
     elif isinstance(field, serializers.DateTimeField):
 
         def read(row):

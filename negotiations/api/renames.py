@@ -2,6 +2,7 @@
 new URL, from SlugHistory (negotiations.domain.writes.remember_slug)."""
 
 from django.http import Http404
+from django.urls import reverse
 
 from negotiations.api.exceptions import Moved
 from negotiations.models import SlugHistory
@@ -37,7 +38,9 @@ class RenamedRecordMixin:
         current = current_slug(self.queryset.model, slug) if slug else None
         if current is None:
             return
-        path = self.request.path.replace(f"/{slug}/", f"/{current}/", 1)
+        # The same route with the new slug (a detail, its CSV or sparse twin, an action).
+        match = self.request.resolver_match
+        path = reverse(match.view_name, args=match.args, kwargs={**match.kwargs, kwarg: current})
         query = self.request.META.get("QUERY_STRING")
         location = self.request.build_absolute_uri(f"{path}?{query}" if query else path)
         raise Moved(location, method=self.request.method)

@@ -6,6 +6,7 @@ import decimal
 import io
 
 import orjson
+from django.conf import settings
 from django.utils.functional import Promise
 from icalendar import Calendar, Event
 from rest_framework import renderers, serializers
@@ -30,7 +31,8 @@ class ORJSONRenderer(renderers.JSONRenderer):
 
 def flatten(value, prefix: str = "", into: dict | None = None) -> dict:
     """One CSV row from nested JSON: objects become dotted columns; lists of objects become
-    one cell listing each object's identifier (slug, label or name), separated by '; '."""
+    one cell listing each object's identifier (slug, label or name), separated by '; '; a
+    null stays None (an empty cell, unquoted: CSVRenderer)."""
     row = {} if into is None else into
     if isinstance(value, dict):
         for key, item in value.items():
@@ -38,7 +40,7 @@ def flatten(value, prefix: str = "", into: dict | None = None) -> dict:
     elif isinstance(value, list):
         row[prefix] = "; ".join(identifier(item) for item in value)
     else:
-        row[prefix] = "" if value is None else value
+        row[prefix] = value
     return row
 
 
@@ -101,6 +103,9 @@ class CSVRenderer(renderers.BaseRenderer):
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
+    # A cell of no value (null) is written as this, then made empty and unquoted, which the
+    # csv module cannot write beside quoted text. No text holds a NUL (the API refuses it).
+    NULL = "\x00null\x00"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
@@ -113,8 +118,15 @@ class CSVRenderer(renderers.BaseRenderer):
         else:
             records = [data]
         rows = [flatten(record) for record in records]
-        header = self.header(rows, records, renderer_context.get("view"))
-        rows = [{key: spreadsheet_text(value) for key, value in row.items()} for row in rows]
+        view = renderer_context.get("view")
+        header = self.header(rows, records, view)
+        # Text a spreadsheet would run as a formula gets a leading ', unless the client asked
+        # for the values as they are (raw=true: a program, not a spreadsheet, reads them).
+        cell = (lambda value: value) if getattr(view, "raw_csv", False) else spreadsheet_text
+        rows = [
+            {key: self.NULL if value is None else cell(value) for key, value in row.items()}
+            for row in rows
+        ]
         buffer = io.StringIO()
         # Every text cell is quoted (numbers are not), so that a separator inside one, the
         # "," of this file or the ";" of a spreadsheet set up for another locale, never
@@ -123,13 +135,16 @@ class CSVRenderer(renderers.BaseRenderer):
             buffer,
             fieldnames=header,
             lineterminator="\r\n",
-            restval="",
+            restval=self.NULL,
             extrasaction="ignore",
             quoting=csv.QUOTE_NONNUMERIC,
         )
         writer.writeheader()
         writer.writerows(rows)
-        return buffer.getvalue().encode(self.charset)
+        # No value is an empty cell; empty text a quoted empty one ("") - null and "" kept
+        # apart as in JSON (and as PostgreSQL's COPY reads them). A missing nested object
+        # leaves its columns empty the same way (restval).
+        return buffer.getvalue().replace(f'"{self.NULL}"', "").encode(self.charset)
 
     @staticmethod
     def header(rows: list[dict], records: list, view) -> list[str]:
@@ -162,7 +177,9 @@ class CSVRenderer(renderers.BaseRenderer):
 
 
 class ICalendarRenderer(renderers.BaseRenderer):
-    """Deadlines as an RFC 5545 calendar: one all-day event per deadline, stable UIDs.
+    """Deadlines as an RFC 5545 calendar: one all-day event per deadline, its UID made of
+    the deadline's id (a slug can be renamed: calendar apps then saw a new event) and this
+    deployment's domain (settings.CALENDAR_UID_DOMAIN).
 
     A deadline known to the day is a one-day event; a coarser one spans the window it falls
     in and says so in its summary and description.
@@ -171,7 +188,6 @@ class ICalendarRenderer(renderers.BaseRenderer):
     media_type = "text/calendar"
     format = "ics"
     charset = "utf-8"
-    uid_domain = "negotiation-tracker"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         calendar = Calendar()
@@ -188,7 +204,7 @@ class ICalendarRenderer(renderers.BaseRenderer):
         end = datetime.date.fromisoformat(deadline["end_date"] or deadline["date"])
         precision = deadline["date_precision"]
         event = Event()
-        event.add("uid", f"deadline-{deadline['slug']}@{self.uid_domain}")
+        event.add("uid", f"deadline-{deadline['id']}@{settings.CALENDAR_UID_DOMAIN}")
         event.add("dtstamp", datetime.datetime.fromisoformat(deadline["updated"]))
         event.add("dtstart", start)
         event.add("dtend", end + datetime.timedelta(days=1))

@@ -24,6 +24,8 @@ draft-ietf-httpapi-ratelimit-headers-07 (RateLimitMiddleware): ``RateLimit-Limit
 window), ``RateLimit-Remaining`` (once this answer's cost is counted), ``RateLimit-Reset``
 (seconds until a unit is freed) and ``RateLimit-Policy`` (``600;w=60``). A throttled client
 gets 429 with ``Retry-After``; the dashboard's pages take the same limits (``admit``).
+A 304 Not Modified costs nothing (its admission is given back): revalidating an answer is
+what clients that poll should do, and it costs the server one version lookup.
 """
 
 import math
@@ -135,11 +137,14 @@ def closest_to_running_out(request, state: RateLimit) -> None:
         request.rate_limit = state
 
 
-def charge_answer(request, seconds: float, from_cache: bool, now: float) -> None:
+def charge_answer(
+    request, seconds: float, from_cache: bool, now: float, *, not_modified: bool = False
+) -> None:
     """Charge an answered request the rest of its cost under every limit it was admitted
-    under, and record where the client stands then (RateLimitMiddleware calls this)."""
-    extra = answer_cost(seconds, from_cache) - 1
-    if extra <= 0:
+    under (a 304 Not Modified: give its admission back), and record where the client stands
+    then (RateLimitMiddleware calls this)."""
+    extra = -1 if not_modified else answer_cost(seconds, from_cache) - 1
+    if extra == 0:
         return
     try:
         states = [charge.add(extra, now) for charge in request.rate_limit_charges]

@@ -1,8 +1,8 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from negotiations.api import docs, views
+from negotiations.api.representations import representation_urls
 
 app_name = "api"
 
@@ -28,7 +28,7 @@ urlpatterns = [
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("review/", views.ReviewView.as_view(), name="review"),
     path("auth/token/", views.CurrentTokenView.as_view(), name="current-token"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", docs.SchemaView.as_view(), name="schema"),
     # drf-spectacular's pages with templates whose set-up code carries the page's
     # Content-Security-Policy nonce, and ReDoc's bundle without its one CDN reference.
     path(
@@ -43,4 +43,5 @@ urlpatterns = [
     ),
     path("redoc/redoc.standalone.js", docs.redoc_bundle, name="redoc-bundle"),
     *router.urls,
+    *representation_urls(router),  # rounds.csv, sparse/rounds/ and the like
 ]

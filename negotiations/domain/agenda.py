@@ -134,12 +134,11 @@ class RoundRef(TypedDict):
     ]
     agenda_status: Annotated[str, Doc(choices=AgendaStatus.choices)]
     agenda_basis: Annotated[
-        str,
+        str | None,
         Doc(
             "What kind of list the agenda is: discussed at the round, scope agreed there for "
-            "later talks, or announced before it; empty when the agenda was not reported.",
+            "later talks, or announced before it; null when the agenda was not reported.",
             choices=AgendaBasis.choices,
-            blank=True,
         ),
     ]
 
@@ -293,6 +292,7 @@ def round_ref(row: dict) -> RoundRef:
     ref = {name: row[column] for name, column in ROUND_COLUMNS.items()}
     for name in ("start_date", "end_date"):
         ref[name] = ref[name].isoformat() if ref[name] else None
+    ref["agenda_basis"] = ref["agenda_basis"] or None  # no value is null (kept as "")
     return ref
 
 

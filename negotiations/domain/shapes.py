@@ -20,7 +20,6 @@ class Doc:
 
     help: str = ""
     choices: Sequence | None = None  # the values (or Django's (value, label) pairs)
-    blank: bool = False  # with choices: "" is a value too
     format: str | None = None  # "slug", "date", "date-time" or "json" (any JSON value)
 
 

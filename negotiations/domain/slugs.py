@@ -23,7 +23,8 @@ _SUFFIX_ROOM = 4
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]")
 _APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc']")
 
-# Slugs the API's URLs use for themselves (/rounds/compare/).
+# Slugs the API's URLs use for themselves (/rounds/compare/): a record never gets one, so
+# that the URL always answers as itself (a guard test compares this with the API's routes).
 RESERVED = {"round": {"compare"}}
 
 # What each model's slug is made from, when the writer gives none.

@@ -75,10 +75,11 @@ def test_any_change_anywhere_invalidates_the_etag(api, editor, built, url):
     assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
-def test_etag_differs_by_query_and_format(api):
+def test_etag_differs_by_query_and_representation(api):
     plain = api.get("/api/v1/rounds/")["ETag"]
     assert api.get("/api/v1/rounds/?level=ministerial")["ETag"] != plain
-    assert api.get("/api/v1/rounds/?format=csv")["ETag"] != plain
+    assert api.get("/api/v1/rounds.csv")["ETag"] != plain
+    assert api.get("/api/v1/sparse/rounds/?fields=slug")["ETag"] != plain
 
 
 def test_bulk_service_writes_move_the_version(api, editor, built, round_path):

@@ -10,11 +10,13 @@ import re
 import pytest
 
 from negotiations.api.schema import SLUG_PATTERN
+from tests import factories
 from tests.contract import check_response, parameters_of, published_schema
 
 pytestmark = pytest.mark.django_db
 
-METHODS = ("get", "post", "put", "patch", "delete")
+METHODS = ("get", "head", "options", "post", "put", "patch", "delete")
+READS = ("get", "head", "options")
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +24,17 @@ def schema():
     return published_schema()
 
 
-def operations(schema):
+def operations(schema, *, allowed_only: bool = True):
+    """Every operation (path, method, operation); without the 405s of the methods a URL
+    does not take unless ``allowed_only`` is false."""
     for path, item in schema["paths"].items():
         for method, operation in item.items():
-            if method in METHODS:
+            if method in METHODS and (not allowed_only or not not_allowed(operation)):
                 yield path, method, operation
+
+
+def not_allowed(operation) -> bool:
+    return "not-allowed" in operation.get("tags", ())
 
 
 def resolve(schema, node):
@@ -46,8 +54,21 @@ def test_the_test_clients_check_answers_against_the_schema(api, round_url):
         check_response(response)
 
 
-def test_a_sparse_answer_is_checked_against_its_sparse_type(api, round_url):
-    response = api.get(round_url, {"fields": "slug,title"})
+def test_a_full_record_missing_a_field_is_not_taken_for_a_sparse_one(api, round_url):
+    """Records were `anyOf: [Round, SparseRound]`: a round without its id, title, status,
+    agenda or created validated as a sparse one (and typed clients made every field
+    optional). The JSON URL's answer is a Round, each field it always carries required."""
+    response = api.get(round_url)
+    body = response.json()
+    for name in ("id", "title", "status", "agenda", "created"):
+        del body[name]
+    response.content = json.dumps(body).encode()
+    with pytest.raises(AssertionError, match="required"):
+        check_response(response)
+
+
+def test_a_sparse_answer_is_checked_against_its_sparse_type(api, a_round):
+    response = api.get(f"/api/v1/sparse/rounds/{a_round.slug}/", {"fields": "slug,title"})
     assert set(response.json()) == {"slug", "title"}
     body = response.json()
     body["title"] = 7
@@ -65,11 +86,13 @@ def test_reads_declare_no_security_and_writes_a_token_or_a_session(schema):
     """GETs declared token or session authentication only: anonymous reads looked forbidden.
     Then `[token, cookie, {}]`, which generators read as "authenticated": now reads declare
     no security requirement at all, and writes a token or a session."""
-    for path, method, operation in operations(schema):
-        if path == "/api/v1/auth/token/":  # the token of the request: only a token
-            assert operation["security"] == [{"tokenAuth": []}], path
-        elif method == "get":
-            assert "security" not in operation, path
+    for path, method, operation in operations(schema, allowed_only=False):
+        if not_allowed(operation) or method == "options":  # before credentials
+            assert "security" not in operation, (method, path)
+        elif path == "/api/v1/auth/token/":  # the token of the request: only a token
+            assert operation["security"] == [{"tokenAuth": []}], (method, path)
+        elif method in READS:
+            assert "security" not in operation, (method, path)
         else:
             assert operation["security"] == [{"tokenAuth": []}, {"cookieAuth": []}], path
 
@@ -79,6 +102,8 @@ def test_every_field_of_an_answer_is_required_but_known_as_of(schema):
         properties = set(component.get("properties", ()))
         if not properties or name.endswith("Request") or name.startswith("Sparse"):
             continue
+        if name == "Metadata":
+            continue  # DRF's answer to OPTIONS: `actions` only for a client who may write
         missing = properties - set(component.get("required", ()))
         # Present only in answers as known on a day (?known_as_of=).
         assert missing <= {"known_as_of", "unknown_fields"}, (name, missing)
@@ -96,19 +121,23 @@ def test_nullable_references_are_unions_with_null(schema):
     assert {"type": "null"} in speaker["oneOf"]
 
 
-def test_no_format_parameter_and_csv_by_accept_header(schema):
-    """A generated client reads one representation per status (JSON): a documented
-    ?format=csv made it parse CSV as JSON. CSV is the text/csv content, by Accept header."""
-    assert "parameters" not in schema["components"]
+def test_each_answer_has_one_representation(schema):
+    """A generated client reads one representation per status: a documented ?format=csv made
+    it parse CSV as JSON, then `text/csv` beside JSON in one 200 typed every list as
+    `string | PaginatedRoundList` (openapi-fetch, orval). Each has its own URL now."""
     for path, method, operation in operations(schema):
         for parameter in operation.get("parameters", []):
-            assert parameter.get("name") != "format", (method, path)
-    answer = schema["paths"]["/api/v1/rounds/"]["get"]["responses"]["200"]["content"]
-    assert list(answer) == ["application/json", "text/csv"]
+            assert resolve(schema, parameter)["name"] != "format", (method, path)
+        for status, answer in operation["responses"].items():
+            assert len(resolve(schema, answer).get("content", {})) <= 1, (method, path, status)
+    json = schema["paths"]["/api/v1/rounds/"]["get"]["responses"]["200"]["content"]
+    assert list(json) == ["application/json"]
+    csv = schema["paths"]["/api/v1/rounds.csv"]["get"]["responses"]["200"]["content"]
+    assert list(csv) == ["text/csv"]
 
 
-def test_csv_by_accept_header_is_checked_as_text(api):
-    response = api.get("/api/v1/rounds/", HTTP_ACCEPT="text/csv")
+def test_csv_is_checked_as_the_bytes_a_client_receives(api):
+    response = api.get("/api/v1/rounds.csv")
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.startswith(b'"id","slug",')
 
@@ -127,6 +156,30 @@ def test_component_names_are_meaningful(schema):
     assert "KnownAsOfRequest" not in names  # unreferenced twins are dropped
 
 
+def test_no_value_is_a_union_of_strings(schema):
+    """`anyOf: [text, {maxLength: 0}]` on every optional text made code generators build a
+    class per alternative (datamodel-code-generator: Notes1 to Notes23, 115 numbered names);
+    its pattern already takes "", so a text is one schema."""
+    assert '"maxLength": 0' not in json.dumps(schema)
+    for name, component in schema["components"]["schemas"].items():
+        for field, prop in component.get("properties", {}).items():
+            for key in ("anyOf", "oneOf"):
+                strings = [o for o in prop.get(key, ()) if o.get("type") == "string"]
+                assert len(strings) < 2, (name, field)
+
+
+def test_lists_of_slugs_share_one_type(schema):
+    """An inline constrained item was a class per field, named after it (Citation1 beside
+    the Citation component)."""
+    assert schema["components"]["schemas"]["Slug"]["pattern"] == SLUG_PATTERN
+    for name, component in schema["components"]["schemas"].items():
+        for field, prop in component.get("properties", {}).items():
+            items = prop.get("items", {})
+            assert items.get("type") != "string" or len(items) == 1, (name, field, items)
+    parties = schema["components"]["schemas"]["NegotiationRequest"]["properties"]["parties"]
+    assert parties["items"] == {"$ref": "#/components/schemas/Slug"}
+
+
 def test_the_audit_history_has_one_name(schema):
     paths = schema["paths"]
     assert "/api/v1/rounds/{slug}/audit-history/" in paths
@@ -134,30 +187,26 @@ def test_the_audit_history_has_one_name(schema):
     assert "/api/v1/agenda-areas/{slug}/history/" in paths  # the area's agenda story
 
 
-def test_csv_is_text_with_paging_headers(schema):
-    answer = schema["paths"]["/api/v1/rounds/"]["get"]["responses"]["200"]
-    assert answer["content"]["text/csv"]["schema"]["type"] == "string"
+def test_csv_is_bytes_with_paging_headers(schema):
+    """`type: string` is a decoded text: openapi-core refused the bytes a client receives."""
+    answer = schema["paths"]["/api/v1/rounds.csv"]["get"]["responses"]["200"]
+    assert answer["content"]["text/csv"]["schema"]["contentMediaType"] == "text/csv"
+    assert "type" not in answer["content"]["text/csv"]["schema"]
     assert {"Link", "X-Total-Count", "ETag", "Last-Modified", "X-Request-ID"} <= set(
         answer["headers"]
     )
 
 
-def test_sparse_answers_are_typed(schema):
+def test_sparse_answers_are_typed_apart(schema):
     components = schema["components"]["schemas"]
     items = components["PaginatedRoundList"]["properties"]["results"]["items"]
-    assert items == {
-        "anyOf": [
-            {"$ref": "#/components/schemas/Round"},
-            {"$ref": "#/components/schemas/SparseRound"},
-        ]
-    }
+    assert items == {"$ref": "#/components/schemas/Round"}
+    sparse = components["PaginatedSparseRoundList"]["properties"]["results"]["items"]
+    assert sparse == {"$ref": "#/components/schemas/SparseRound"}
     assert "required" not in components["SparseRound"]
     assert set(components["SparseRound"]["properties"]) == set(components["Round"]["properties"])
-    fields = {
-        p["name"]: p
-        for p in schema["paths"]["/api/v1/rounds/{slug}/"]["get"]["parameters"]
-        if "name" in p
-    }["fields"]
+    assert "anyOf" not in json.dumps(schema["paths"])
+    fields = parameters_of(schema, "/api/v1/sparse/rounds/{slug}/")["fields"]
     pattern = re.compile(fields["schema"]["pattern"])
     assert pattern.match("slug, title") and pattern.match("slug")
     assert not pattern.match("") and not pattern.match("slug,,title")
@@ -176,11 +225,14 @@ def test_slug_filters_say_what_a_slug_is(schema):
 
 def test_every_error_answer_is_the_envelope(schema):
     envelope = {"$ref": "#/components/schemas/Error"}
-    for path, _method, operation in operations(schema):
+    for path, method, operation in operations(schema):
         for status, answer in operation["responses"].items():
             if int(status) < 400:
                 continue
             answer = resolve(schema, answer)
+            if method == "head":
+                assert "content" not in answer and "X-Request-ID" in answer["headers"]
+                continue
             assert answer["content"]["application/json"]["schema"] == envelope, (path, status)
             assert "X-Request-ID" in answer["headers"]
     too_many = schema["components"]["responses"]["TooManyRequests"]["headers"]
@@ -195,6 +247,9 @@ def test_a_201_documents_its_location(schema):
 def test_every_operation_documents_its_error_answers(schema):
     for path, method, operation in operations(schema):
         documented = set(operation["responses"])
+        if method == "options":  # no record is looked up
+            assert {"400", "401", "429", "503"} <= documented, path
+            continue
         assert {"400", "401", "404", "429", "503"} <= documented, (method, path)
         if method in ("post", "put", "patch", "delete"):
             assert {"403", "409"} <= documented, (method, path)
@@ -202,13 +257,69 @@ def test_every_operation_documents_its_error_answers(schema):
             assert {"413", "415"} <= documented, (method, path)
         if method in ("put", "patch", "delete") and "{slug}" in path:  # a record's writes
             assert "412" in documented, (method, path)
-            assert "If-Match" in {p["name"] for p in operation["parameters"]}, (method, path)
+            assert "If-Match" in parameters_of(schema, path, method), (method, path)
+
+
+def test_every_operation_has_a_summary_and_a_unique_id(schema):
+    """Generated clients and the docs' menus show the summary; operations had none."""
+    for path, method, operation in operations(schema, allowed_only=False):
+        assert operation.get("summary"), (method, path)
+
+
+def test_every_url_documents_every_method_a_client_can_send(schema):
+    """405s, HEAD and OPTIONS were undocumented: a validator had no operation for them, and
+    PUT rounds/compare/ was taken for an update of a round called "compare"."""
+    for path, item in schema["paths"].items():
+        assert set(METHODS) <= set(item), path
+        assert not item["head"]["responses"]["200"].get("content"), path
+    compare = schema["paths"]["/api/v1/rounds/compare/"]
+    assert set(compare["put"]["responses"]) == {"400", "405"}
+    ids = [operation["operationId"] for _, _, operation in operations(schema, allowed_only=False)]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_reserved_name_answers_as_itself(editor, method):
+    """PUT rounds/compare/ is the compare endpoint's 405, checked against its own operation
+    (the contract client validates every answer), never a round update's."""
+    response = getattr(editor, method)("/api/v1/rounds/compare/", {}, format="json")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_every_method_a_url_does_not_take_is_a_405_there(editor, schema):
+    """Each documented 405 is what the server answers (whatever resources are added)."""
+    for path, method, operation in operations(schema, allowed_only=False):
+        if not_allowed(operation):
+            url = path.replace("{slug}", "any-slug")
+            response = getattr(editor, method)(url, {}, format="json")
+            assert response.status_code == 405, (method, path, response.status_code)
+            assert method.upper() not in response["Allow"], (method, path)
+
+
+def test_head_and_options_are_answered_as_documented(api, a_round):
+    """The contract client checks these answers against the HEAD and OPTIONS operations."""
+    for url in ("/api/v1/rounds/", f"/api/v1/rounds/{a_round.slug}.csv", "/api/v1/review/"):
+        head = api.head(url)
+        assert head.status_code == 200 and head.content == b"", url
+        options = api.options(url)
+        assert options.status_code == 200 and options.json()["name"], url
+
+
+def test_a_parameter_several_operations_take_is_one_component(schema):
+    """A list's filters were copied into its JSON, CSV and sparse URLs and their HEADs: a
+    third of the schema. Each is written once."""
+    negotiation = parameters_of(schema, "/api/v1/rounds/")["negotiation"]
+    for path in ("/api/v1/rounds.csv", "/api/v1/sparse/rounds/"):
+        assert parameters_of(schema, path)["negotiation"] == negotiation
+    refs = [p for p in schema["paths"]["/api/v1/rounds/"]["head"]["parameters"] if "$ref" in p]
+    assert len(refs) == len(schema["paths"]["/api/v1/rounds/"]["head"]["parameters"])
 
 
 def test_audit_history_is_a_plain_list_without_list_parameters(schema):
     """It was documented as a paginated, filterable list (and the filters were a 400)."""
     operation = schema["paths"]["/api/v1/rounds/{slug}/audit-history/"]["get"]
-    assert {p["name"] for p in operation["parameters"]} <= {
+    assert set(parameters_of(schema, "/api/v1/rounds/{slug}/audit-history/")) <= {
         "slug",
         "If-None-Match",
         "If-Modified-Since",
@@ -240,3 +351,15 @@ def test_bounds_and_patterns_are_documented(schema):
     assert parameters["negotiation"]["schema"]["items"]["pattern"] == "^[-a-zA-Z0-9_]+$"
     assert parameters["updated_since"]["allowEmptyValue"] is True
     assert "allowEmptyValue" not in parameters["negotiation"]
+
+
+def test_a_source_without_a_url_matches_the_schema(api, schema):
+    """`url` is "" when there is none: the schema said `format: uri` alone once its `anyOf`
+    with "" became one schema (Schemathesis found it; openapi-core checks no URI format).
+    A URL or "" is now its pattern."""
+    source = factories.source(url="")
+    assert api.get(f"/api/v1/sources/{source.slug}/").json()["url"] == ""
+    for name in ("Source", "SourceRequest", "SparseSource"):
+        url = schema["components"]["schemas"][name]["properties"]["url"]
+        assert "format" not in url, name
+        assert re.search(url["pattern"], "") and re.search(url["pattern"], "https://e.org/a")

@@ -5,6 +5,8 @@ import datetime
 import icalendar
 import pytest
 
+from negotiations.domain.versioning import bump_data_version
+from negotiations.models import Deadline
 from tests import factories
 from tests.contract import error_messages
 
@@ -101,7 +103,7 @@ def test_icalendar_feed(api, pause):
     assert response["Content-Type"].startswith("text/calendar")
     calendar = icalendar.Calendar.from_ical(response.content)
     events = {str(event["uid"]): event for event in calendar.walk("VEVENT")}
-    pause = events[f"deadline-{pause}@negotiation-tracker"]
+    pause = events[f"deadline-{Deadline.objects.get(slug=pause).pk}@testserver"]
     assert pause.decoded("dtstart").isoformat() == "2025-07-08"
     assert pause.decoded("dtend").isoformat() == "2025-07-09"
     assert "reciprocal" in str(pause["summary"]).lower()
@@ -112,8 +114,25 @@ def test_icalendar_uids_are_stable_and_filters_apply(api, talks, pause, election
     first = api.get("/api/v1/deadlines.ics", query).content
     second = api.get("/api/v1/deadlines.ics", query).content
     uids = [str(e["uid"]) for e in icalendar.Calendar.from_ical(first).walk("VEVENT")]
-    assert uids == [f"deadline-{election}@negotiation-tracker"]
+    assert uids == [f"deadline-{Deadline.objects.get(slug=election).pk}@testserver"]
     assert first == second
+
+
+def calendar_uids(api) -> dict[str, str]:
+    calendar = icalendar.Calendar.from_ical(api.get("/api/v1/deadlines.ics").content)
+    return {str(event["summary"]): str(event["uid"]) for event in calendar.walk("VEVENT")}
+
+
+def test_a_renamed_deadline_keeps_its_calendar_uid(api, editor, settings):
+    """The UID was made of the slug: a rename made calendar apps see a new event (and keep
+    the old one). It is the immutable id, in this deployment's domain."""
+    settings.CALENDAR_UID_DOMAIN = "tracker.example.org"
+    deadline = factories.deadline(title="A deadline to rename")
+    before = calendar_uids(api)["A deadline to rename"]
+    assert before == f"deadline-{deadline.pk}@tracker.example.org"
+    Deadline.objects.filter(pk=deadline.pk).update(slug="tariff-pause-ends-renamed")
+    bump_data_version()
+    assert calendar_uids(api)["A deadline to rename"] == before
 
 
 def test_icalendar_coarse_precision_spans_its_window_with_a_note(editor, api):

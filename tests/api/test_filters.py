@@ -236,12 +236,18 @@ def test_updated_since_returns_only_what_changed(api, a_round):
 def test_every_list_syncs_and_sparse_fields(api, path):
     assert api.get(f"/api/v1/{path}/", {"updated_since": "2000-01-01T00:00:00Z"}).status_code == 200
     assert api.get(f"/api/v1/{path}/", {"updated_since": "yesterday"}).status_code == 400
-    sparse = results(api.get(f"/api/v1/{path}/", {"fields": "slug,updated"}))
+    sparse = results(api.get(f"/api/v1/sparse/{path}/", {"fields": "slug,updated"}))
     assert sparse and all(set(item) == {"slug", "updated"} for item in sparse)
+    # Asked for at the JSON URL, whose answers hold every field: a 303 to the sparse one.
+    moved = api.get(f"/api/v1/{path}/", {"fields": "slug,updated", "page_size": "1"})
+    assert moved.status_code == 303
+    assert moved["Location"] == (
+        f"http://testserver/api/v1/sparse/{path}/?fields=slug%2Cupdated&page_size=1"
+    )
 
 
 def test_sparse_fields_on_detail_keep_nested_objects_whole(api, story):
-    body = api.get(f"/api/v1/rounds/{story['JEJU']}/", {"fields": "slug,agenda"}).json()
+    body = api.get(f"/api/v1/sparse/rounds/{story['JEJU']}/", {"fields": "slug,agenda"}).json()
     assert set(body) == {"slug", "agenda"}
     assert {"slug", "label", "areas", "citations"} <= set(body["agenda"][0])
 
@@ -290,9 +296,24 @@ class TestBadInput:
         ],
     )
     def test_bad_query_parameters_are_a_400_naming_the_parameter(self, api, query, parameter):
-        response = api.get("/api/v1/rounds/", query)
+        url = "/api/v1/sparse/rounds/" if "fields" in query else "/api/v1/rounds/"
+        response = api.get(url, query)
         assert response.status_code == 400
         assert parameter in error_messages(response)
+
+    @pytest.mark.parametrize(
+        ("url", "parameter"),
+        [("/api/v1/rounds/", "updated_since"), ("/api/v1/changes/", "since")],
+    )
+    def test_an_unencoded_plus_in_a_time_is_explained(self, api, url, parameter):
+        """`+00:00` unencoded arrives as " 00:00" (a "+" in a query is a space): the 400
+        said only "Enter a valid date/time"."""
+        response = api.get(f"{url}?{parameter}=2026-01-01T00:00:00+00:00")
+        [message] = error_messages(response)[parameter]
+        assert "%2B" in message and "Z" in message
+        assert api.get(f"{url}?{parameter}=2026-01-01T00:00:00%2B00:00").status_code == 200
+        [message] = error_messages(api.get(f"{url}?{parameter}=yesterday"))[parameter]
+        assert "%2B" not in message
 
     def test_page_past_the_end_is_a_404(self, api):
         assert api.get("/api/v1/rounds/", {"page": "999"}).status_code == 404
@@ -330,7 +351,8 @@ class TestCursorPagination:
         ],
     )
     def test_conflicting_parameters(self, api, query, parameter):
-        response = api.get("/api/v1/rounds/", query)
+        url = "/api/v1/sparse/rounds/" if "fields" in query else "/api/v1/rounds/"
+        response = api.get(url, query)
         assert response.status_code == 400
         assert parameter in error_messages(response)
 

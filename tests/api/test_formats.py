@@ -1,8 +1,10 @@
-"""Formats: JSON or CSV by ?format= (anything else is a 400), and OPTIONS answered with
-DRF's metadata in JSON whatever format was asked for (CSV exports: test_csv.py)."""
+"""Formats: ?format= is json or csv (anything else is a 400; csv at a JSON URL a 303 to its
+CSV URL), writes answer JSON, and OPTIONS is answered with DRF's metadata in JSON whatever
+format was asked for (CSV exports: test_csv.py)."""
 
 import pytest
 
+from negotiations import models
 from tests import factories
 from tests.contract import json_4xx
 
@@ -31,6 +33,16 @@ def test_options_on_a_record_describes_it(editor):
     round_ = factories.round(factories.negotiation(), 1)
     body = json_body(editor.options(f"/api/v1/rounds/{round_.slug}/", HTTP_IF_MATCH='"stale"'))
     assert "PUT" in body["actions"]
+
+
+def test_a_write_answers_json_only(editor):
+    """A write asked for as CSV is refused before anything is written (406)."""
+    response = editor.post(
+        "/api/v1/parties/", {"name": "As CSV", "code": "CSV"}, format="json", HTTP_ACCEPT="text/csv"
+    )
+    json_4xx(response, 406)
+    assert not models.Party.objects.filter(name="As CSV").exists()
+    json_4xx(editor.post("/api/v1/parties/?format=csv", {}, format="json"), naming="format")
 
 
 @pytest.mark.parametrize("value", ["", "xml", "api"])

@@ -21,9 +21,9 @@ def links(response) -> dict[str, str]:
 
 
 class TestPaging:
-    @pytest.mark.parametrize("format_", ["json", "csv"])
-    def test_first_next_and_last_with_the_total(self, api, format_):
-        response = api.get("/api/v1/citations/", {"page_size": 10, "format": format_})
+    @pytest.mark.parametrize("url", ["/api/v1/citations/", "/api/v1/citations.csv"])
+    def test_first_next_and_last_with_the_total(self, api, url):
+        response = api.get(url, {"page_size": 10})
         total = api.get("/api/v1/citations/").json()["count"]
         assert response["X-Total-Count"] == str(total)
         found = links(response)
@@ -83,6 +83,18 @@ class TestRateLimits:
         assert throttled.status_code == 429
         assert throttled["RateLimit-Remaining"] == "0"
         assert int(throttled["Retry-After"]) == int(throttled["RateLimit-Reset"]) > 0
+
+    @pytest.mark.parametrize("url", ["/api/v1/parties/", "/api/v1/rounds/{slug}/"])
+    def test_a_304_does_not_count(self, api, a_round, monkeypatch, url):
+        """Revalidating is what a polling client should do: it cost a request of its quota."""
+        monkeypatch.setenv("THROTTLE_ANON", "3/minute")
+        url = url.format(slug=a_round.slug)
+        etag = api.get(url)["ETag"]
+        for _ in range(5):
+            revalidated = api.get(url, HTTP_IF_NONE_MATCH=etag)
+            assert revalidated.status_code == 304
+            assert revalidated["RateLimit-Remaining"] == "2"
+        assert api.get(url)["RateLimit-Remaining"] == "1"  # a 200 counts
 
     def test_no_headers_without_a_limit(self, api, monkeypatch):
         monkeypatch.setenv("THROTTLE_ANON", "off")
@@ -195,7 +207,7 @@ class TestCrossOrigin:
             assert response["Access-Control-Allow-Origin"] == self.ORIGIN
 
     def test_a_csv_answer_exposes_its_paging_headers(self, api):
-        response = api.get("/api/v1/citations/", {"format": "csv"}, HTTP_ORIGIN=self.ORIGIN)
+        response = api.get("/api/v1/citations.csv", HTTP_ORIGIN=self.ORIGIN)
         exposed = {h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")}
         assert {"x-total-count", "link", "etag"} <= exposed
 

@@ -572,5 +572,18 @@ def test_reserved_round_slug(editor, world):
 
 def test_session_authentication_works_for_staff(client, staff_user):
     client.force_login(staff_user)
-    response = client.get("/api/v1/rounds/?fields=slug")
+    response = client.get("/api/v1/sparse/rounds/?fields=slug")
     assert response.status_code == 200
+
+
+def test_every_name_a_resource_s_urls_use_is_reserved_for_its_slugs():
+    """A list-level route (rounds/compare/) and a record's URL share one pattern: a record
+    with that slug could never be read, and the route must answer as itself. Every such
+    name, of any resource added later, is reserved (negotiations.domain.slugs.RESERVED)."""
+    from negotiations.api.urls import router
+    from negotiations.domain.slugs import RESERVED
+
+    for _prefix, viewset, _ in router.registry:
+        names = {extra.url_path for extra in viewset.get_extra_actions() if not extra.detail}
+        model = viewset.queryset.model._meta.model_name
+        assert names <= RESERVED.get(model, set()), (model, names)

@@ -7,7 +7,7 @@ from django.db import OperationalError
 
 from negotiations import models
 from tests import factories
-from tests.contract import json_error
+from tests.contract import error_messages, json_error
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +117,30 @@ def test_sql_and_html_in_text_fields_are_stored_verbatim(editor, api, text):
     fetched = api.get(f"/api/v1/sources/{created.json()['slug']}/").json()
     assert fetched["title"] == fetched["notes"] == text
     assert api.get("/api/v1/sources/", {"search": text[:40]}).json()["count"] == 1
+
+
+class TestNoValueIsNull:
+    """A choice with no value was "" (agenda_basis) where every other missing value is
+    null: it is null, read and written (the model keeps "")."""
+
+    def test_an_unreported_agenda_has_a_null_basis(self, api, a_round):
+        assert api.get(f"/api/v1/rounds/{a_round.slug}/").json()["agenda_basis"] == "discussed"
+        unknown = factories.round(factories.negotiation(), 1)
+        assert api.get(f"/api/v1/rounds/{unknown.slug}/").json()["agenda_basis"] is None
+        listed = api.get("/api/v1/rounds/", {"negotiation": unknown.negotiation.slug}).json()
+        assert [r["agenda_basis"] for r in listed["results"]] == [None]
+
+    def test_null_clears_it_and_an_empty_string_is_refused(self, editor, a_round):
+        url = f"/api/v1/rounds/{a_round.slug}/"
+        a_round.agenda_items.all().delete()
+        refused = editor.patch(
+            url, {"agenda_status": "not_reported", "agenda_basis": ""}, format="json"
+        )
+        assert "agenda_basis" in error_messages(refused)
+        cleared = editor.patch(
+            url, {"agenda_status": "not_reported", "agenda_basis": None}, format="json"
+        )
+        assert cleared.status_code == 200, cleared.content
+        assert cleared.json()["agenda_basis"] is None
+        a_round.refresh_from_db()
+        assert a_round.agenda_basis == ""

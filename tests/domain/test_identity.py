@@ -59,7 +59,7 @@ def test_every_resource_shows_its_id(api):
         record = model.objects.order_by("pk").first() or BUILT[model]()
         body = api.get(f"/api/v1/{prefix}/{record.slug}/").json()
         assert body["id"] == record.pk, prefix
-        listed = api.get(f"/api/v1/{prefix}/", {"fields": "id,slug"}).json()["results"][0]
+        listed = api.get(f"/api/v1/sparse/{prefix}/", {"fields": "id,slug"}).json()["results"][0]
         assert set(listed) == {"id", "slug"}, prefix
 
 
@@ -75,6 +75,17 @@ class TestRenames:
         moved = api.get(f"/api/v1/rounds/{round_slug}/")["Location"]
         assert api.get(moved).json()["id"] == round_.pk
         assert api.get(f"/api/v1/rounds/{round_slug}/audit-history/").status_code == 301
+
+    def test_the_old_csv_and_sparse_urls_redirect_to_their_new_ones(
+        self, staff_client, api, round_slug, round_
+    ):
+        rename_in_the_admin(staff_client, round_, RENAMED)
+        csv = api.get(f"/api/v1/rounds/{round_slug}.csv")
+        assert csv.status_code == 301
+        assert csv["Location"].endswith(f"/api/v1/rounds/{RENAMED}.csv")
+        sparse = api.get(f"/api/v1/sparse/rounds/{round_slug}/?fields=id")
+        assert sparse.status_code == 301
+        assert sparse["Location"].endswith(f"/api/v1/sparse/rounds/{RENAMED}/?fields=id")
 
     def test_a_write_to_the_old_url_is_redirected_with_its_method(
         self, staff_client, editor, round_slug, round_

@@ -106,5 +106,5 @@ class TestRules:
         sequence = negotiation_agenda_changes(story["talks"], known_as_of=day("2025-03-20"))
 
         assert sequence[1]["round"]["agenda_status"] == "not_reported"
-        assert sequence[1]["round"]["agenda_basis"] == ""
+        assert sequence[1]["round"]["agenda_basis"] is None
         assert sequence[1]["reason"].startswith("This round's agenda was not reported")

@@ -12,9 +12,10 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
+from negotiations.api.serializers.fields import OptionalChoiceField
 from negotiations.domain import writes
 from negotiations.domain.provenance import validate_link
-from negotiations.domain.slugs import unique_slug
+from negotiations.domain.slugs import RESERVED, unique_slug
 
 # --- Base serializer ----------------------------------------------------------------------------
 
@@ -113,8 +114,12 @@ class RecordSerializer(serializers.ModelSerializer):
         validators = []
 
     def build_standard_field(self, field_name, model_field):
-        """Text input is bounded and free of control characters, whatever the model says."""
+        """Text input is bounded and free of control characters, whatever the model says; a
+        choice that may be left empty is null when it is (OptionalChoiceField)."""
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if field_class is serializers.ChoiceField and field_kwargs.get("allow_blank"):
+            # A choice with no value is null, like every other missing value.
+            return OptionalChoiceField, field_kwargs
         if issubclass(field_class, serializers.CharField):
             field_kwargs["validators"] = [
                 *field_kwargs.get("validators", []),
@@ -163,6 +168,8 @@ class RecordSerializer(serializers.ModelSerializer):
         return writes.update_record(record=instance, fields=fields, links=links)
 
     def validate_slug(self, value):
+        if value in RESERVED.get(self.Meta.model._meta.model_name, ()):
+            raise serializers.ValidationError(f"“{value}” is reserved by the API.")
         if self.instance is not None and value != self.instance.slug:
             raise serializers.ValidationError(
                 "Slugs are stable identifiers used by dashboards and fixtures: they cannot change."

@@ -6,6 +6,7 @@ from negotiations.api.serializers.fields import TitledRefSerializer
 from negotiations.api.serializers.shapes import serializer_for
 from negotiations.domain import audit
 from negotiations.domain.review import KINDS as REVIEW_KINDS
+from negotiations.filtersets import with_plus_hint
 
 # --- Review queue --------------------------------------------------------------------------------
 
@@ -50,8 +51,21 @@ class ChangesFeedSerializer(serializers.Serializer):
     results = ChangeEventSerializer(many=True)
 
 
+class QueryDateTimeField(serializers.DateTimeField):
+    """A date-time query parameter: a "+" sent unencoded is explained (a space otherwise)."""
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except serializers.ValidationError as error:
+            if {detail.code for detail in error.detail} != {"invalid"}:
+                raise
+            messages = [str(message) for message in error.detail]
+            raise serializers.ValidationError(with_plus_hint(messages, value)) from None
+
+
 class ChangesQuerySerializer(serializers.Serializer):
-    since = serializers.DateTimeField(help_text="Changes at or after this ISO 8601 time.")
+    since = QueryDateTimeField(help_text="Changes at or after this ISO 8601 time.")
     after = serializers.RegexField(
         r"^[a-z-]+:\d+$",
         required=False,

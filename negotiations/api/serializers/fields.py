@@ -210,6 +210,24 @@ class TitledRefField(RefField):
         return {"slug": obj.slug, "title": obj.title}
 
 
+class OptionalChoiceField(serializers.ChoiceField):
+    """A choice that may have no value: null, as every value the API does not have (one rule
+    for "no value"; text alone is never null, its "no value" being ""). The model keeps it as
+    "" (a CharField with blank=True, as Django does); "" sent for it is a 400 (use null)."""
+
+    def __init__(self, **kwargs):
+        kwargs.pop("allow_blank", None)
+        kwargs["allow_null"] = True
+        super().__init__(**kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        value = super().run_validation(data)
+        return "" if value is None else value
+
+    def to_representation(self, value):
+        return None if value in ("", None) else super().to_representation(value)
+
+
 class StrictBooleanField(serializers.BooleanField):
     """true or false, nothing else: a query parameter's "true"/"false" or a JSON boolean
     (DRF's BooleanField also takes "yes", "on", 1...)."""

@@ -201,8 +201,6 @@ class RoundSerializer(RecordSerializer):
     disputes = disputes_field()
     citations = citations_field()
 
-    RESERVED_SLUGS = {"compare"}
-
     unknown_fields = unknown_fields_field()
     known_as_of = known_as_of_field()
 
@@ -238,11 +236,6 @@ class RoundSerializer(RecordSerializer):
             "unknown_fields",
             "known_as_of",
         ]
-
-    def validate_slug(self, value):
-        if value in self.RESERVED_SLUGS:
-            raise serializers.ValidationError(f"“{value}” is reserved by the API.")
-        return super().validate_slug(value)
 
     def get_agenda(self, round_) -> RoundAgendaItemSerializer(many=True, allow_null=True):
         if round_.agenda_status != AgendaStatus.REPORTED:

@@ -50,7 +50,7 @@ def field_for(hint, doc: Doc | None = None, allow_null: bool = False) -> seriali
     if doc.format == "json":  # any JSON value, null included
         return serializers.JSONField(**{**common, "allow_null": True})
     if doc.choices is not None:
-        return serializers.ChoiceField(choices=doc.choices, allow_blank=doc.blank, **common)
+        return serializers.ChoiceField(choices=doc.choices, **common)
     by_format = {
         "slug": serializers.SlugField,
         "date": serializers.DateField,

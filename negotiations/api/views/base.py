@@ -4,13 +4,14 @@
 - ConditionalRequestsMixin (conditional.py): ETags, 304s, If-Match;
 - StrictQueryMixin (query.py): unknown query parameters are a 400, ``?fields=``;
 - CachedAnswersMixin (caching.py): a GET's whole answer cached under its ETag;
+- RepresentationsMixin (representations.py): the JSON, CSV and sparse URLs of a resource;
 - ReaderMixin: lists and details read through a fast reader (readers.py) where one exists;
 - WritesMixin: each write one unit of work (negotiations.domain.writes), on the locked row;
 - RenamedRecordMixin (renames.py): an old slug redirects;
 - AuditHistoryMixin: ``{slug}/audit-history/``.
 
-A read goes: initial() (405, credentials, throttles, the cached answer if there is one,
-query parameters, 304 for lists) ->
+A read goes: initial() (405, credentials, throttles, 303 to the CSV or sparse URL, the
+cached answer if there is one, query parameters, 304 for lists) ->
 list() or retrieve() (filters, known_as_of, the reader or the serializer) ->
 finalize_response() (ETag; RateLimitMiddleware then charges the answer's cost and adds
 RateLimit-*). A write: initial() -> get_object() (row locked,
@@ -36,6 +37,7 @@ from negotiations.api.parsers import JSONParser
 from negotiations.api.query import StrictQueryMixin
 from negotiations.api.renames import RenamedRecordMixin
 from negotiations.api.renderers import CSVRenderer, ORJSONRenderer
+from negotiations.api.representations import RepresentationsMixin
 from negotiations.api.views.claims import ClaimsMixin, ClaimsQuerySerializer
 from negotiations.domain import audit, known
 from negotiations.domain.writes import delete_record, run_write, settle_now
@@ -218,6 +220,7 @@ class RecordViewSet(
     ConditionalRequestsMixin,
     StrictQueryMixin,
     CachedAnswersMixin,
+    RepresentationsMixin,
     ReaderMixin,
     WritesMixin,
     RenamedRecordMixin,

@@ -111,7 +111,7 @@ class DeadlineCalendarView(
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors and OPTIONS metadata are JSON: only a list of deadlines is a calendar.
-        if response.status_code >= 400 or request.method == "OPTIONS":
+        if response.status_code >= 300 or request.method == "OPTIONS":
             request.accepted_renderer = ORJSONRenderer()
             request.accepted_media_type = "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
