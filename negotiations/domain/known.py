@@ -138,6 +138,9 @@ def trimmed(record: dict, wanted: set[str] | None) -> dict:
     return trimmed_record
 
 
+AGENDA_FIELDS = ("agenda_status", "agenda_basis")
+
+
 def states_in_so_many_words(statements, facet: str) -> bool:
     """Whether a link names ``facet`` (not merely supports the whole record)."""
     return any(facet in statement.facets for statement in statements)
@@ -151,7 +154,13 @@ def round_as_known(
     was; ``summary_stated``: whether a source published by then gives its summary, rather
     than supporting the record as a whole)."""
     if not agenda_known or row.get("agenda_status") is None:
-        row.update(agenda_status=AgendaStatus.NOT_REPORTED, agenda_basis="")
+        # No source had reported its agenda: "not reported" is what is known (unknown is not
+        # empty), with no basis, as for any round whose agenda is not reported.
+        row.update(agenda_status=AgendaStatus.NOT_REPORTED, agenda_basis=None)
+        if "unknown_fields" in row:
+            row["unknown_fields"] = [
+                name for name in row["unknown_fields"] if name not in AGENDA_FIELDS
+            ]
     start = row.get("start_date")
     if isinstance(start, str):
         start = datetime.date.fromisoformat(start)
@@ -168,8 +177,8 @@ def round_as_known(
                     unknown.append(name)
         if row["agenda_status"] == AgendaStatus.REPORTED:
             row["agenda_basis"] = AgendaBasis.ANNOUNCED  # reported before the meeting
-    if row.get("agenda_basis") is None:
-        row["agenda_basis"] = ""
+    if not row.get("agenda_basis"):
+        row["agenda_basis"] = None  # no value is null, as in every answer
     return row
 
 

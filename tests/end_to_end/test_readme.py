@@ -80,10 +80,19 @@ def test_the_jeju_answer_in_the_readme_is_the_apis(api):
     assert 'currency policy          basis stated     ("currency policies" on 1 May)' in shown
     assert dropped["investment cooperation"]["basis"] == "inferred"
     assert "investment cooperation   basis inferred" in shown
-    assert not any(
-        entry["disputes"] for kind in ("added", "dropped", "retained") for entry in body[kind]
-    )
-    assert body["contested"] is False and "contested: false" in shown
+    # The one dispute: computed from Yonhap's 1 May list against Reuters' report that
+    # currency was to be discussed separately (an exclusion from the whole negotiation).
+    disputed = {
+        entry["slug"]
+        for kind in ("added", "dropped", "retained")
+        for entry in body[kind]
+        if entry["disputes"]
+    }
+    assert disputed == {"currency-policy"}
+    assert all(d["computed"] for d in dropped["currency policy"]["disputes"])
+    assert body["contested"] is True and "contested: true" in shown
+    excluded = {entry["slug"] for entry in body["excluded"]}
+    assert excluded == {"currency-policy", "defence-cost-sharing"} and "excluded:" in shown
     assert (body["round"]["agenda_basis"], body["compared_to"]["agenda_basis"]) == (
         "agreed_scope",
         "announced",
