@@ -47,6 +47,7 @@ from negotiations.dashboard.timeline import (
 )
 from negotiations.domain.agenda import (
     ABSENT,
+    EXCLUDED,
     FIRST_REPORTED,
     INFERRED,
     PRESENT,
@@ -86,6 +87,7 @@ SKIP_TEXTS = {
 STATE_TEXT = {
     PRESENT: ("●", "On the agenda"),
     ABSENT: ("–", "Not on the agenda"),
+    EXCLUDED: ("⊘", "Excluded: a source says it is off the agenda"),
     UNKNOWN: ("?", "Agenda not reported"),
 }
 
@@ -353,7 +355,7 @@ def cell_summary(cell: dict) -> str:
     return " ".join(parts)
 
 
-CELL_WORDS = {PRESENT: "On", ABSENT: "Off", UNKNOWN: "Unknown"}
+CELL_WORDS = {PRESENT: "On", ABSENT: "Off", EXCLUDED: "Excluded", UNKNOWN: "Unknown"}
 
 
 def cell_markup(cell: dict) -> str:
