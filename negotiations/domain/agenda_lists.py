@@ -173,6 +173,8 @@ def round_list_disputes(record: dict, exclusions: Iterable[ExcludedArea], day=No
 
     if not record.get("agenda"):
         return []
+    # Only what a source says of this round contradicts its list (as in agenda.Evidence).
+    exclusions = [entry for entry in exclusions if entry["scope"] == "round"]
     statements = [statement_from_ref(ref) for ref in record.get("citations") or ()]
     gives_a_list = any(AGENDA_LIST in statement.facets for statement in statements)
     if not gives_a_list and not exclusions:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from negotiations import models
 from negotiations.dashboard import timeline
 from tests.helpers import dashboard_page as page
-from tests.seed import COMPUTED_AGENDA_DISPUTE
+from tests.seed import CURRENCY_OFF_JEJU
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,8 @@ def test_without_the_korea_us_talks_the_negotiation_with_most_rounds_is_shown(cl
 def test_jeju_currency_policy_cell_is_dropped_with_its_explanation(client):
     response = page(client)
     jeju = cell(response, "currency-policy", JEJU)
-    assert (jeju["state"], jeju["change"]) == ("absent", "dropped")
+    assert (jeju["state"], jeju["change"]) == ("excluded", "dropped")
+    assert [entry["exclusion"] for entry in jeju["exclusions"]] == [CURRENCY_OFF_JEJU]
     assert jeju["before"]["label"] == "currency policies"  # the 1 May announcement's words
     assert jeju["basis"] == "stated"
     stated, reading = jeju["annotations"]
@@ -298,7 +299,6 @@ def test_dropped_cell_quotes_the_drop_first_then_the_earlier_round(client):
     assert "Previously reported as" in detail and "Treasury" in detail
 
 
-@COMPUTED_AGENDA_DISPUTE
 def test_a_disputed_entry_lists_each_version_with_its_sources_once(client):
     """The 24 April lists disagree on currency policy (Reuters' four leave it out)."""
     response = page(client, round=WASHINGTON, as_of="2025-05-16")

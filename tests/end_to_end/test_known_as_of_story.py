@@ -14,7 +14,6 @@ from negotiations.domain.agenda import negotiation_agenda_changes, round_agenda_
 from tests.helpers import area_slugs
 from tests.seed import (
     ALASKA_SUMMIT,
-    COMPUTED_AGENDA_DISPUTE,
     CURRENCY_POLICY,
     HAN_CABINET,
     JEJU,
@@ -105,7 +104,6 @@ class TestDomain:
         assert area_slugs(technical["retained"]) == FOUR_WITHOUT_CURRENCY | {CURRENCY_POLICY}
         assert sources_of(technical["retained"]) == {YONHAP}
 
-    @COMPUTED_AGENDA_DISPUTE
     def test_on_26_april_the_two_lists_dispute_currency_policy_alone(self):
         talks = models.Negotiation.objects.get(slug=TALKS)
         washington = by_round(negotiation_agenda_changes(talks, known_as_of=day("2025-04-26")))[
