@@ -8,7 +8,6 @@ query counts); the seed is in its database all the same, so such a test scopes w
 to the records it built.
 """
 
-
 SEED_FIXTURE = "korea_us_2025"
 
 # Negotiations
@@ -64,4 +63,3 @@ DEFENCE_OFF_WASHINGTON = "washington-2plus2-2025-04-24--defence-cost-sharing-exc
 DEFENCE_OFF_TALKS = "kr-us-tariff-talks-2025--defence-cost-sharing-excluded"
 CURRENCY_APART = "kr-us-tariff-talks-2025--currency-policy-excluded"  # handled in CURRENCY_TALKS
 CURRENCY_OFF_JEJU = "jeju-ministerial-2025-05-16--currency-policy-excluded"
-

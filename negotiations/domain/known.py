@@ -182,6 +182,19 @@ def round_as_known(
     return row
 
 
+def known_rows(model, rows: list[dict], day: datetime.date) -> list[dict]:
+    """``.values()`` rows of a cited model (those known on ``day``) as known then: each
+    facet's fields from the statements of their citations published by then, null where no
+    source had stated it (named in ``unknown_fields``). Two queries."""
+    stated = statements_of({model: [row["id"] for row in rows]}, day)[model]
+    known = []
+    for row in rows:
+        row = dict(row)
+        known_record(model, row, stated.get(row["id"], []), day, row=True)
+        known.append(row)
+    return known
+
+
 def known_round_rows(rows: list[dict], day: datetime.date) -> list[dict]:
     """Rounds' ``.values()`` rows (from known_rounds(): with ``agenda_known``) as known on
     ``day``: their facets from the statements of their citations (two queries)."""

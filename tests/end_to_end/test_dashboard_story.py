@@ -333,11 +333,6 @@ def test_the_day_known_shapes_the_whole_page(client):
     assert data["selected_round"]["slug"] == WASHINGTON
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the dashboard prints an unknown round level as 'None' (its level text of a "
-    "round as known on a day)",
-)
 def test_an_unknown_level_is_not_printed_as_none(client):
     """On 25 April nobody had said at what level Greer and Choi would meet."""
     html = page(client, known_as_of="2025-04-25").content.decode()
@@ -345,11 +340,6 @@ def test_an_unknown_level_is_not_printed_as_none(client):
     assert not re.search(r"\bNone\b", text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the dashboard's deadlines read the records' dates, not the dates as known on the "
-    "day (negotiations/dashboard/selectors.py: load_deadlines)",
-)
 def test_the_deadlines_as_known_on_a_day_count_to_the_date_then_known(client):
     """On 24 April Reuters had the pause lifted "in the month of July": 68 days to 1 July."""
     data = page(client, known_as_of="2025-04-24").context["data"]

@@ -322,11 +322,6 @@ def test_the_calendar_as_known_on_a_day_quotes_only_that_days_sources(api):
     assert "JoongAng" not in unfolded and "Yonhap" not in unfolded
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the iCalendar feed shows a deadline's current date and description, not the "
-    "values as known on the day (negotiations/api: the .ics renderer)",
-)
 def test_the_calendar_dates_a_deadline_as_it_was_known(api):
     body = api.get("/api/v1/deadlines.ics", {"known_as_of": "2025-04-24"}).content.decode()
     pause = body.replace("\r\n ", "").split("SUMMARY:End of the US reciprocal tariff pause")[1]
