@@ -182,14 +182,15 @@ def test_the_known_as_of_control_shows_what_the_sources_had_reported(site, page)
     expect(page.locator(".known-as-of")).to_contain_text("25 April 2025")
     # Jeju had not taken place and its agenda was not yet reported; the second technical
     # round had not been announced at all; Washington's list was Reuters', without currency
-    # policy.
+    # policy, which Reuters reports Bessent wanted discussed separately: excluded.
     jeju = cell(page, "tariffs", JEJU)
     expect(jeju).to_have_attribute("data-state", "unknown")
     expect(cell(page, "tariffs", MAY_1)).to_have_attribute("data-state", "unknown")
     expect(page.locator(f'th[data-round="{NEXT_WEEK}"]')).to_have_count(0)
     washington = cell(page, "tariffs", WASHINGTON)
     expect(washington).to_have_attribute("data-change", "first_reported")
-    expect(page.locator('tr[data-area="currency-policy"]')).to_have_count(0)
+    expect(cell(page, "currency-policy", WASHINGTON)).to_have_attribute("data-state", "excluded")
+    expect(cell(page, "currency-policy", JEJU)).to_have_attribute("data-state", "unknown")
     # Days are counted from the day chosen when no other day is given.
     pause = page.locator('[data-deadline="july-package-target-2025-07-08"].deadline-card')
     expect(pause.locator(".deadline-card__number")).to_have_text("74")

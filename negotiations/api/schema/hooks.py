@@ -43,7 +43,18 @@ def contract_hook(result, generator, request, public):
     schemas["Slug"] = SLUG
     for item in result["paths"].values():
         every_method(item, components["responses"])
-    result["tags"] = [PROTOCOL_TAG, NOT_ALLOWED_TAG]
+    # The resources' tags first, in the order of their paths, then the protocol's: a
+    # documentation page draws the tags in this order (Swagger UI drew hundreds of HEAD,
+    # OPTIONS and 405 entries before the first resource).
+    used = dict.fromkeys(
+        tag
+        for item in result["paths"].values()
+        for operation in item.values()
+        for tag in operation.get("tags", ())
+    )
+    protocol = [PROTOCOL_TAG, NOT_ALLOWED_TAG]
+    names = {tag["name"] for tag in protocol}
+    result["tags"] = [{"name": name} for name in used if name not in names] + protocol
     servers_and_examples(result, request)
     nullable_as_31(result)
     shared_parameters(result)
