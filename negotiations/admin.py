@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
 from negotiations import admin_accounts, admin_tokens, models  # noqa: F401  admin_tokens registers the API tokens' admin
+from negotiations.admin_provenance import ProvenancePanelAdmin
 from negotiations.choices import AgendaStatus
 from negotiations.dashboard.selectors import round_changes_panel
 from negotiations.dashboard.timeline import date_label
@@ -686,7 +687,7 @@ class AnnotationInline(CitedInline):
 
 
 @admin.register(models.Round)
-class RoundAdmin(CitedAdmin):
+class RoundAdmin(ProvenancePanelAdmin, CitedAdmin):
     # Eight columns fit a 1,366 px screen beside the filters: the date with its precision
     # in one ("week of 19 May 2025"), the agenda's status with its basis in another.
     list_display = ["title", "negotiation", "sequence", "level", "status", "when", "city", "agenda"]
@@ -832,7 +833,7 @@ class RoundAdmin(CitedAdmin):
 
 
 @admin.register(models.Participant)
-class ParticipantAdmin(CitedAdmin):
+class ParticipantAdmin(ProvenancePanelAdmin, CitedAdmin):
     list_display = ["name_as_reported", "person", "party", "round", "role"]
     list_filter = ["party"]
     list_select_related = ["person", "party", "round"]
@@ -872,7 +873,7 @@ class AgendaAreaAliasAdmin(CitedAdmin):
 
 
 @admin.register(models.AgendaItem)
-class AgendaItemAdmin(CitedAdmin):
+class AgendaItemAdmin(ProvenancePanelAdmin, CitedAdmin):
     form = AgendaItemForm
     list_display = ["label", "round", "order", "areas_list", "unmapped"]
     list_filter = ["unmapped", "round__negotiation", "areas"]
@@ -933,7 +934,7 @@ class AgendaExclusionAdmin(CitedAdmin):
 
 
 @admin.register(models.Deadline)
-class DeadlineAdmin(CitedAdmin):
+class DeadlineAdmin(ProvenancePanelAdmin, CitedAdmin):
     list_display = ["title", "date", "date_precision", "kind", "negotiation"]
     list_filter = ["kind", "negotiation", "date_precision"]
     list_select_related = ["negotiation"]
@@ -943,7 +944,7 @@ class DeadlineAdmin(CitedAdmin):
 
 
 @admin.register(models.Measure)
-class MeasureAdmin(CitedAdmin):
+class MeasureAdmin(ProvenancePanelAdmin, CitedAdmin):
     list_display = ["title", "kind", "rate_percent", "status", "imposing_party", "target_party"]
     list_filter = ["kind", "status", "imposing_party", "target_party"]
     list_select_related = ["imposing_party", "target_party"]
@@ -952,7 +953,7 @@ class MeasureAdmin(CitedAdmin):
 
 
 @admin.register(models.Position)
-class PositionAdmin(CitedAdmin):
+class PositionAdmin(ProvenancePanelAdmin, CitedAdmin):
     list_display = ["slug", "party", "kind", "speaker_name_as_reported", "round", "areas_list"]
     list_filter = ["party", "kind", "areas", "negotiation"]
     list_select_related = ["party", "round"]
