@@ -462,6 +462,64 @@ class OwnedAliasAdmin(CitedAdmin):
 # --- Negotiations and rounds --------------------------------------------------------------
 
 
+class ExclusionForm(DomainSlugForm):
+    """An area a source says is off the agenda, inline in its round's page (its negotiation is
+    the round's) or in its negotiation's page (off the whole negotiation)."""
+
+    def clean(self):
+        round_ = self.related("round")
+        if round_ is not None and round_.pk:
+            self.instance.negotiation_id = round_.negotiation_id
+        return super().clean()
+
+    def validate_unique(self):
+        # Django leaves the inline's own foreign key out of the constraints it checks: an
+        # area off one agenda twice would reach the database (a 500). Checked here.
+        super().validate_unique()
+        exclude = set(self._get_validation_exclusions()) - {"round"}
+        if self.instance.negotiation_id:
+            exclude.discard("negotiation")
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class ExclusionFormSet(SharedSlugsFormSet):
+    def save_new(self, form, commit=True):
+        # A round added with its exclusions: the round is saved first, then its rows.
+        if isinstance(self.instance, models.Round):
+            form.instance.negotiation_id = self.instance.negotiation_id
+        return super().save_new(form, commit=commit)
+
+
+class AgendaExclusionInline(CitedInline):
+    """Areas a source says were off this round's agenda (AgendaExclusion)."""
+
+    model = models.AgendaExclusion
+    form = ExclusionForm
+    fk_name = "round"
+    fields = ["area", "handled_in", "note", "citations"]
+    autocomplete_fields = ["area", "handled_in", "citations"]
+    verbose_name = "area off the agenda (a source says so)"
+    verbose_name_plural = "areas off the agenda (a source says so)"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (ExclusionFormSet, formset), {})
+
+
+class NegotiationExclusionInline(AgendaExclusionInline):
+    """Areas a source says are off the whole negotiation's agenda (not one round's)."""
+
+    fk_name = "negotiation"
+    verbose_name = "area off the whole negotiation's agenda (a source says so)"
+    verbose_name_plural = "areas off the whole negotiation's agenda (a source says so)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(round=None)
+
+
 class NegotiationRelationInline(CitedInline):
     model = models.NegotiationRelation
     fk_name = "from_negotiation"
@@ -476,7 +534,7 @@ class NegotiationAdmin(CitedAdmin):
     list_filter = ["status", "parties"]
     search_fields = ["title", "slug", "goal"]
     autocomplete_fields = ["parties", "organizations", "citations"]
-    inlines = [NegotiationRelationInline]
+    inlines = [NegotiationRelationInline, NegotiationExclusionInline]
 
 
 @admin.register(models.NegotiationRelation)
@@ -718,7 +776,7 @@ class RoundAdmin(ProvenancePanelAdmin, CitedAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["negotiation", "citations"]
     readonly_fields = ["copy_agenda", "agenda_changes", "created", "updated"]
-    inlines = [AgendaItemInline, ParticipantInline, AnnotationInline]
+    inlines = [AgendaItemInline, ParticipantInline, AnnotationInline, AgendaExclusionInline]
     fieldsets = [
         (None, {"fields": ["negotiation", "sequence", "title", "slug", "level", "status"]}),
         (
