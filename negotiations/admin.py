@@ -247,6 +247,9 @@ class TrackedAdmin(CitationsPicker, SimpleHistoryAdmin):
         report_changed_links(form)
 
     def save_formset(self, request, form, formset, change):
+        if hasattr(formset, "save_links"):  # a record's citation links, as one list
+            formset.save_links()
+            return
         formset.save(commit=False)
         for obj in formset.deleted_objects:
             writes.delete_record(record=obj)
