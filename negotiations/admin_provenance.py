@@ -27,43 +27,12 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from negotiations import models
+from negotiations.dashboard.values import field_label, value_text
 from negotiations.domain import writes
 from negotiations.domain.claims import record_claims
 from negotiations.domain.provenance import facets_of, json_value, python_value, validate_link
 
 PANEL_TITLE = "Where each value comes from"
-
-
-def field_label(model, name: str) -> str:
-    try:
-        return capfirst(model._meta.get_field(name).verbose_name)
-    except Exception:  # a virtual facet's field
-        return capfirst(name.replace("_", " "))
-
-
-def shown_value(model, name: str, value) -> str:
-    """One field's value as an editor reads it: a choice by its label, a flag as words."""
-    if value is True:
-        return "yes"
-    try:
-        model_field = model._meta.get_field(name)
-    except Exception:
-        return str(value)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    return str(value)
-
-
-def value_text(model, fields: list[str], value: dict | None) -> str:
-    """A facet's value (field -> value, as the API shows it) in a line; "" if it is empty."""
-    if not value:
-        return ""
-    given = [(name, value.get(name)) for name in fields if value.get(name) not in (None, "", False)]
-    if len(fields) == 1:
-        return shown_value(model, fields[0], given[0][1]) if given else ""
-    return "; ".join(
-        f"{field_label(model, name)}: {shown_value(model, name, found)}" for name, found in given
-    )
 
 
 def citation_url(slug: str) -> str:
