@@ -332,6 +332,9 @@ class CitationLinkInline(admin.StackedInline):
             )
         return fieldsets
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("citation__source")
+
     def parent_admin(self):
         return self.admin_site._registry[self.parent_model]
 
