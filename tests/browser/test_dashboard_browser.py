@@ -8,7 +8,6 @@ import pytest
 
 from negotiations import models
 from tests.browser.chromium import ARTIFACTS, BROWSER, PASSWORD, expect
-from tests.seed import COMPUTED_AGENDA_DISPUTE
 
 JEJU = "jeju-ministerial-2025-05-16"
 MAY_1 = "washington-technical-1-2025-05-01"
@@ -28,7 +27,9 @@ def test_dashboard_marks_jeju_currency_policy_dropped(site, page, new_context):
 
     dropped = cell(page, "currency-policy", JEJU)
     expect(dropped).to_have_attribute("data-change", "dropped")
-    expect(dropped).to_have_attribute("data-state", "absent")
+    # JoongAng Daily says the areas were expanded without it: excluded, not merely off.
+    expect(dropped).to_have_attribute("data-state", "excluded")
+    expect(dropped).to_contain_text("Excluded")
     expect(dropped).to_contain_text("Dropped")
     # Focusing a cell shows the label as reported before and the editors' explanation.
     dropped.focus()
@@ -135,7 +136,6 @@ def test_editing_a_round_in_the_admin_shows_on_the_dashboard(site, page):
     expect(page.locator("#changes .change-list--added")).not_to_contain_text("Digital trade")
 
 
-@COMPUTED_AGENDA_DISPUTE
 def test_a_disputed_change_shows_its_versions_on_hover_and_on_keyboard_focus(site, page):
     """The 24 April lists disagree on currency policy (Reuters' four leave it out)."""
     page.goto(f"{site}/dashboard/?as_of=2025-05-16&round={WASHINGTON}")
@@ -191,7 +191,8 @@ def test_the_known_as_of_control_shows_what_the_sources_had_reported(site, page)
     expect(page.locator(f'th[data-round="{NEXT_WEEK}"]')).to_have_count(0)
     washington = cell(page, "tariffs", WASHINGTON)
     expect(washington).to_have_attribute("data-change", "first_reported")
-    expect(page.locator('tr[data-area="currency-policy"]')).to_have_count(0)
+    # Currency policy was on no list then; Reuters had reported it would be handled apart.
+    expect(cell(page, "currency-policy", WASHINGTON)).to_have_attribute("data-state", "excluded")
     # Days are counted from the day chosen when no other day is given.
     pause = page.locator('[data-deadline="july-package-target-2025-07-08"].deadline-card')
     expect(pause.locator(".deadline-card__number")).to_have_text("74")
