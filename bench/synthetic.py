@@ -349,14 +349,14 @@ class Generator:
             cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
         ):
             json_columns = {f.attname for f in fields if isinstance(f, JSONField)}
-        for row in rows:
-            copy.write_row(
-                [
-                    json.dumps(value) if name in json_columns else value
-                    for name in attnames
-                    for value in [row[name] if name in row else defaults.get(name)]
-                ]
-            )
+            for row in rows:
+                copy.write_row(
+                    [
+                        json.dumps(value) if name in json_columns else value
+                        for name in attnames
+                        for value in [row[name] if name in row else defaults.get(name)]
+                    ]
+                )
 
     def stamp(self) -> dict:
         return {"created": self.now, "updated": self.now}

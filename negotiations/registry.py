@@ -67,3 +67,39 @@ def cited_models() -> dict[str, type[Model]]:
             if field.related_model is Citation:
                 found[field.remote_field.related_name] = model
     return found
+
+
+@cache
+def negotiation_paths() -> dict[type[Model], tuple[str, ...]]:
+    """Models whose records belong to negotiations -> the lookups from a record to the ids of
+    the negotiations it belongs to (a round: ``negotiation_id``; an agenda item:
+    ``round__negotiation_id``; an exclusion also to the one that handled its area). A model
+    of the record that is not here is the shared vocabulary (parties, people, areas,
+    sources, citations): what answers about every negotiation embed. A negotiation belongs
+    to itself (``pk``). negotiations.domain.writes moves the versions of what a write
+    changed by these (negotiations.models.ScopeVersion)."""
+    from negotiations.models import Negotiation
+
+    paths: dict[type[Model], tuple[str, ...]] = {Negotiation: ("pk",)}
+
+    def lookups(model, seen: tuple) -> tuple[str, ...]:
+        if model in paths:
+            return paths[model]
+        found: list[str] = []
+        for field in model._meta.concrete_fields:
+            if not field.is_relation or field.related_model in seen:
+                continue
+            if field.related_model is Negotiation:
+                found.append(field.attname)
+            elif field.related_model in data_models():
+                found.extend(
+                    f"{field.name}__{lookup}"
+                    for lookup in lookups(field.related_model, (*seen, model))
+                    if lookup != "pk"
+                )
+        return tuple(dict.fromkeys(found))
+
+    for model in data_models():
+        if model not in paths and (found := lookups(model, ())):
+            paths[model] = found
+    return paths

@@ -22,7 +22,7 @@ from negotiations.domain.provenance import empty_value, facets_of, record_facets
 DERIVED = {
     (models.Round, "status"): {"planned"},
     (models.Round, "agenda_status"): {"not_reported"},
-    (models.Round, "agenda_basis"): {"", "announced"},
+    (models.Round, "agenda_basis"): {"", None, "announced"},
 }
 
 

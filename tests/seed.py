@@ -8,8 +8,6 @@ query counts); the seed is in its database all the same, so such a test scopes w
 to the records it built.
 """
 
-import pytest
-
 SEED_FIXTURE = "korea_us_2025"
 
 # Negotiations
@@ -65,13 +63,3 @@ DEFENCE_OFF_WASHINGTON = "washington-2plus2-2025-04-24--defence-cost-sharing-exc
 DEFENCE_OFF_TALKS = "kr-us-tariff-talks-2025--defence-cost-sharing-excluded"
 CURRENCY_APART = "kr-us-tariff-talks-2025--currency-policy-excluded"  # handled in CURRENCY_TALKS
 CURRENCY_OFF_JEJU = "jeju-ministerial-2025-05-16--currency-policy-excluded"
-
-# The 24 April lists: JoongAng, Yonhap and the undated article list currency policy, Reuters'
-# list of four does not. The agenda answers compute that dispute from the links (each list
-# naming the facet agenda_list), on currency policy alone: the lead's change to
-# negotiations/domain/agenda.py on main. Until it is merged, the tests of that dispute on the
-# seed are expected to fail; strict, so that the merge says which to unmark.
-COMPUTED_AGENDA_DISPUTE = pytest.mark.xfail(
-    strict=True,
-    reason="the agenda answers do not yet compute membership disputes from agenda_list",
-)

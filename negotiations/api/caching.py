@@ -18,7 +18,8 @@ a matching If-None-Match, If-Modified-Since or "*") and the same headers (ETag,
 Last-Modified, RateLimit-*, X-Request-ID) as a computed one, and costs its client one unit of
 its rate limit (negotiations.api.throttling).
 
-The dashboard's pages are kept the same way, under the same key (``cached_page``).
+The dashboard's pages are kept the same way, under the same key
+(negotiations.dashboard.caching).
 """
 
 import functools
@@ -29,8 +30,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
-
-from negotiations.domain.versioning import current_data_version
 
 # Headers recomputed for every answer, never stored with one.
 PER_REQUEST_HEADERS = {
@@ -151,34 +150,3 @@ class CachedAnswersMixin:
             stored = (object_token, response["Content-Type"], response.content, headers)
             cache.set(self.answer_key, stored, settings.ANSWER_CACHE_SECONDS)
         return response
-
-
-def cached_page(*depends_on: str):
-    """A page's whole answer (a dashboard page: its HTML) kept under the same key as the
-    API's answers, at the data version, and the settings named in ``depends_on``: the same
-    request again, until a write, is one version lookup and one cache get, one unit of its
-    client's rate limit. Only 200s are kept; the page must not depend on who asks (the key
-    only tells anonymous from authenticated), nor carry a per-request value such as a CSP
-    nonce or a CSRF token."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        def answer(request, *args, **kwargs):
-            if settings.ANSWER_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
-                return view(request, *args, **kwargs)
-            variant = [f"{name}={getattr(settings, name)}" for name in depends_on]
-            key = answer_key(request, current_data_version(), *variant)
-            stored = cache.get(key)
-            if stored is not None:
-                request.answered_from_cache = True
-                content_type, content = stored
-                return HttpResponse(content, content_type=content_type)
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming:
-                stored = (response["Content-Type"], response.content)
-                cache.set(key, stored, settings.ANSWER_CACHE_SECONDS)
-            return response
-
-        return answer
-
-    return decorate

@@ -1,8 +1,11 @@
 """Conditional requests (RFC 9110 13): every GET answer carries an ETag made of the data
 version (which any write anywhere moves) and the exact request, so If-None-Match costs one
-indexed lookup and a 304. A detail's ETag starts with the record's own token (its last
-change), which is what If-Match compares on PUT, PATCH and DELETE: unrelated edits never
-cause a 412."""
+indexed lookup and a 304. An answer about one negotiation (``version_subject``: a round and
+what hangs under it, a negotiation's agenda changes and matrix) uses the versions of that
+negotiation and of the shared vocabulary instead (negotiations.domain.versioning), so
+writes elsewhere leave its ETag, and its cached copy, alone. A detail's ETag starts with
+the record's own token (its last change), which is what If-Match compares on PUT, PATCH and
+DELETE: unrelated edits never cause a 412."""
 
 import datetime
 
@@ -12,7 +15,12 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_etags
 
 from negotiations.api.exceptions import NotModified, PreconditionFailed
-from negotiations.domain.versioning import current_data_version, etag_for, object_token
+from negotiations.domain.versioning import (
+    current_data_version,
+    etag_for,
+    object_token,
+    scoped_version,
+)
 
 
 def last_modified_of(changed_at: datetime.datetime | None) -> datetime.datetime | None:
@@ -46,10 +54,25 @@ class ConditionalRequestsMixin:
     def object_token(instance_or_updated) -> str:
         return object_token(getattr(instance_or_updated, "updated", instance_or_updated))
 
+    # The kind of record (versioning.SCOPED_SUBJECTS) whose slug, in a detail URL, names
+    # the negotiation the answer is about; None: every answer reads the data version.
+    version_subject_kind = None
+
+    def version_subject(self) -> tuple[str, str] | None:
+        """(kind, slug) of the record whose negotiation this answer is about, or None."""
+        if self.version_subject_kind is None:
+            return None
+        slug = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        return None if slug is None else (self.version_subject_kind, slug)
+
     def data_version(self) -> tuple:
-        """The data version this request answers at: read once, before any data."""
+        """The version this request answers at: read once, before any data. The data
+        version, or the scoped version of the negotiation it is about."""
         if not hasattr(self, "_data_version"):
-            self._data_version = current_data_version()
+            subject = self.version_subject()
+            self._data_version = (
+                scoped_version(*subject) if subject is not None else current_data_version()
+            )
         return self._data_version
 
     def check_not_modified(self, request, object_token: str = ""):

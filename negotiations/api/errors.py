@@ -69,6 +69,7 @@ ITEM_CODES = {
     "blank": "An empty string is not allowed here.",
     "empty": "An empty list is not allowed here.",
     "invalid": "Not a valid value, or a rule of the record broken: see `detail`.",
+    "date_out_of_range": "A date outside the years a negotiation can have (1900–2100).",
     "invalid_choice": "Not one of the allowed values (or no record has this slug, in a filter).",
     "invalid_list": "Expected a list of values.",
     "not_a_list": "Expected a list.",

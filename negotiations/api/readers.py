@@ -25,7 +25,7 @@ from negotiations import models
 from negotiations.api.serializers import DeadlineSerializer, PersonSerializer, RoundSerializer
 from negotiations.api.serializers.fields import OptionalChoiceField, RefField, TitledRefField
 from negotiations.choices import AgendaStatus
-from negotiations.domain.agenda_lists import excluded_area, exclusion_rows, round_list_disputes
+from negotiations.domain.agenda_lists import add_computed_disputes, exclusion_rows
 from negotiations.domain.citations import citations_for, citations_of
 from negotiations.domain.deadlines import deadline_status
 from negotiations.domain.known import as_known, known, known_disagreements, trimmed
@@ -242,27 +242,6 @@ def round_disputes(
     return disputes
 
 
-def round_exclusions(
-    records: Sequence[dict], rows: list[dict], cited: dict, known_as_of: datetime.date | None
-) -> dict[str, list]:
-    """The areas sources say were off each round's agenda or its negotiation's (by round
-    slug): ``rows``, the exclusions of these rounds and of their negotiations; ``cited``,
-    their citations by id (one not yet cited on the day is not known)."""
-    found: dict[str, list] = defaultdict(list)
-    for row in rows:
-        if known_as_of is not None and not cited.get(row["id"]):
-            continue
-        entry = excluded_area(row, cited.get(row["id"], []))
-        for record in records:
-            same_round = row["round_id"] == record["id"]
-            whole = row["round_id"] is None and row["negotiation__slug"] == (
-                record["negotiation"] or {}
-            ).get("slug")
-            if same_round or whole:
-                found[record["slug"]].append(entry)
-    return found
-
-
 def read_rounds(
     rows: Sequence[dict],
     fields: set[str] | None = None,
@@ -313,14 +292,7 @@ def read_rounds(
             as_known(models.Round, record, known_as_of)
         records.append(record)
     if wants(wanted, "disputes"):
-        # What the values and the lists make disputed, beside what the editors recorded.
-        excluded = round_exclusions(records, exclusions, cited[models.AgendaExclusion], known_as_of)
-        for record in records:
-            record["disputes"] = [
-                *record["disputes"],
-                *dispute_refs(models.Round, record, known_as_of),
-                *round_list_disputes(record, excluded.get(record["slug"], ())),
-            ]
+        add_computed_disputes(records, exclusions, cited[models.AgendaExclusion], known_as_of)
     return [trimmed(record, wanted) for record in records]
 
 

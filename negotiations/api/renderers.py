@@ -208,8 +208,8 @@ class ICalendarRenderer(renderers.BaseRenderer):
         event.add("dtstamp", datetime.datetime.fromisoformat(deadline["updated"]))
         event.add("dtstart", start)
         event.add("dtend", end + datetime.timedelta(days=1))
-        summary = deadline["title"]
-        lines = [deadline["description"]] if deadline["description"] else []
+        summary = deadline["title"] or "A deadline"  # a title no source had given yet
+        lines = [deadline["description"]] if deadline.get("description") else []
         if precision != "day":
             summary = f"{summary} (date known to the {precision})"
             as_reported = deadline["date_as_reported"]

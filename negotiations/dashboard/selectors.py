@@ -69,7 +69,7 @@ from negotiations.domain.agenda import (
 )
 from negotiations.domain.citations import citations_for
 from negotiations.domain.deadlines import DUE_TODAY, PASSED, deadline_status
-from negotiations.domain.known import known, known_records, published_by
+from negotiations.domain.known import known, known_records, known_rows, published_by
 from negotiations.domain.known import summary as known_summary
 
 FIRST_REPORTED_TEXT = "The first reported agenda: nothing earlier to compare with."
@@ -211,8 +211,9 @@ def load_rounds(
             label=row["city"] or f"Round {row['sequence']}",
             place=place,
             date_text=date_label(row["start_date"], row["end_date"], row["date_precision"]),
-            level_name=LEVEL_NAMES.get(row["level"], row["level"]),
-            level_short=SHORT_LEVEL_LABELS.get(row["level"], row["level"]),
+            # A level no source had stated by the day asked for is said so, never "None".
+            level_name=LEVEL_NAMES.get(row["level"], row["level"]) or "level not reported",
+            level_short=SHORT_LEVEL_LABELS.get(row["level"], row["level"]) or "level unknown",
             status_name=ROUND_STATUS_NAMES.get(row["status"], row["status"]),
             planned=row["status"] == RoundStatus.PLANNED,
             called_off=row["status"] in CALLED_OFF,
@@ -257,9 +258,14 @@ def load_deadlines(
             "description",
         )
     )
+    if known_as_of is not None:
+        # Each value as the sources published by then gave it (8 July was "July" on 24
+        # April); a deadline whose date no source had given yet is left out of the page.
+        rows = [row for row in known_rows(models.Deadline, rows, known_as_of) if row["date"]]
+        rows.sort(key=lambda row: (row["date"], row["id"]))
     for row in rows:
         status = deadline_status(row["date"], row["end_date"], as_of)
-        title = row["title"]
+        title = row["title"] or "A deadline"
         row.update(
             status,
             short_title=title if len(title) <= 40 else f"{title[:38]}…",

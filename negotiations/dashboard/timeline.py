@@ -293,7 +293,7 @@ def build_timeline(rounds: list[dict], deadlines: list[dict], as_of: datetime.da
     lanes_top = TOP + deadline_band + 24
 
     levels = [level for level in LEVEL_ORDER if any(row["level"] == level for row in dated)]
-    levels += sorted({row["level"] for row in dated} - set(levels))
+    levels += sorted({row["level"] for row in dated} - set(levels), key=str)
     lanes = []
     for index, level in enumerate(levels):
         y = lanes_top + index * LANE_HEIGHT + LANE_HEIGHT / 2
@@ -306,7 +306,8 @@ def build_timeline(rounds: list[dict], deadlines: list[dict], as_of: datetime.da
         lanes.append(
             {
                 "level": level,
-                "label": SHORT_LEVEL_LABELS.get(level, level),
+                # A level no source had stated by the day asked for: a lane of its own.
+                "label": SHORT_LEVEL_LABELS.get(level, level) or "Level not reported",
                 "y": y,
                 "top": y - LANE_HEIGHT / 2,
                 "height": LANE_HEIGHT,

@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from negotiations.api.caching import cached_page
 from negotiations.choices import NegotiationStatus
 from negotiations.dashboard import selectors, values
+from negotiations.dashboard.caching import cached_page
 from negotiations.middleware import rate_limited, serves
 
 UNKNOWN_ROUND = "This negotiation has no such round: showing the latest one instead."

@@ -359,15 +359,16 @@ class Evidence:
 
     def exclusions(self, row: dict | None) -> list[ExcludedArea]:
         """The areas sources say were off ``row``'s agenda (its own, then its negotiation's)
-        but for those its reported agenda lists."""
+        but for those its reported agenda lists. Of a round whose agenda is not reported,
+        only its own: that an area is off the whole negotiation says nothing of an agenda
+        nobody reported (unknown stays unknown), nor contradicts a list (no dispute)."""
         if row is None:
             return []
-        listed = self.agenda(row) if row["agenda_status"] == AgendaStatus.REPORTED else {}
+        reported = row["agenda_status"] == AgendaStatus.REPORTED
+        listed = self.agenda(row) if reported else {}
+        whole = self.negotiation_exclusions.get(row["negotiation_id"], ()) if reported else ()
         found: dict[str, ExcludedArea] = {}
-        for entry in [
-            *self.round_exclusions.get(row["id"], ()),
-            *self.negotiation_exclusions.get(row["negotiation_id"], ()),
-        ]:
+        for entry in [*self.round_exclusions.get(row["id"], ()), *whole]:
             if entry["slug"] not in listed:
                 found.setdefault(entry["slug"], entry)
         return sorted(found.values(), key=lambda entry: entry["name"])

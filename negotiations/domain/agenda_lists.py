@@ -15,13 +15,15 @@ that the lists themselves make.
   computed from the values (``computed: true``), nobody has to write it down.
 """
 
-from collections.abc import Iterable, Mapping
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, TypedDict
 
 from negotiations.domain.citations import CitationRef
-from negotiations.domain.provenance import Statement
+from negotiations.domain.provenance import Statement, dispute_refs
 from negotiations.domain.shapes import Doc, Slug
-from negotiations.models import AgendaExclusion
+from negotiations.models import AgendaExclusion, Round
 
 AGENDA_LIST = "agenda_list"
 
@@ -171,6 +173,8 @@ def round_list_disputes(record: dict, exclusions: Iterable[ExcludedArea], day=No
 
     if not record.get("agenda"):
         return []
+    # Only what a source says of this round contradicts its list (as in agenda.Evidence).
+    exclusions = [entry for entry in exclusions if entry["scope"] == "round"]
     statements = [statement_from_ref(ref) for ref in record.get("citations") or ()]
     gives_a_list = any(AGENDA_LIST in statement.facets for statement in statements)
     if not gives_a_list and not exclusions:
@@ -212,3 +216,49 @@ __all__ = [
     "exclusion_rows",
     "list_disputes",
 ]
+
+
+def round_exclusions(
+    records: Sequence[dict], rows: list[dict], cited: dict, known_as_of: datetime.date | None
+) -> dict[str, list]:
+    """The areas sources say were off each round's agenda or its negotiation's (by round
+    slug): ``rows``, the exclusions of these rounds and of their negotiations; ``cited``,
+    their citations by id (one not yet cited on the day is not known)."""
+    found: dict[str, list] = defaultdict(list)
+    for row in rows:
+        if known_as_of is not None and not cited.get(row["id"]):
+            continue
+        entry = excluded_area(row, cited.get(row["id"], []))
+        for record in records:
+            same_round = row["round_id"] == record["id"]
+            whole = row["round_id"] is None and row["negotiation__slug"] == (
+                record["negotiation"] or {}
+            ).get("slug")
+            if same_round or whole:
+                found[record["slug"]].append(entry)
+    return found
+
+
+def add_computed_disputes(
+    records: list[dict], exclusions: list[dict], cited: dict, known_as_of=None
+) -> None:
+    """What the values and the lists make disputed, beside what the editors recorded, added
+    to each round's ``disputes`` (``exclusions``: exclusion_rows() of these rounds;
+    ``cited``: their citations by id)."""
+    excluded = round_exclusions(records, exclusions, cited, known_as_of)
+    for record in records:
+        record["disputes"] = [
+            *record["disputes"],
+            *dispute_refs(Round, record, known_as_of),
+            *round_list_disputes(record, excluded.get(record["slug"], ())),
+        ]
+
+
+def computed_round_disputes(records: list[dict]) -> None:
+    """add_computed_disputes() for rounds shaped by RoundSerializer (two queries)."""
+    from negotiations.domain.citations import citations_of
+
+    exclusions = exclusion_rows([record["id"] for record in records])
+    ids = [row["id"] for row in exclusions]
+    cited = citations_of({AgendaExclusion: ids}, None)[AgendaExclusion]
+    add_computed_disputes(records, exclusions, cited)

@@ -138,6 +138,9 @@ def trimmed(record: dict, wanted: set[str] | None) -> dict:
     return trimmed_record
 
 
+AGENDA_FIELDS = ("agenda_status", "agenda_basis")
+
+
 def states_in_so_many_words(statements, facet: str) -> bool:
     """Whether a link names ``facet`` (not merely supports the whole record)."""
     return any(facet in statement.facets for statement in statements)
@@ -151,7 +154,13 @@ def round_as_known(
     was; ``summary_stated``: whether a source published by then gives its summary, rather
     than supporting the record as a whole)."""
     if not agenda_known or row.get("agenda_status") is None:
-        row.update(agenda_status=AgendaStatus.NOT_REPORTED, agenda_basis="")
+        # No source had reported its agenda: "not reported" is what is known (unknown is not
+        # empty), with no basis, as for any round whose agenda is not reported.
+        row.update(agenda_status=AgendaStatus.NOT_REPORTED, agenda_basis=None)
+        if "unknown_fields" in row:
+            row["unknown_fields"] = [
+                name for name in row["unknown_fields"] if name not in AGENDA_FIELDS
+            ]
     start = row.get("start_date")
     if isinstance(start, str):
         start = datetime.date.fromisoformat(start)
@@ -168,9 +177,22 @@ def round_as_known(
                     unknown.append(name)
         if row["agenda_status"] == AgendaStatus.REPORTED:
             row["agenda_basis"] = AgendaBasis.ANNOUNCED  # reported before the meeting
-    if row.get("agenda_basis") is None:
-        row["agenda_basis"] = ""
+    if not row.get("agenda_basis"):
+        row["agenda_basis"] = None  # no value is null, as in every answer
     return row
+
+
+def known_rows(model, rows: list[dict], day: datetime.date) -> list[dict]:
+    """``.values()`` rows of a cited model (those known on ``day``) as known then: each
+    facet's fields from the statements of their citations published by then, null where no
+    source had stated it (named in ``unknown_fields``). Two queries."""
+    stated = statements_of({model: [row["id"] for row in rows]}, day)[model]
+    known = []
+    for row in rows:
+        row = dict(row)
+        known_record(model, row, stated.get(row["id"], []), day, row=True)
+        known.append(row)
+    return known
 
 
 def known_round_rows(rows: list[dict], day: datetime.date) -> list[dict]:

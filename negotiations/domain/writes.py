@@ -17,7 +17,10 @@ transaction, run through the services at the bottom of this module. What it chan
 3. **A renamed record's old slug** is kept (SlugHistory): its old URL redirects, and the
    changes feed reports a rename.
 4. **The data version** moves once, when the outermost write settles, in its transaction
-   (a rollback takes it back): conditional GETs never serve a stale answer.
+   (a rollback takes it back): conditional GETs never serve a stale answer. So do the
+   versions of the scopes the write changed (negotiations.domain.scopes: the negotiations
+   its records belong to, the shared vocabulary), under which answers about one negotiation
+   are cached and tagged.
 
 Writes nest: a service called inside an open write (an admin form saving its inlines, a
 serializer setting areas after saving an item) joins it, and it settles at the end of the
@@ -50,6 +53,7 @@ from negotiations.domain.provenance import (
     record_facets,
     validate_link,
 )
+from negotiations.domain.scopes import ChangedScopes
 from negotiations.domain.slugs import unique_slug
 from negotiations.domain.versioning import bump_data_version
 from negotiations.models import AgendaArea, AgendaItem, AgendaItemArea, Citation, Round, Source
@@ -139,6 +143,7 @@ class Write:
         self.touches: dict[Key, str] = {}  # record -> the reason (the last one given)
         self.copies: dict[Key, list[Model]] = defaultdict(list)  # in memory, to keep in step
         self.deleted: set[Key] = set()
+        self.scopes = ChangedScopes()
 
     def touch(self, keys: Iterable[Key], why: str) -> None:
         for key in keys:
@@ -154,6 +159,7 @@ class Write:
             return
         if not created and previous:
             keep_what_sources_said(record, previous)
+        self.scopes.saved(record, created=created, previous=previous)
         why = reason(record, "added" if created else "changed")
         keys = embedding_records(model, record.__dict__)
         # Moved to another parent: the old one changed too.
@@ -191,6 +197,7 @@ class Write:
         collector = Collector(using=router.db_for_write(type(record)))
         collector.collect([record])
         keys: set[Key] = set()
+        self.scopes.deleting(collector.data)
         for model, instances in collector.data.items():
             for instance in instances:
                 self.deleted.add((model, instance.pk))
@@ -208,6 +215,7 @@ class Write:
         """The many-to-many list ``field_name`` of ``record`` (its citations, mostly) changed."""
         self.changed = True
         model = type(record)
+        self.scopes.record(model, record.pk, record.__dict__)
         why = f"{model._meta.verbose_name} {field_name} changed".capitalize()[:REASON_LENGTH]
         if model in registry.resource_models():
             if field_name in getattr(model, "_history_m2m_fields", ()):
@@ -235,12 +243,15 @@ class Write:
                 of=("self",), no_key=connection.features.has_select_for_no_key_update
             )
             for row in rows:
+                self.scopes.record(model, row.pk, row.__dict__)
                 row._change_reason = reasons[row.pk]
                 row.save(update_fields=["updated"])
                 for copy in self.copies.get((model, row.pk), ()):
                     copy.updated = row.updated
         if self.changed:
-            bump_data_version()
+            # A write that reported no record (touch() with none) moves every scope.
+            bump_data_version(self.scopes.scopes())
+        self.scopes.clear()
         self.touches.clear()
         self.deleted.clear()
         self.changed = False

@@ -25,6 +25,14 @@ def _citation_slugs(fields: dict) -> list[str]:
     return found
 
 
+def _natural_key(model: str, fields: dict) -> list:
+    """A record's natural key as the fixture's links name their record: its slug, or a
+    participant's round, side and name as reported."""
+    if model == "participant":
+        return [_slug(fields["round"]), _slug(fields["party"]), fields["name_as_reported"]]
+    return [fields.get("slug")]
+
+
 def _slug(value):
     if isinstance(value, list | tuple):
         return value[0] if value else None
@@ -62,8 +70,18 @@ class Article:
 def read_fixture(path: Path) -> list[Article]:
     records = json.loads(Path(path).read_text())
     by_model = defaultdict(list)
+    links = defaultdict(list)  # (model, owner's natural key) -> its citation links
     for record in records:
-        by_model[record["model"].split(".")[-1]].append(record["fields"])
+        model = record["model"].split(".")[-1]
+        if model.endswith("_citations"):  # a citation link record (field-level provenance)
+            owner = model.removesuffix("_citations")
+            links[(owner, json.dumps(record["fields"][owner]))].append(record["fields"])
+        else:
+            by_model[model].append(record["fields"])
+    for model, rows in by_model.items():
+        for fields in rows:
+            found = links.get((model, json.dumps(_natural_key(model, fields))), [])
+            fields["citations"] = [*(fields.get("citations") or []), *found]
     quote_of, source_of = {}, {}
     for citation in by_model["citation"]:
         quote_of[citation["slug"]] = citation["quote"]

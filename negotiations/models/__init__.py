@@ -25,7 +25,7 @@ from negotiations.models.facts import Deadline, Measure, Position
 from negotiations.models.provenance import CitationLink
 from negotiations.models.sources import Citation, Disagreement, DisagreementClaim, Source
 from negotiations.models.talks import Negotiation, NegotiationRelation, Participant, Round
-from negotiations.models.versioning import DataVersion, SlugHistory
+from negotiations.models.versioning import DataVersion, ScopeVersion, SlugHistory
 
 __all__ = [
     "AgendaArea",
@@ -53,6 +53,7 @@ __all__ = [
     "Position",
     "Role",
     "Round",
+    "ScopeVersion",
     "SlugHistory",
     "Source",
 ]

@@ -1,4 +1,5 @@
-"""Bookkeeping: the version of the whole data set, and the slugs records had before."""
+"""Bookkeeping: the version of the whole data set and of its parts, and the slugs records had
+before."""
 
 from django.db import models
 
@@ -23,6 +24,33 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"version {self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class ScopeVersion(models.Model):
+    """The version of one part of the data set, so that an answer about one negotiation
+    keeps its cached copy and its ETag while others change (negotiations.domain.versioning).
+
+    ``scope`` is a negotiation's id (its rounds, agendas, participants, deadlines...), or
+    VOCABULARY (0: the records every negotiation's answers embed: parties, people,
+    organisations, areas, sources, and negotiations' own titles), or EVERYTHING (-1: moved
+    by a write that does not say what it changed, such as a data migration). Each write
+    moves the scopes of what it changed, in its transaction, beside the data version; a
+    scope's version is a random number, new at each write (compared for equality only).
+    """
+
+    EVERYTHING, VOCABULARY = -1, 0
+
+    bookkeeping = True
+
+    scope = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "scope version"
+
+    def __str__(self):
+        return f"scope {self.scope}: version {self.version}"
 
 
 class SlugHistory(models.Model):

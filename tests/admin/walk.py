@@ -52,7 +52,7 @@ from simple_history.models import HistoricalChanges
 from negotiations import models as m
 from negotiations.api.tokens import issue_token
 from negotiations.choices import AgendaBasis, AgendaStatus
-from negotiations.models.versioning import DataVersion, SlugHistory
+from negotiations.models.versioning import DataVersion, ScopeVersion, SlugHistory
 from tests import factories
 from tests.helpers import form_data
 
@@ -359,13 +359,14 @@ def tables() -> dict[str, Table]:
         if opts.proxy or opts.db_table in found:
             continue
         names = [f.attname for f in opts.concrete_fields]
-        if model in (Session, DataVersion, ContentType, Permission):
-            # Sessions: everyone's own; the data version moves with every write; content
+        if model in (Session, DataVersion, ScopeVersion, ContentType, Permission):
+            # Sessions: everyone's own; the data version and the scopes' versions move with
+            # every write; content
             # types and permissions: written by migrations only (and checked by the walk of
             # the models that hold them: users, groups).
             found[opts.db_table] = Table(
                 model,
-                "ignored" if model in (Session, DataVersion) else "record",
+                "ignored" if model in (Session, DataVersion, ScopeVersion) else "record",
                 columns=tuple(names),
             )
         elif issubclass(model, HistoricalChanges):

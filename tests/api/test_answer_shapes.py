@@ -22,7 +22,7 @@ class Outer(TypedDict):
     title: Annotated[str, Doc("Its title.")]
     count: int
     flag: bool
-    kind: Annotated[str, Doc(choices=["a", "b"], blank=True)]
+    kind: Annotated[str | None, Doc(choices=["a", "b"])]
     day: Annotated[str | None, DATE]
     inner: Annotated[Inner | None, Doc("The inner one.")]
     inners: list[Inner]
@@ -38,7 +38,7 @@ def test_each_field_becomes_the_field_that_documents_it():
     assert fields["title"].help_text == "Its title."
     assert isinstance(fields["count"], serializers.IntegerField)
     assert isinstance(fields["flag"], serializers.BooleanField)
-    assert isinstance(fields["kind"], serializers.ChoiceField) and fields["kind"].allow_blank
+    assert isinstance(fields["kind"], serializers.ChoiceField) and fields["kind"].allow_null
     assert isinstance(fields["day"], serializers.DateField) and fields["day"].allow_null
     assert type(fields["inner"]).__name__ == "InnerSerializer" and fields["inner"].allow_null
     assert fields["inner"].help_text == "The inner one."

@@ -15,8 +15,13 @@ WRITES = ("post", "put", "patch", "delete")
 
 
 def some_slug(prefix: str) -> str:
-    """The slug of a record of the resource at this URL prefix (any will do)."""
-    model = next(viewset.queryset.model for name, viewset, _ in router.registry if name == prefix)
+    """The slug of a record of the resource at this URL prefix (any will do; None for a URL
+    that is no resource's, such as auth/token/)."""
+    model = next(
+        (viewset.queryset.model for name, viewset, _ in router.registry if name == prefix), None
+    )
+    if model is None:
+        return None
     return model.objects.values_list("slug", flat=True).order_by("pk").first()
 
 

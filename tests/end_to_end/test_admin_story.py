@@ -6,7 +6,7 @@ import pytest
 
 from negotiations import models
 from tests.helpers import admin_url
-from tests.seed import COMPUTED_AGENDA_DISPUTE, JEJU, WASHINGTON
+from tests.seed import JEJU, WASHINGTON
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,6 @@ def test_jeju_agenda_panel_shows_the_basis_of_each_drop(staff_client):
     assert "agenda/agenda.css" in html  # the marker's styles (claims on hover and focus)
 
 
-@COMPUTED_AGENDA_DISPUTE
 def test_the_24_april_panel_marks_currency_policy_disputed(staff_client):
     html = round_page(staff_client, WASHINGTON)
     currency = html.split('data-area="currency-policy"')[1].split("</li>")[0]

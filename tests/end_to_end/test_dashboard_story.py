@@ -11,7 +11,7 @@ from django.urls import reverse
 from negotiations import models
 from negotiations.dashboard import timeline
 from tests.helpers import dashboard_page as page
-from tests.seed import COMPUTED_AGENDA_DISPUTE
+from tests.seed import CURRENCY_OFF_JEJU
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,8 @@ def test_without_the_korea_us_talks_the_negotiation_with_most_rounds_is_shown(cl
 def test_jeju_currency_policy_cell_is_dropped_with_its_explanation(client):
     response = page(client)
     jeju = cell(response, "currency-policy", JEJU)
-    assert (jeju["state"], jeju["change"]) == ("absent", "dropped")
+    assert (jeju["state"], jeju["change"]) == ("excluded", "dropped")
+    assert [entry["exclusion"] for entry in jeju["exclusions"]] == [CURRENCY_OFF_JEJU]
     assert jeju["before"]["label"] == "currency policies"  # the 1 May announcement's words
     assert jeju["basis"] == "stated"
     stated, reading = jeju["annotations"]
@@ -298,7 +299,6 @@ def test_dropped_cell_quotes_the_drop_first_then_the_earlier_round(client):
     assert "Previously reported as" in detail and "Treasury" in detail
 
 
-@COMPUTED_AGENDA_DISPUTE
 def test_a_disputed_entry_lists_each_version_with_its_sources_once(client):
     """The 24 April lists disagree on currency policy (Reuters' four leave it out)."""
     response = page(client, round=WASHINGTON, as_of="2025-05-16")
@@ -333,11 +333,6 @@ def test_the_day_known_shapes_the_whole_page(client):
     assert data["selected_round"]["slug"] == WASHINGTON
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the dashboard prints an unknown round level as 'None' (its level text of a "
-    "round as known on a day)",
-)
 def test_an_unknown_level_is_not_printed_as_none(client):
     """On 25 April nobody had said at what level Greer and Choi would meet."""
     html = page(client, known_as_of="2025-04-25").content.decode()
@@ -345,11 +340,6 @@ def test_an_unknown_level_is_not_printed_as_none(client):
     assert not re.search(r"\bNone\b", text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the dashboard's deadlines read the records' dates, not the dates as known on the "
-    "day (negotiations/dashboard/selectors.py: load_deadlines)",
-)
 def test_the_deadlines_as_known_on_a_day_count_to_the_date_then_known(client):
     """On 24 April Reuters had the pause lifted "in the month of July": 68 days to 1 July."""
     data = page(client, known_as_of="2025-04-24").context["data"]

@@ -14,7 +14,6 @@ from negotiations.domain.agenda import negotiation_agenda_changes, round_agenda_
 from tests.helpers import area_slugs
 from tests.seed import (
     ALASKA_SUMMIT,
-    COMPUTED_AGENDA_DISPUTE,
     CURRENCY_POLICY,
     HAN_CABINET,
     JEJU,
@@ -105,7 +104,6 @@ class TestDomain:
         assert area_slugs(technical["retained"]) == FOUR_WITHOUT_CURRENCY | {CURRENCY_POLICY}
         assert sources_of(technical["retained"]) == {YONHAP}
 
-    @COMPUTED_AGENDA_DISPUTE
     def test_on_26_april_the_two_lists_dispute_currency_policy_alone(self):
         talks = models.Negotiation.objects.get(slug=TALKS)
         washington = by_round(negotiation_agenda_changes(talks, known_as_of=day("2025-04-26")))[
@@ -324,11 +322,6 @@ def test_the_calendar_as_known_on_a_day_quotes_only_that_days_sources(api):
     assert "JoongAng" not in unfolded and "Yonhap" not in unfolded
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the iCalendar feed shows a deadline's current date and description, not the "
-    "values as known on the day (negotiations/api: the .ics renderer)",
-)
 def test_the_calendar_dates_a_deadline_as_it_was_known(api):
     body = api.get("/api/v1/deadlines.ics", {"known_as_of": "2025-04-24"}).content.decode()
     pause = body.replace("\r\n ", "").split("SUMMARY:End of the US reciprocal tariff pause")[1]

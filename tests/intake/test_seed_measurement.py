@@ -19,18 +19,18 @@ FLOORS = {
     "printed": {
         "rounds": (0.66, 0.71),
         "dates": (0.62, 0.55),
-        "participants": (0.60, 0.60),
-        "agenda items": (0.71, 0.69),
-        "deadlines": (1.00, 0.77),
-        "positions": (0.91, 0.68),
+        "participants": (0.61, 0.63),
+        "agenda items": (0.62, 0.69),
+        "deadlines": (1.00, 0.88),
+        "positions": (0.93, 0.68),
     },
     "given": {
         "rounds": (1.00, 1.00),
         "dates": (0.76, 0.51),
-        "participants": (0.93, 0.93),
-        "agenda items": (1.00, 1.00),
-        "deadlines": (0.85, 0.66),
-        "positions": (0.91, 0.68),
+        "participants": (0.93, 0.96),
+        "agenda items": (0.86, 1.00),
+        "deadlines": (0.87, 0.77),
+        "positions": (0.93, 0.68),
     },
 }
 

@@ -20,6 +20,7 @@ from negotiations.api.serializers.fields import (
 )
 from negotiations.choices import AgendaStatus
 from negotiations.domain import writes
+from negotiations.domain.agenda_lists import computed_round_disputes
 from negotiations.domain.citations import link_ref
 from negotiations.domain.claims import current_values
 from negotiations.domain.deadlines import STATUSES, deadline_status
@@ -236,6 +237,12 @@ class RoundSerializer(RecordSerializer):
             "unknown_fields",
             "known_as_of",
         ]
+
+    def to_representation(self, round_):
+        data = super().to_representation(round_)
+        if "disputes" in data:  # what its values and lists make disputed, as a reader adds
+            computed_round_disputes([data])
+        return data
 
     def get_agenda(self, round_) -> RoundAgendaItemSerializer(many=True, allow_null=True):
         if round_.agenda_status != AgendaStatus.REPORTED:

@@ -53,6 +53,8 @@ def agenda_answer(compute, query: dict):
 class NegotiationViewSet(RecordViewSet):
     """Negotiation tracks; their agenda changes and agenda matrix are computed here."""
 
+    version_subject_kind = "negotiation"  # a negotiation's answers: its own version
+
     queryset = models.Negotiation.objects.prefetch_related(
         "parties",
         "organizations",
@@ -149,6 +151,8 @@ class CompareQuerySerializer(serializers.Serializer):
 )
 class RoundViewSet(KnownAsOfMixin, RecordViewSet):
     """Rounds of negotiation: when, where, at what level, with whom, on which agenda."""
+
+    version_subject_kind = "round"  # a round's answers: its negotiation's version
 
     queryset = ROUND_QUERYSET.order_by(F("start_date").asc(nulls_last=True), "pk")
     serializer_class = api.RoundSerializer

@@ -22,6 +22,7 @@ from negotiations.api.views.known_as_of import (
     KnownAsOfMixin,
 )
 from negotiations.domain.citations import link_prefetch
+from negotiations.domain.known import as_known
 
 
 class DeadlineViewSet(KnownAsOfMixin, RecordViewSet):
@@ -108,6 +109,16 @@ class DeadlineCalendarView(
         return self.queryset.prefetch_related(None).prefetch_related(
             link_prefetch(models.Deadline, known_as_of=day)
         )
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        day = parse_date(request, "known_as_of")
+        if day is not None:
+            # Each event as the sources published by then gave it (its date, title and
+            # description); one whose date no source had given yet is left out.
+            events = [as_known(models.Deadline, dict(record), day) for record in response.data]
+            response.data = [event for event in events if event["date"]]
+        return response
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors and OPTIONS metadata are JSON: only a list of deadlines is a calendar.
