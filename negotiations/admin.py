@@ -1014,6 +1014,7 @@ class PublisherListFilter(admin.SimpleListFilter):
 
 @admin.register(models.Source)
 class SourceAdmin(TrackedAdmin):
+    change_list_template = "admin/intake/source_change_list.html"  # "Add an article"
     list_display = ["title", "publisher", "published_on", "published_on_inferred", "slug"]
     list_filter = [PublisherListFilter, "published_on_inferred"]
     search_fields = ["title", "publisher", "authors", "slug", "seed_file"]
