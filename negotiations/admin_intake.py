@@ -23,7 +23,7 @@ from negotiations.choices import RoundLevel, RoundStatus
 from negotiations.domain.labels import PersonIndex
 from negotiations.intake import editor
 from negotiations.intake import proposals as kinds
-from negotiations.models import AgendaArea, Person, Source
+from negotiations.models import AgendaArea, Negotiation, Person, Source
 
 ADD_SOURCE = "negotiations.add_source"
 KIND_TITLES = {
@@ -47,6 +47,7 @@ CORRECTABLE = {
     kinds.PERSON: [("name", "Name", "text"), ("title", "Title", "text")],
     kinds.PERSON_ALIAS: [("person", "Person", "person")],
     kinds.ROUND: [
+        ("negotiation", "Negotiation", "negotiation"),
         ("start_date", "Date", "date"),
         ("city", "City", "text"),
         ("venue", "Venue", "text"),
@@ -55,7 +56,7 @@ CORRECTABLE = {
     ],
     kinds.PARTICIPANT: [("person", "Person", "person"), ("role", "Role", "text")],
     kinds.AGENDA_ITEM: [("areas", "Area", "area")],
-    kinds.DEADLINE: [("date", "Date", "date")],
+    kinds.DEADLINE: [("negotiation", "Negotiation", "negotiation"), ("date", "Date", "date")],
 }
 # Values shown as the proposal's summary (the others are shown by its fields or sentence).
 HIDDEN_VALUES = editor.NOT_CORRECTED | {"description", "summary", "date_note", "order"}
@@ -244,6 +245,10 @@ def summary(proposal, area_names) -> list[tuple[str, str]]:
     return shown
 
 
+def negotiation_titles() -> list[tuple[str, str]]:
+    return list(Negotiation.objects.order_by("title").values_list("slug", "title"))
+
+
 def by_name(item):
     return item[1].casefold()
 
@@ -267,6 +272,14 @@ def correction_field(proposal, name, label, kind, closest, posted, area_names, p
         choices = mapped + [(c["slug"], c["name"], c["score"]) for c in closest]
         choices += [(slug, name, None) for slug, name in sorted(area_names.items(), key=by_name)]
         empty = "Unmapped (map it later in the review queue)"
+    elif kind == "negotiation":
+        choices = [(slug, title, None) for slug, title in negotiation_titles()]
+        empty = "None"
+        if ":" in (proposed or ""):  # a deadline of the new negotiation proposed
+            choices.insert(0, (proposed, "The new negotiation proposed", None))
+            empty = ""
+        elif proposal.kind == kinds.ROUND and proposal.refers:
+            empty = "The new negotiation proposed"
     elif kind == "person":
         current = proposal.values.get("person") or ""
         choices = [(current, person_names.get(current, current), None)] if current else []

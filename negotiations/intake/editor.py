@@ -34,9 +34,9 @@ ADDS = {
     kinds.DEADLINE: "add_deadline",
     kinds.POSITION: "add_position",
 }
-# Fields of a proposal's values an editor may not correct: what it refers to, and notes of
-# the engine's own.
-NOT_CORRECTED = {"round", "negotiation", "suggestions", "mapped_by", "unmapped", "score", "matched"}
+# Fields of a proposal's values an editor may not correct: the round it is of (accept that
+# round, or reject it), and notes of the engine's own.
+NOT_CORRECTED = {"round", "suggestions", "mapped_by", "unmapped", "score", "matched"}
 
 
 def enter_article(
