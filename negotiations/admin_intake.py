@@ -23,7 +23,7 @@ from negotiations.choices import RoundLevel, RoundStatus
 from negotiations.domain.labels import PersonIndex
 from negotiations.intake import editor
 from negotiations.intake import proposals as kinds
-from negotiations.models import AgendaArea, Negotiation, Person, Source
+from negotiations.models import AgendaArea, Negotiation, Party, Person, Source
 
 ADD_SOURCE = "negotiations.add_source"
 KIND_TITLES = {
@@ -44,7 +44,11 @@ KIND_TITLES = {
 # What an editor may correct on the review page, by kind: (field, label, input).
 CORRECTABLE = {
     kinds.SOURCE: [("published_on", "Published on", "date")],
-    kinds.PERSON: [("name", "Name", "text"), ("title", "Title", "text")],
+    kinds.PERSON: [
+        ("name", "Name", "text"),
+        ("title", "Title", "text"),
+        ("party", "Party", "party"),
+    ],
     kinds.PERSON_ALIAS: [("person", "Person", "person")],
     kinds.ROUND: [
         ("negotiation", "Negotiation", "negotiation"),
@@ -54,7 +58,11 @@ CORRECTABLE = {
         ("level", "Level", RoundLevel.choices),
         ("status", "Status", RoundStatus.choices),
     ],
-    kinds.PARTICIPANT: [("person", "Person", "person"), ("role", "Role", "text")],
+    kinds.PARTICIPANT: [
+        ("person", "Person", "person"),
+        ("party", "Party", "party"),
+        ("role", "Role", "text"),
+    ],
     kinds.AGENDA_ITEM: [("areas", "Area", "area")],
     kinds.DEADLINE: [("negotiation", "Negotiation", "negotiation"), ("date", "Date", "date")],
 }
@@ -272,6 +280,9 @@ def correction_field(proposal, name, label, kind, closest, posted, area_names, p
         choices = mapped + [(c["slug"], c["name"], c["score"]) for c in closest]
         choices += [(slug, name, None) for slug, name in sorted(area_names.items(), key=by_name)]
         empty = "Unmapped (map it later in the review queue)"
+    elif kind == "party":
+        choices = [(slug, name, None) for slug, name in Party.objects.values_list("slug", "name")]
+        empty = "Unknown (pick the side)" if proposal.kind == kinds.PARTICIPANT else "None"
     elif kind == "negotiation":
         choices = [(slug, title, None) for slug, title in negotiation_titles()]
         empty = "None"

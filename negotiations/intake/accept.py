@@ -130,6 +130,11 @@ class _Acceptor:
         """Cite each sentence of the proposal on ``record``, saying which of its facets the
         sentence states (the whole record for a kind cited as a whole); a sentence giving
         a round's whole list of areas, cited on an item, also states its round's list."""
+        if isinstance(record, Person):
+            # A person is not cited: the role the sentence introduces them with is.
+            record = record.roles.order_by("-pk").first()
+        if record is None or not hasattr(record, "citation_links"):
+            return
         source = self.accepted.source
         stated: dict[Model, dict[Citation, list[str]]] = {}
         for support in proposal.support:
@@ -260,9 +265,10 @@ class _Acceptor:
 
     def participant(self, key, values, proposal):
         round_ = self.record_for(values["round"], key, Round)
+        corrected = self.corrections.get(key, {}).get("person")
         person = (
             self.record_for(proposal.refers[1], key)
-            if len(proposal.refers) > 1
+            if len(proposal.refers) > 1 and not corrected  # a new person, unless one picked
             else _by_slug(Person, values.get("person", ""), key, "person")
         )
         same = Participant.objects.filter(round=round_, person=person).first() if person else None

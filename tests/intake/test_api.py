@@ -22,6 +22,7 @@ ARTICLE = "\n".join(
         "Marston.",
         "The two sides agreed to focus on three areas: widget quotas, gadget rules and "
         "lighthouse dues.",
+        "Deputy Trade Minister Ilse Vandermeer joined the meeting.",
         "Freedonia requested an exemption from the widget quotas.",
         "They aim for an agreement by April 30, before the truce is set to expire.",
         "",
@@ -39,7 +40,7 @@ def vocabulary(db):
     factories.person(name="Trentino Vasquez", party=sylvania)
     areas = {name: factories.area(name=name) for name in ("Widget quotas", "Gadget rules")}
     areas["Harbour access"] = factories.area(name="Harbour access")
-    return areas
+    return areas | {"freedonia": freedonia}
 
 
 def client_with(django_user_model, *codenames, name="intake-editor") -> ContractClient:
@@ -101,9 +102,16 @@ def test_accepting_writes_the_facts_cited_by_their_sentences_and_they_are_not_pr
     (held,) = by_kind(answer, "round")
     unknown = next(p for p in by_kind(answer, "agenda_item") if p["values"]["areas"] == [])
     keys = [p["key"] for p in answer["proposals"] if p["writes"]]
+    (newcomer,) = [
+        p
+        for p in by_kind(answer, "participant")
+        if p["values"]["name_as_reported"] == "Ilse Vandermeer"
+    ]
+    assert newcomer["values"]["party"] == ""  # no side is known for a new name: the editor's
     corrections = {
         held["key"]: {"venue": "Marston Town Hall"},
         unknown["key"]: {"areas": [vocabulary["Harbour access"].slug]},
+        newcomer["key"]: {"party": vocabulary["freedonia"].slug},
     }
     response = editor.post(
         f"{URL}{slug}/accept/", {"keys": keys, "corrections": corrections}, format="json"
@@ -118,6 +126,8 @@ def test_accepting_writes_the_facts_cited_by_their_sentences_and_they_are_not_pr
     assert all(quote in ARTICLE for quote in round_.citations.values_list("quote", flat=True))
     source = models.Source.objects.get(slug=slug)
     assert source.published_on.isoformat() == "2031-03-12"  # the printed day, accepted
+    # A new person (a person is not cited: accepting one was a 500).
+    assert models.Person.objects.filter(name="Ilse Vandermeer").exists()
     # The label the editor mapped is an alias now, cited where it was found: the next item
     # with it maps.
     alias = models.AgendaAreaAlias.objects.get(name__iexact="lighthouse dues")
