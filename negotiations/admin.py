@@ -557,13 +557,9 @@ class AgendaItemForm(ConcurrentModelForm):
         elif not areas and not unmapped and label:
             areas = self.area_index.resolve(label)
             if not areas:
-                closest = self.area_index.suggest(label, limit=3)
-                hint = (
-                    " Closest: " + ", ".join(f"{s.name} ({s.score:.0f})" for s in closest) + "."
-                    if closest
-                    else ""
+                self.add_error(
+                    "canonical_areas", writes.unmapped_label_error(label, self.area_index)
                 )
-                self.add_error("canonical_areas", writes.unmapped_label_error(label) + hint)
             cleaned["canonical_areas"] = areas
 
     def clean(self):
