@@ -619,13 +619,9 @@ class AgendaItemForm(ConcurrentModelForm):
         elif not areas and not unmapped and label:
             areas = self.area_index.resolve(label)
             if not areas:
-                closest = self.area_index.suggest(label, limit=3)
-                hint = (
-                    " Closest: " + ", ".join(f"{s.name} ({s.score:.0f})" for s in closest) + "."
-                    if closest
-                    else ""
+                self.add_error(
+                    "canonical_areas", writes.unmapped_label_error(label, self.area_index)
                 )
-                self.add_error("canonical_areas", writes.unmapped_label_error(label) + hint)
             cleaned["canonical_areas"] = areas
 
     def clean(self):
@@ -1076,6 +1072,7 @@ class PublisherListFilter(admin.SimpleListFilter):
 
 @admin.register(models.Source)
 class SourceAdmin(TrackedAdmin):
+    change_list_template = "admin/intake/source_change_list.html"  # "Add an article"
     list_display = ["title", "publisher", "published_on", "published_on_inferred", "slug"]
     list_filter = [PublisherListFilter, "published_on_inferred"]
     search_fields = ["title", "publisher", "authors", "slug", "seed_file"]

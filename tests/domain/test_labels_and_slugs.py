@@ -255,6 +255,14 @@ def test_api_refuses_a_label_naming_no_area_unless_unmapped(editor, round_):
     )
     assert refused.status_code == 400
     assert "No agenda area is named" in error_messages(refused)["areas"][0]
+    # The closest areas, as the admin and fixture loading give them: name (slug, score).
+    automotive = factories.area(name="Automobile tariffs")
+    refused = editor.post(
+        "/api/v1/agenda-items/", {"round": round_.slug, "label": "automobile"}, format="json"
+    )
+    assert (
+        f"Closest: Automobile tariffs ({automotive.slug}, " in error_messages(refused)["areas"][0]
+    )
 
     empty = editor.post(
         "/api/v1/agenda-items/",
