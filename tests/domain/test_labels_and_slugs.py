@@ -227,7 +227,15 @@ def test_admin_add_page_fills_the_slug_by_the_rule(staff_client, round_):
     models.AgendaItem.objects.filter(round=round_, label="digital commerce").delete()
     response = staff_client.post(
         admin_url(models.AgendaItem, "add"),
-        {"round": round_.pk, "label": "Digital  Commerce", "order": "4", "slug": ""},
+        {
+            "round": round_.pk,
+            "label": "Digital  Commerce",
+            "order": "4",
+            "slug": "",
+            # The inline of the item's quotes, sent empty as the page sends it.
+            "citation_links-TOTAL_FORMS": "0",
+            "citation_links-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 302, response.context and response.context["errors"]
     item = models.AgendaItem.objects.get(round=round_, label="Digital  Commerce")
