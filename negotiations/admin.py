@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
 from negotiations import admin_accounts, admin_tokens, models  # noqa: F401  admin_tokens registers the API tokens' admin
+from negotiations.admin_provenance import ProvenancePanelAdmin
 from negotiations.choices import AgendaStatus
 from negotiations.dashboard.selectors import round_changes_panel
 from negotiations.dashboard.timeline import date_label
@@ -246,6 +247,9 @@ class TrackedAdmin(CitationsPicker, SimpleHistoryAdmin):
         report_changed_links(form)
 
     def save_formset(self, request, form, formset, change):
+        if hasattr(formset, "save_links"):  # a record's citation links, as one list
+            formset.save_links()
+            return
         formset.save(commit=False)
         for obj in formset.deleted_objects:
             writes.delete_record(record=obj)
@@ -461,6 +465,64 @@ class OwnedAliasAdmin(CitedAdmin):
 # --- Negotiations and rounds --------------------------------------------------------------
 
 
+class ExclusionForm(DomainSlugForm):
+    """An area a source says is off the agenda, inline in its round's page (its negotiation is
+    the round's) or in its negotiation's page (off the whole negotiation)."""
+
+    def clean(self):
+        round_ = self.related("round")
+        if round_ is not None and round_.pk:
+            self.instance.negotiation_id = round_.negotiation_id
+        return super().clean()
+
+    def validate_unique(self):
+        # Django leaves the inline's own foreign key out of the constraints it checks: an
+        # area off one agenda twice would reach the database (a 500). Checked here.
+        super().validate_unique()
+        exclude = set(self._get_validation_exclusions()) - {"round"}
+        if self.instance.negotiation_id:
+            exclude.discard("negotiation")
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class ExclusionFormSet(SharedSlugsFormSet):
+    def save_new(self, form, commit=True):
+        # A round added with its exclusions: the round is saved first, then its rows.
+        if isinstance(self.instance, models.Round):
+            form.instance.negotiation_id = self.instance.negotiation_id
+        return super().save_new(form, commit=commit)
+
+
+class AgendaExclusionInline(CitedInline):
+    """Areas a source says were off this round's agenda (AgendaExclusion)."""
+
+    model = models.AgendaExclusion
+    form = ExclusionForm
+    fk_name = "round"
+    fields = ["area", "handled_in", "note", "citations"]
+    autocomplete_fields = ["area", "handled_in", "citations"]
+    verbose_name = "area off the agenda (a source says so)"
+    verbose_name_plural = "areas off the agenda (a source says so)"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (ExclusionFormSet, formset), {})
+
+
+class NegotiationExclusionInline(AgendaExclusionInline):
+    """Areas a source says are off the whole negotiation's agenda (not one round's)."""
+
+    fk_name = "negotiation"
+    verbose_name = "area off the whole negotiation's agenda (a source says so)"
+    verbose_name_plural = "areas off the whole negotiation's agenda (a source says so)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(round=None)
+
+
 class NegotiationRelationInline(CitedInline):
     model = models.NegotiationRelation
     fk_name = "from_negotiation"
@@ -475,7 +537,7 @@ class NegotiationAdmin(CitedAdmin):
     list_filter = ["status", "parties"]
     search_fields = ["title", "slug", "goal"]
     autocomplete_fields = ["parties", "organizations", "citations"]
-    inlines = [NegotiationRelationInline]
+    inlines = [NegotiationRelationInline, NegotiationExclusionInline]
 
 
 @admin.register(models.NegotiationRelation)
@@ -557,13 +619,9 @@ class AgendaItemForm(ConcurrentModelForm):
         elif not areas and not unmapped and label:
             areas = self.area_index.resolve(label)
             if not areas:
-                closest = self.area_index.suggest(label, limit=3)
-                hint = (
-                    " Closest: " + ", ".join(f"{s.name} ({s.score:.0f})" for s in closest) + "."
-                    if closest
-                    else ""
+                self.add_error(
+                    "canonical_areas", writes.unmapped_label_error(label, self.area_index)
                 )
-                self.add_error("canonical_areas", writes.unmapped_label_error(label) + hint)
             cleaned["canonical_areas"] = areas
 
     def clean(self):
@@ -686,7 +744,7 @@ class AnnotationInline(CitedInline):
 
 
 @admin.register(models.Round)
-class RoundAdmin(CitedAdmin):
+class RoundAdmin(ProvenancePanelAdmin, CitedAdmin):
     # Eight columns fit a 1,366 px screen beside the filters: the date with its precision
     # in one ("week of 19 May 2025"), the agenda's status with its basis in another.
     list_display = ["title", "negotiation", "sequence", "level", "status", "when", "city", "agenda"]
@@ -717,7 +775,7 @@ class RoundAdmin(CitedAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["negotiation", "citations"]
     readonly_fields = ["copy_agenda", "agenda_changes", "created", "updated"]
-    inlines = [AgendaItemInline, ParticipantInline, AnnotationInline]
+    inlines = [AgendaItemInline, ParticipantInline, AnnotationInline, AgendaExclusionInline]
     fieldsets = [
         (None, {"fields": ["negotiation", "sequence", "title", "slug", "level", "status"]}),
         (
@@ -832,7 +890,7 @@ class RoundAdmin(CitedAdmin):
 
 
 @admin.register(models.Participant)
-class ParticipantAdmin(CitedAdmin):
+class ParticipantAdmin(ProvenancePanelAdmin, CitedAdmin):
     list_display = ["name_as_reported", "person", "party", "round", "role"]
     list_filter = ["party"]
     list_select_related = ["person", "party", "round"]
@@ -872,7 +930,7 @@ class AgendaAreaAliasAdmin(CitedAdmin):
 
 
 @admin.register(models.AgendaItem)
-class AgendaItemAdmin(CitedAdmin):
+class AgendaItemAdmin(ProvenancePanelAdmin, CitedAdmin):
     form = AgendaItemForm
     list_display = ["label", "round", "order", "areas_list", "unmapped"]
     list_filter = ["unmapped", "round__negotiation", "areas"]
@@ -933,7 +991,7 @@ class AgendaExclusionAdmin(CitedAdmin):
 
 
 @admin.register(models.Deadline)
-class DeadlineAdmin(CitedAdmin):
+class DeadlineAdmin(ProvenancePanelAdmin, CitedAdmin):
     list_display = ["title", "date", "date_precision", "kind", "negotiation"]
     list_filter = ["kind", "negotiation", "date_precision"]
     list_select_related = ["negotiation"]
@@ -943,7 +1001,7 @@ class DeadlineAdmin(CitedAdmin):
 
 
 @admin.register(models.Measure)
-class MeasureAdmin(CitedAdmin):
+class MeasureAdmin(ProvenancePanelAdmin, CitedAdmin):
     list_display = ["title", "kind", "rate_percent", "status", "imposing_party", "target_party"]
     list_filter = ["kind", "status", "imposing_party", "target_party"]
     list_select_related = ["imposing_party", "target_party"]
@@ -952,7 +1010,7 @@ class MeasureAdmin(CitedAdmin):
 
 
 @admin.register(models.Position)
-class PositionAdmin(CitedAdmin):
+class PositionAdmin(ProvenancePanelAdmin, CitedAdmin):
     list_display = ["slug", "party", "kind", "speaker_name_as_reported", "round", "areas_list"]
     list_filter = ["party", "kind", "areas", "negotiation"]
     list_select_related = ["party", "round"]
@@ -1014,6 +1072,7 @@ class PublisherListFilter(admin.SimpleListFilter):
 
 @admin.register(models.Source)
 class SourceAdmin(TrackedAdmin):
+    change_list_template = "admin/intake/source_change_list.html"  # "Add an article"
     list_display = ["title", "publisher", "published_on", "published_on_inferred", "slug"]
     list_filter = [PublisherListFilter, "published_on_inferred"]
     search_fields = ["title", "publisher", "authors", "slug", "seed_file"]

@@ -1,6 +1,7 @@
-"""The editors' admin site: Django's, with the review queue (/admin/review/) and a link to it
-on the index page, and a password change guarded like the login. Installed as the default
-site (negotiations.admin_apps.TrackerAdminConfig)."""
+"""The editors' admin site: Django's, with the review queue (/admin/review/), "Add an article"
+(/admin/intake/add/, negotiations.admin_intake) and links to them on the index page, and a
+password change guarded like the login. Installed as the default site
+(negotiations.admin_apps.TrackerAdminConfig)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,8 +39,12 @@ class TrackerAdminSite(admin.AdminSite):
     enable_nav_sidebar = False
 
     def get_urls(self):
+        # Imported here: this module is loaded before the models are.
+        from negotiations import admin_intake
+
         return [
             path("review/", self.admin_view(self.review_view), name="review"),
+            *admin_intake.urls(self),  # "Add an article" (issue 20)
             *super().get_urls(),
         ]
 
@@ -56,7 +61,11 @@ class TrackerAdminSite(admin.AdminSite):
         )(request)
 
     def index(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "review_url": reverse("admin:review")}
+        extra_context = {
+            **(extra_context or {}),
+            "review_url": reverse("admin:review"),
+            "intake_url": reverse("admin:intake_add"),
+        }
         return super().index(request, extra_context)
 
     @staticmethod

@@ -97,6 +97,8 @@ ITEM_CODES = {
     "surrogate_characters_not_allowed": "Text holding a lone UTF-16 surrogate.",
     "invalid_unicode": "Text that is not valid Unicode.",
     "unknown_parameter": "A query parameter this URL does not take (`detail` lists those it does).",
+    "unexpected_field": "A body field the write does not take (unknown, or read-only): nothing "
+    "was written.",
     "unknown_field": "`fields=` names a field the resource does not have.",
     "unknown_format": "`format=` is not one of this URL's formats.",
     "invalid_cursor": "`cursor=` is not a cursor this list issued.",

@@ -27,6 +27,9 @@ urlpatterns = [
     path("deadlines.ics", views.DeadlineCalendarView.as_view(), name="deadline-calendar"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("review/", views.ReviewView.as_view(), name="review"),
+    path("intake/", views.IntakeView.as_view(), name="intake"),
+    path("intake/<slug:source>/", views.IntakeDetailView.as_view(), name="intake-detail"),
+    path("intake/<slug:source>/accept/", views.IntakeAcceptView.as_view(), name="intake-accept"),
     path("auth/token/", views.CurrentTokenView.as_view(), name="current-token"),
     path("schema/", docs.SchemaView.as_view(), name="schema"),
     # drf-spectacular's pages with templates whose set-up code carries the page's

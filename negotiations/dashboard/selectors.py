@@ -87,7 +87,7 @@ SKIP_TEXTS = {
 STATE_TEXT = {
     PRESENT: ("●", "On the agenda"),
     ABSENT: ("–", "Not on the agenda"),
-    EXCLUDED: ("⊘", "Excluded: a source says it is off the agenda"),
+    EXCLUDED: ("×", "Excluded: a source says it was off the agenda"),
     UNKNOWN: ("?", "Agenda not reported"),
 }
 
@@ -317,7 +317,10 @@ def cell_description(area: str, column: dict, cell: dict) -> str:
     if cell["state"] == UNKNOWN:
         return f"{where}: unknown, no source reported this round's agenda."
     lines = []
-    if cell["state"] == PRESENT:
+    if cell["state"] == EXCLUDED:
+        lines.append(f"{where}: excluded, a source says it was off the agenda.")
+        lines.extend(exclusion_line(entry) for entry in cell["exclusions"])
+    elif cell["state"] == PRESENT:
         lines.append(f"{where}: on the agenda, reported as \u201c{cell['label']}\u201d.")
     else:
         lines.append(f"{where}: not on the agenda.")
@@ -341,10 +344,22 @@ def cell_description(area: str, column: dict, cell: dict) -> str:
     return "\n".join(lines)
 
 
+def exclusion_line(entry: dict) -> str:
+    """What an exclusion says, in a line: off this round's agenda or the negotiation's, and
+    where it is handled instead."""
+    scope = "this round's agenda" if entry["scope"] == "round" else "the negotiation's agenda"
+    line = f"Off {scope}"
+    if entry["handled_in"]:
+        line += f", handled in {entry['handled_in']} instead"
+    return f"{line}: {entry['note']}" if entry["note"] else f"{line}."
+
+
 def cell_summary(cell: dict) -> str:
     """The short plain-text title of a matrix cell that has more to say than its word (its
     details come on hover and focus); empty for a plain "Off" or "Unknown" cell."""
     parts = []
+    if cell["state"] == EXCLUDED:
+        parts.append("Excluded: a source says it was off the agenda.")
     if cell["state"] == PRESENT:
         parts.append(f"On the agenda, reported as \u201c{cell['label']}\u201d.")
     if cell["change"] == FIRST_REPORTED:
@@ -429,6 +444,10 @@ def build_matrix(matrix: dict, rounds_by_slug: dict, compared_with: dict[str, st
                     f"Earlier, at {earlier['label']} ({earlier['date_text']}), "
                     "when it was on the agenda"
                 )
+            elif cell["state"] == EXCLUDED:
+                # The quotes of the sources that say it was off.
+                quotes = [c for entry in cell["exclusions"] for c in entry["citations"]][:2]
+                earlier_quotes, earlier_text = [], ""
             else:
                 quotes, earlier_quotes, earlier_text = cell["citations"][:2], [], ""
             symbol, state_text = STATE_TEXT[cell["state"]]
@@ -441,6 +460,7 @@ def build_matrix(matrix: dict, rounds_by_slug: dict, compared_with: dict[str, st
                 "change_symbol": change_symbol,
                 "change_text": change_text,
                 "basis_text": BASIS_TEXT.get(cell["basis"], ""),
+                "exclusion_lines": [exclusion_line(entry) for entry in cell["exclusions"]],
                 "quotes": quotes,
                 "earlier_quotes": earlier_quotes,
                 "earlier_text": earlier_text,
@@ -483,6 +503,9 @@ def present_changes(changes: dict, rounds_by_slug: dict, area_names: dict) -> di
         "added": [present_entry(entry) for entry in changes["added"]],
         "dropped": [present_entry(entry) for entry in changes["dropped"]],
         "retained": [present_entry(entry) for entry in changes["retained"]],
+        "excluded": [
+            {**entry, "line": exclusion_line(entry)} for entry in changes.get("excluded", [])
+        ],
         "reason": FIRST_REPORTED_TEXT if first_reported else changes["reason"],
         "round": {**changes["round"], **rounds_by_slug.get(changes["round"]["slug"], {})},
         "agenda_basis_text": AGENDA_BASIS_TEXT.get(changes["round"]["agenda_basis"], ""),

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.dashboard, name="index"),
     path("<slug:slug>/", views.dashboard, name="negotiation"),
     path("<slug:slug>/cell/", views.cell, name="cell"),
+    path("<slug:slug>/value/", views.value, name="value"),
 ]

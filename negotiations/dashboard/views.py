@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from negotiations.choices import NegotiationStatus
-from negotiations.dashboard import selectors
+from negotiations.dashboard import selectors, values
 from negotiations.dashboard.caching import cached_page
 from negotiations.middleware import rate_limited, serves
 
@@ -128,8 +128,10 @@ def dashboard(request, slug=None):
     }
     if negotiation is not None and data is not None:
         context["cell_url"] = reverse("dashboard:cell", args=[negotiation.slug])
+        context["value_url"] = reverse("dashboard:value", args=[negotiation.slug])
         if known_as_of:
             context["cell_url"] += f"?known_as_of={known_as_of.isoformat()}"
+            context["value_url"] += f"?known_as_of={known_as_of.isoformat()}"
     failed = query.errors or picker_query.errors
     return render(request, "dashboard/dashboard.html", context, status=400 if failed else 200)
 
@@ -164,3 +166,36 @@ def cell(request, slug):
     except selectors.UnknownRound as error:
         raise Http404("No such cell in this negotiation's agenda matrix.") from error
     return render(request, "dashboard/_cell_detail.html", {"cell": detail})
+
+
+class ValueQuery(forms.Form):
+    round = forms.SlugField()
+    facet = forms.ChoiceField(choices=[(name, name) for name in values.ROUND_FACETS])
+    known_as_of = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+
+@serves("GET", "HEAD")
+@rate_limited
+@cached_page()
+def value(request, slug):
+    """/dashboard/<negotiation>/value/?round=&facet=date|place|level|status[&known_as_of=]:
+    where a round's value came from (each value with its quotes, sources and days, as known
+    then), the HTML the page's popover shows. A bad parameter is a 400, an unknown
+    negotiation or round (or one not known by then) a 404."""
+    negotiation = selectors.pick_negotiation(slug)
+    query = ValueQuery(request.GET.dict())
+    if not query.is_valid():
+        return HttpResponseBadRequest(
+            "; ".join(f"{name}: {' '.join(errors)}" for name, errors in query.errors.items()),
+            content_type="text/plain; charset=utf-8",
+        )
+    try:
+        detail = values.value_detail(
+            negotiation,
+            query.cleaned_data["round"],
+            query.cleaned_data["facet"],
+            query.cleaned_data.get("known_as_of"),
+        )
+    except values.UnknownValue as error:
+        raise Http404("No such round in this negotiation (known by then).") from error
+    return render(request, "dashboard/_value_detail.html", {"v": detail})

@@ -66,6 +66,7 @@ class FacetClaims(TypedDict):
 
 class EmbeddedClaims(TypedDict):
     kind: Annotated[str, Doc("participant or agenda_item.")]
+    record: Annotated[dict[str, Any], Doc("type, slug and id of the record.", format="json")]
     label: Annotated[str, Doc("Which one: the name or the label as recorded now.")]
     facets: list[FacetClaims]
 
@@ -144,7 +145,11 @@ def record_claims(record: Model, *, known_as_of: datetime.date | None = None) ->
     stated = statements_of(facts, known_as_of)
     own = stated[model].get(record.pk, [])
     answer: RecordClaims = {
-        "record": {"type": model._meta.model_name, "slug": record.slug, "id": record.pk},
+        "record": {
+            "type": model._meta.model_name,
+            "slug": getattr(record, "slug", None),  # a participant has none
+            "id": record.pk,
+        },
         "facets": facet_claims(model, own, current_values(record), known_as_of),
         "cited_as_a_whole": [dict(s.citation) for s in own if not s.facets],
         "embedded": [],
@@ -157,6 +162,11 @@ def record_claims(record: Model, *, known_as_of: datetime.date | None = None) ->
             answer["embedded"].append(
                 {
                     "kind": nested._meta.model_name.replace("agendaitem", "agenda_item"),
+                    "record": {
+                        "type": nested._meta.model_name,
+                        "slug": getattr(child, "slug", None),  # a participant has none
+                        "id": child.pk,
+                    },
                     "label": child.label if nested is AgendaItem else child.name_as_reported,
                     "facets": facet_claims(nested, statements, current_values(child), known_as_of),
                 }

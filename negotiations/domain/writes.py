@@ -598,10 +598,18 @@ def set_agenda_item_areas(*, item: AgendaItem, areas: Iterable[AgendaArea]) -> N
     set_round_agenda_areas(round=item.round, areas_by_item={item: areas})
 
 
-def unmapped_label_error(label: str) -> str:
+def unmapped_label_error(label: str, index: AreaIndex | None = None) -> str:
+    """The refusal of a label that names no area, with the closest areas (name, slug,
+    score): the same words in the admin, the API and fixture loading."""
+    closest = (index or AreaIndex()).suggest(label, limit=3)
+    hint = (
+        " Closest: " + ", ".join(f"{s.name} ({s.slug}, {s.score:.0f})" for s in closest) + "."
+        if closest
+        else ""
+    )
     return (
         f"No agenda area is named \u201c{label}\u201d (by its name, slug or an alias): "
-        "choose its areas, or save it as unmapped to map it later from the review queue."
+        "choose its areas, or save it as unmapped to map it later from the review queue." + hint
     )
 
 
@@ -623,7 +631,7 @@ def map_items_from_labels(item_ids: Iterable[int]) -> None:
         areas = index.resolve(item.label)
         if not areas:
             errors.append(
-                f"Agenda item \u201c{item.slug}\u201d: {unmapped_label_error(item.label)}"
+                f"Agenda item \u201c{item.slug}\u201d: {unmapped_label_error(item.label, index)}"
             )
         by_round[item.round][item] = areas
     if errors:

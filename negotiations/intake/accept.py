@@ -11,6 +11,7 @@ Field-level provenance: each citation is linked with the facets its sentence sta
 (negotiations.models.provenance), and reported in ``Accepted.links``.
 """
 
+import copy
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from negotiations.intake import proposals as kinds
 from negotiations.intake.proposals import Proposal, Proposals
 from negotiations.models import (
     AgendaArea,
+    AgendaAreaAlias,
     AgendaItem,
     Citation,
     Deadline,
@@ -54,6 +56,27 @@ class Accepted:
     links: list[tuple[str, Model, Citation, tuple[str, ...]]] = field(default_factory=list)
 
 
+class Refused(ValidationError):
+    """A refusal of one proposal, naming its key and the fields: ``fields`` is {key: {field:
+    [messages]}}, ``message_dict`` {key: ["field: message", ...]}. (Django's ValidationError
+    takes no dict nested in a dict.)"""
+
+    def __init__(self, key: str, errors: Mapping):
+        listed = {name: m if isinstance(m, list) else [m] for name, m in errors.items()}
+        self.fields = {
+            key: {str(name): [str(m) for m in messages] for name, messages in listed.items()}
+        }
+        super().__init__(
+            {
+                key: [
+                    message if name == "__all__" else f"{name}: {message}"
+                    for name, messages in self.fields[key].items()
+                    for message in messages
+                ]
+            }
+        )
+
+
 def _values(proposal: Proposal, corrections: Mapping[str, Mapping]) -> dict:
     values = dict(proposal.values) | dict(corrections.get(proposal.key, {}))
     for name in DATE_FIELDS & values.keys():
@@ -61,14 +84,14 @@ def _values(proposal: Proposal, corrections: Mapping[str, Mapping]) -> dict:
             try:
                 values[name] = datetime.date.fromisoformat(values[name])
             except ValueError as error:
-                raise ValidationError({proposal.key: {name: "Not a date (YYYY-MM-DD)."}}) from error
+                raise Refused(proposal.key, {name: "Not a date (YYYY-MM-DD)."}) from error
     return values
 
 
 def _by_slug(model, slug: str, key: str, name: str):
     found = model.objects.filter(slug=slug).first() if slug else None
     if slug and found is None:
-        raise ValidationError({key: {name: f"No {model._meta.verbose_name} \u201c{slug}\u201d."}})
+        raise Refused(key, {name: f"No {model._meta.verbose_name} \u201c{slug}\u201d."})
     return found
 
 
@@ -80,7 +103,7 @@ def _create(model, fields: dict, key: str, links: Mapping[str, Iterable] = {}):
     try:
         record.full_clean()
     except ValidationError as error:
-        raise ValidationError({key: error.message_dict}) from error
+        raise Refused(key, error.message_dict) from error
     values = {
         f.name: getattr(record, f.name) for f in model._meta.concrete_fields if not f.primary_key
     }
@@ -107,6 +130,11 @@ class _Acceptor:
         """Cite each sentence of the proposal on ``record``, saying which of its facets the
         sentence states (the whole record for a kind cited as a whole); a sentence giving
         a round's whole list of areas, cited on an item, also states its round's list."""
+        if isinstance(record, Person):
+            # A person is not cited: the role the sentence introduces them with is.
+            record = record.roles.order_by("-pk").first()
+        if record is None or not hasattr(record, "citation_links"):
+            return
         source = self.accepted.source
         stated: dict[Model, dict[Citation, list[str]]] = {}
         for support in proposal.support:
@@ -153,7 +181,20 @@ class _Acceptor:
 
     def source(self) -> Source:
         if self.found.source_slug:
-            return Source.objects.get(slug=self.found.source_slug)
+            stored = Source.objects.get(slug=self.found.source_slug)
+            if "source:publication" not in self.keys:
+                return stored
+            # Entered before its facts (the API and the admin store the article first): its
+            # publication day as accepted.
+            values = _values(self.found.get("source:publication"), self.corrections)
+            candidate = copy.copy(stored)
+            for name, value in values.items():
+                setattr(candidate, name, value)
+            try:
+                candidate.full_clean()
+            except ValidationError as error:
+                raise Refused("source:publication", error.message_dict) from error
+            return writes.update_record(record=stored, fields=values)
         article = self.found.article
         fields = {
             "title": article.title or (article.text or "").strip().splitlines()[0][:400],
@@ -224,9 +265,10 @@ class _Acceptor:
 
     def participant(self, key, values, proposal):
         round_ = self.record_for(values["round"], key, Round)
+        corrected = self.corrections.get(key, {}).get("person")
         person = (
             self.record_for(proposal.refers[1], key)
-            if len(proposal.refers) > 1
+            if len(proposal.refers) > 1 and not corrected  # a new person, unless one picked
             else _by_slug(Person, values.get("person", ""), key, "person")
         )
         same = Participant.objects.filter(round=round_, person=person).first() if person else None
@@ -266,16 +308,32 @@ class _Acceptor:
             key,
         )
         if values["areas"]:
-            areas = list(AgendaArea.objects.filter(slug__in=values["areas"]))
+            areas = [_by_slug(AgendaArea, slug, key, "areas") for slug in values["areas"]]
             try:
                 writes.set_agenda_item_areas(item=item, areas=areas)
             except ValidationError as error:
-                raise ValidationError({key: {"areas": error.messages}}) from error
+                raise Refused(key, {"areas": error.messages}) from error
         return item
+
+    def map_label(self, key: str, item: AgendaItem, proposal: Proposal) -> None:
+        """A label no area knew, mapped by the editor (a correction's ``areas``): it becomes
+        an alias of each of them, cited by the sentence it was found in, so that the next
+        item with this label maps (negotiations.domain.review.add_alias)."""
+        from negotiations.domain.review import add_alias
+
+        areas = self.corrections.get(key, {}).get("areas")
+        if not proposal.values.get("unmapped") or not areas:
+            return
+        for area in AgendaArea.objects.filter(slug__in=areas).prefetch_related("aliases"):
+            spellings = [area.name, area.slug, *(alias.name for alias in area.aliases.all())]
+            try:
+                add_alias(AgendaAreaAlias, "area", area, item.label, item, spellings)
+            except ValidationError as error:
+                raise Refused(key, {"areas": error.messages}) from error
 
     def deadline(self, key, values):
         if not values.get("date"):
-            raise ValidationError({key: {"date": "No date is known: give it as a correction."}})
+            raise Refused(key, {"date": "No date is known: give it as a correction."})
         negotiation = (
             self.record_for(values["negotiation"], key, Negotiation)
             if values["negotiation"]
@@ -335,6 +393,8 @@ class _Acceptor:
                     )
                     self.accepted.records[proposal.key] = record
                     self.cite(proposal.key, record, proposal)
+                    if kind == kinds.AGENDA_ITEM:
+                        self.map_label(proposal.key, record, proposal)
         return self.accepted
 
 

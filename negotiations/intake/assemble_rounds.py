@@ -5,7 +5,7 @@ its sides, or a new one), and its participants."""
 import re
 
 from negotiations.choices import DatePrecision
-from negotiations.domain.labels import label_key
+from negotiations.domain.labels import label_key, words
 from negotiations.intake import proposals, rounds
 from negotiations.intake.dates import Window
 from negotiations.intake.gazetteer import Vocabulary
@@ -195,8 +195,12 @@ def _speaker_party(draft, main_parties) -> str:
 
 
 def _existing_round(vocabulary, draft, parties):
+    """The stored round the draft reports: the narrowest whose dates, place and sides agree.
+    A round known only within a wide window (a summit "this summer") and no city is no
+    evidence that a meeting on one day is it."""
     if draft.window is None:
         return None
+    found = []
     for known in vocabulary.rounds:
         if known.start is None:
             continue
@@ -209,8 +213,10 @@ def _existing_round(vocabulary, draft, parties):
             continue
         if known.parties and parties and not (known.parties <= parties or parties <= known.parties):
             continue
-        return known
-    return None
+        if window.days > 7 and draft.window.days <= 7 and not (known.city and draft.city):
+            continue
+        found.append((window.days, known))
+    return min(found, key=lambda pair: pair[0])[1] if found else None
 
 
 def propose_negotiation(found, vocabulary, parties: set[str], existing, draft):
@@ -219,9 +225,15 @@ def propose_negotiation(found, vocabulary, parties: set[str], existing, draft):
         return "", existing.negotiation
     same = [slug for slug, (_, among) in vocabulary.negotiations.items() if among == parties]
     if same:
-        # The track with the most rounds: a side track (currency talks) has fewer.
+        # The track whose title the round's sentences echo most ("tariff talks"), then the
+        # one with the most rounds: a side track (currency talks) has fewer.
+        said = set(words(" ".join(m.sentence.text for m in draft.mentions)).split())
+        echoed = {
+            slug: len(set(words(vocabulary.negotiations[slug][0].title).split()) & said)
+            for slug in same
+        }
         rounds_of = {slug: sum(r.negotiation == slug for r in vocabulary.rounds) for slug in same}
-        return "", max(same, key=lambda slug: (rounds_of[slug], slug))
+        return "", max(same, key=lambda slug: (echoed[slug], rounds_of[slug], slug))
     names = party_names(vocabulary, parties)
     key = f"negotiation:{'-'.join(sorted(parties))}"
     sentence = draft.first.sentence.text

@@ -25,14 +25,6 @@ def _citation_slugs(fields: dict) -> list[str]:
     return found
 
 
-def _natural_key(model: str, fields: dict) -> list:
-    """A record's natural key as the fixture's links name their record: its slug, or a
-    participant's round, side and name as reported."""
-    if model == "participant":
-        return [_slug(fields["round"]), _slug(fields["party"]), fields["name_as_reported"]]
-    return [fields.get("slug")]
-
-
 def _slug(value):
     if isinstance(value, list | tuple):
         return value[0] if value else None
@@ -70,18 +62,8 @@ class Article:
 def read_fixture(path: Path) -> list[Article]:
     records = json.loads(Path(path).read_text())
     by_model = defaultdict(list)
-    links = defaultdict(list)  # (model, owner's natural key) -> its citation links
     for record in records:
-        model = record["model"].split(".")[-1]
-        if model.endswith("_citations"):  # a citation link record (field-level provenance)
-            owner = model.removesuffix("_citations")
-            links[(owner, json.dumps(record["fields"][owner]))].append(record["fields"])
-        else:
-            by_model[model].append(record["fields"])
-    for model, rows in by_model.items():
-        for fields in rows:
-            found = links.get((model, json.dumps(_natural_key(model, fields))), [])
-            fields["citations"] = [*(fields.get("citations") or []), *found]
+        by_model[record["model"].split(".")[-1]].append(record["fields"])
     quote_of, source_of = {}, {}
     for citation in by_model["citation"]:
         quote_of[citation["slug"]] = citation["quote"]
@@ -98,14 +80,32 @@ def read_fixture(path: Path) -> list[Article]:
                 window(source.get("published_on"), source.get("published_on_end")),
             )
 
-    def quotes(fields, article):
-        return [quote_of[c] for c in _citation_slugs(fields) if source_of.get(c) == article]
+    # Citation links as records of their own (``round_citations``: the record's natural key,
+    # the citation's, the facets), as the fixture gives them since field-level provenance.
+    linked = defaultdict(list)
+    for name, links in by_model.items():
+        if not name.endswith("_citations"):
+            continue
+        model = name.removesuffix("_citations")
+        for link in links:
+            record = link.get(model)
+            key = tuple(record) if isinstance(record, list | tuple) else (record,)
+            linked[(model, key)].append(_slug(link["citation"]))
+
+    def natural_key(model, fields) -> tuple:
+        if model == "participant":
+            return (_slug(fields["round"]), _slug(fields["party"]), fields["name_as_reported"])
+        return (fields.get("slug"),)
+
+    def quotes(fields, article, model):
+        cited = _citation_slugs(fields) + linked.get((model, natural_key(model, fields)), [])
+        return [quote_of[c] for c in dict.fromkeys(cited) if source_of.get(c) == article]
 
     for slug, article in articles.items():
         if article.published:
             article.dates.append(article.published)
         for fields in by_model["round"]:
-            cited = quotes(fields, slug)
+            cited = quotes(fields, slug, "round")
             if not cited:
                 continue
             span = window(fields.get("start_date"), fields.get("end_date"))
@@ -120,7 +120,7 @@ def read_fixture(path: Path) -> list[Article]:
             if span and any(has_date(q) for q in cited):
                 article.dates.append(span)
         for fields in by_model["participant"]:
-            if quotes(fields, slug):
+            if quotes(fields, slug, "participant"):
                 article.participants.append(
                     {
                         "round": _slug(fields["round"]),
@@ -130,18 +130,18 @@ def read_fixture(path: Path) -> list[Article]:
                     }
                 )
         for fields in by_model["agendaitem"]:
-            if quotes(fields, slug):
+            if quotes(fields, slug, "agendaitem"):
                 areas = [_slug(a) for a in fields.get("areas", [])] or areas_of[fields["slug"]]
                 article.agenda += [(_slug(fields["round"]), area) for area in areas]
         for fields in by_model["deadline"]:
-            cited = quotes(fields, slug)
+            cited = quotes(fields, slug, "deadline")
             if cited:
                 span = window(fields["date"], fields.get("end_date"))
                 article.deadlines.append({"kind": fields["kind"], "window": span, "quotes": cited})
                 if any(has_date(q) for q in cited):
                     article.dates.append(span)
         for fields in by_model["position"]:
-            cited = quotes(fields, slug)
+            cited = quotes(fields, slug, "position")
             if cited:
                 article.positions.append(
                     {"party": _slug(fields["party"]), "kind": fields["kind"], "quotes": cited}
@@ -149,7 +149,7 @@ def read_fixture(path: Path) -> list[Article]:
                 if fields.get("stated_on") and any(has_date(q) for q in cited):
                     article.dates.append(window(fields["stated_on"]))
         for fields in by_model["measure"]:
-            cited = quotes(fields, slug)
+            cited = quotes(fields, slug, "measure")
             if cited and any(has_date(q) for q in cited):
                 for name in ("announced_on", "start_date", "end_date"):
                     if fields.get(name):

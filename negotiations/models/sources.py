@@ -126,8 +126,23 @@ class Source(SluggedModel):
             errors["published_on_inferred"] = "The date is printed (published_at), not inferred."
         if self.published_on_inferred and not self.date_note.strip():
             errors["date_note"] = "Say how the publication day was inferred from the text."
+        same_url = self.same_url()
+        if same_url is not None:
+            errors["url"] = ValidationError(
+                "Another source has this URL: \u201c%(slug)s\u201d (%(title)s). Add what "
+                "this article states to that source instead.",
+                code="unique",
+                params={"slug": same_url.slug, "title": same_url.title},
+            )
         if errors:
             raise ValidationError(errors)
+
+    def same_url(self) -> "Source | None":
+        """The other source with this URL, if any (a second one is refused: one article is
+        one source, whose citations every fact from it shares)."""
+        if not self.url:
+            return None
+        return Source.objects.filter(url=self.url).exclude(pk=self.pk).order_by("pk").first()
 
     @property
     def known_from(self):

@@ -53,6 +53,35 @@ class Negotiation(SluggedModel):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        # Two tracks with one title are two identical entries in every picker: refused,
+        # naming the one that has it (case, spacing and punctuation aside: a handful of rows).
+        super().clean()
+        if not self.title:
+            return
+        from negotiations.domain.labels import label_key  # the one rule for "same words"
+
+        wanted = label_key(self.title)
+        same = next(
+            (
+                other
+                for other in Negotiation.objects.exclude(pk=self.pk).order_by("pk").only("title")
+                if label_key(other.title) == wanted
+            ),
+            None,
+        )
+        if same is not None:
+            raise ValidationError(
+                {
+                    "title": ValidationError(
+                        "Another negotiation has this title: \u201c%(slug)s\u201d. Add the "
+                        "rounds to it, or give this one a title that tells them apart.",
+                        code="unique",
+                        params={"slug": same.slug},
+                    )
+                }
+            )
+
 
 class NegotiationRelation(TimeStampedModel):
     """How two tracks relate: one spun off from another (currency talks from the tariff talks)."""

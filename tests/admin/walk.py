@@ -19,6 +19,7 @@ Any other row needs its model's permission.
 """
 
 import functools
+import hashlib
 import json
 import re
 from contextlib import contextmanager
@@ -85,6 +86,7 @@ def fill(route: str, pk: str, version: str, content_type: str) -> str:
     url = route.replace("^([^/]+)/history/([^/]+)/$", f"{pk}/history/{version}/")
     url = url.replace("<path:content_type_id>", content_type)
     url = url.replace("<path:object_id>", pk).replace("<id>", pk)
+    url = url.replace("<int:source_id>", pk)  # the intake's review page: the article's source
     url = re.sub(r"^\^\(\?P<app_label>[^)]*\)/\$$", "negotiations/", url)
     url = url.replace("(?P<url>.*)$", "no-such-page/")
     assert not set(url) & set("<>^$()"), f"a new kind of admin URL pattern: {route}"
@@ -123,7 +125,10 @@ class World:
         """A staff user who may view everything and holds ``permissions`` ((model label,
         action) pairs), made for a test (its rows go with the test): its kind's name."""
         kind = "holding:" + ",".join(f"{action}:{model}" for model, action in permissions)
-        user = get_user_model().objects.create(username=kind[:150], is_staff=True)
+        # A long list of permissions cut to the user name's 150 characters is made unique.
+        digest = hashlib.sha1(kind.encode()).hexdigest()[:12]
+        username = kind if len(kind) <= 150 else f"{kind[:137]}-{digest}"
+        user = get_user_model().objects.create(username=username, is_staff=True)
         user.groups.add(Group.objects.get(name="viewers"))
         for model, action in permissions:
             app_label, model_name = model.split(".")
@@ -148,6 +153,20 @@ def empty_records_and_history() -> None:
             if getattr(model, "bookkeeping", False):
                 continue  # the data version, renamed slugs
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+INTAKE = "intake"  # the world's target for the intake pages
+INTAKE_ARTICLE = "\n".join(
+    [
+        "Korea and the United States hold talks in Seoul",
+        "Published: 3 Jun. 2031, 09:00",
+        "Ahn Duk-geun and Jamieson Greer met on Monday in Seoul.",
+        "The two sides agreed to focus on three areas: tariffs, energy and shipbuilding.",
+        "Korea requested an exemption from the tariffs.",
+        "They aim for an agreement by July 8, before the tariff pause is set to expire.",
+        "",
+    ]
+)
 
 
 def build_records() -> dict:
@@ -255,6 +274,9 @@ def build_records() -> dict:
     targets[AccessAttempt] = [AccessAttempt.objects.create(failures_since_start=1, **lockout)]
     targets[AccessLog] = [AccessLog.objects.create(**lockout)]
     targets[AccessFailureLog] = [AccessFailureLog.objects.create(**lockout)]
+    # An article for "Add an article"'s review page (negotiations.admin_intake): accepting
+    # what it proposes writes a round, participants, agenda items, a deadline, a position.
+    targets[INTAKE] = [factories.source(title="Talks in Seoul", text=INTAKE_ARTICLE)]
     missing = [label(model) for model in REGISTERED if model not in targets]
     assert not missing, f"the walk's world has no record of {missing}"
     return targets
@@ -382,9 +404,15 @@ def tables() -> dict[str, Table]:
                 )
             else:
                 through = model.instance_type
-                found[opts.db_table] = Table(
-                    model, "link-history", through._meta.auto_created, tuple(kept)
+                # The record holding the list: of an explicit link model (a citation link
+                # with its facets), the model whose many-to-many goes through it.
+                owner = through._meta.auto_created or next(
+                    holder
+                    for holder in apps.get_models()
+                    for many in holder._meta.local_many_to_many
+                    if many.remote_field.through is through
                 )
+                found[opts.db_table] = Table(model, "link-history", owner, tuple(kept))
         elif opts.auto_created:
             owner = opts.auto_created
             many = next(
@@ -761,6 +789,11 @@ def post_variants(page, obj) -> list[tuple[str, dict]]:
                 target = entry["suggestions"][0]["slug"]
                 accepts.setdefault(entry["kind"], {"entry": entry["key"], "target": target})
         return [(f"accept {kind}", data) for kind, data in accepts.items()]
+    if "rows" in context:  # the intake's review page: accept what is ticked, as shown
+        data = {"accept": [row["key"] for row in context["rows"] if row["accepted"]]}
+        for row in context["rows"]:
+            data.update({field["name"]: field["value"] for field in row["fields"]})
+        return [("accept selected", data)]
     if "form" in context and hasattr(context["form"], "fields"):
         # The login and password change forms, empty: a password tried is a login attempt,
         # whose bookkeeping deletes expired attempts (tests/admin/test_login_lockout.py).

@@ -27,7 +27,9 @@ def test_dashboard_marks_jeju_currency_policy_dropped(site, page, new_context):
 
     dropped = cell(page, "currency-policy", JEJU)
     expect(dropped).to_have_attribute("data-change", "dropped")
+    # JoongAng Daily says the areas were expanded without it: excluded, not merely off.
     expect(dropped).to_have_attribute("data-state", "excluded")
+    expect(dropped).to_contain_text("Excluded")
     expect(dropped).to_contain_text("Dropped")
     # Focusing a cell shows the label as reported before and the editors' explanation.
     dropped.focus()

@@ -227,7 +227,15 @@ def test_admin_add_page_fills_the_slug_by_the_rule(staff_client, round_):
     models.AgendaItem.objects.filter(round=round_, label="digital commerce").delete()
     response = staff_client.post(
         admin_url(models.AgendaItem, "add"),
-        {"round": round_.pk, "label": "Digital  Commerce", "order": "4", "slug": ""},
+        {
+            "round": round_.pk,
+            "label": "Digital  Commerce",
+            "order": "4",
+            "slug": "",
+            # The inline of the item's quotes, sent empty as the page sends it.
+            "citation_links-TOTAL_FORMS": "0",
+            "citation_links-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 302, response.context and response.context["errors"]
     item = models.AgendaItem.objects.get(round=round_, label="Digital  Commerce")
@@ -255,6 +263,14 @@ def test_api_refuses_a_label_naming_no_area_unless_unmapped(editor, round_):
     )
     assert refused.status_code == 400
     assert "No agenda area is named" in error_messages(refused)["areas"][0]
+    # The closest areas, as the admin and fixture loading give them: name (slug, score).
+    automotive = factories.area(name="Automobile tariffs")
+    refused = editor.post(
+        "/api/v1/agenda-items/", {"round": round_.slug, "label": "automobile"}, format="json"
+    )
+    assert (
+        f"Closest: Automobile tariffs ({automotive.slug}, " in error_messages(refused)["areas"][0]
+    )
 
     empty = editor.post(
         "/api/v1/agenda-items/",

@@ -1,6 +1,7 @@
 """An agenda item mapped to no area is never silently left out of a comparison."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -107,8 +108,15 @@ def test_dashboard_and_admin_show_unmapped_items(client, staff_client, talks, au
         reverse("dashboard:negotiation", args=[talks.slug]), {"round": jeju.slug}
     ).content.decode()
     assert "Not mapped to an area" in html
+    # Their number ("Not mapped to an area 0" above a listed item: the filters were chained
+    # onto a list), and the compared round's basis in words ("whose agenda is the discussed").
+    counts = re.findall(r'Not mapped to an area\s*<span class="count">(\d+)', html)
+    assert counts and all(int(count) > 0 for count in counts)
+    assert "whose agenda is the" not in html
     assert "automobiles" in html.split('id="agenda"')[1]  # the matrix's unmapped row
     admin_html = staff_client.get(
         reverse("admin:negotiations_round_change", args=[jeju.pk])
     ).content.decode()
     assert "Not mapped to an area" in admin_html
+    counts = re.findall(r'Not mapped to an area\s*<span class="count">(\d+)', admin_html)
+    assert counts and all(int(count) > 0 for count in counts)

@@ -73,3 +73,10 @@ def test_docs_show_the_measured_table(reports):
     """docs/INTAKE.md pastes the output of manage.py intake_measure: it must be current."""
     docs = (Path(settings.BASE_DIR) / "docs" / "INTAKE.md").read_text()
     assert measure.table([reports[mode] for mode in measure.MODES]) in docs
+
+
+def test_the_readme_shows_the_measured_table(reports):
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    rows = measure.table([reports[mode] for mode in measure.MODES]).splitlines()
+    table = "\n".join(row for row in rows if row.startswith("|"))
+    assert table in readme

@@ -246,6 +246,8 @@ class TrackerAutoSchema(AutoSchema):
             statuses.append("301" if method == "GET" else "308")
         if method in self.write_methods:
             statuses += ["403", "409"]
+        elif getattr(self.view, "reads_need_permission", False):
+            statuses.append("403")  # an editor's tool (the intake's proposals)
         if method in ("POST", "PUT", "PATCH"):
             statuses += ["413", "415"]
         if getattr(self.view, "conditional_requests", False) and method in (

@@ -170,9 +170,16 @@ def every_method(item: dict, responses: dict) -> None:
     metadata), and each write the URL does not take (405, before credentials or anything
     else: MethodFirstMixin). A reserved name (`rounds/compare/`) then answers as itself: a
     PUT there is its 405, never taken for an update of a round called "compare"."""
-    get = item["get"]
-    item["head"] = head_operation(get, responses)
-    item["options"] = options_operation(get)
+    get = item.get("get")
+    if get is None:  # a URL that only takes a write (POST /api/v1/intake/): GET is a 405 too
+        get = next(item[method] for method in METHODS if method in item)
+        item["options"] = options_operation(get)
+        item["get"] = not_allowed_operation(get, "get")
+        head = not_allowed_operation(get, "head")
+        item["head"] = {**head, "responses": head_operation(head, responses)["responses"]}
+    else:
+        item["head"] = head_operation(get, responses)
+        item["options"] = options_operation(get)
     for method in WRITES:
         if method not in item:
             item[method] = not_allowed_operation(get, method)
@@ -249,8 +256,9 @@ NOT_ALLOWED_TAG = {
 
 
 def not_allowed_operation(get: dict, method: str) -> dict:
-    """A write the URL does not take: 405 whoever sends it (or a 400 for a request too
-    large to read: negotiations.middleware.RequestLimitsMiddleware)."""
+    """A method the URL does not take (a write; a read where only a write is taken): 405
+    whoever sends it (or a 400 for a request too large to read:
+    negotiations.middleware.RequestLimitsMiddleware)."""
     what = get["summary"][:1].lower() + get["summary"][1:]
     path = path_parameters(get)
     return {

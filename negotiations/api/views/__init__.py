@@ -6,6 +6,7 @@ of a write); the resources are grouped by what they answer."""
 from negotiations.api.views.agenda import AgendaAreaViewSet, NegotiationViewSet, RoundViewSet
 from negotiations.api.views.deadlines import DeadlineCalendarView, DeadlineViewSet
 from negotiations.api.views.feeds import ChangesView, ReviewView
+from negotiations.api.views.intake import IntakeAcceptView, IntakeDetailView, IntakeView
 from negotiations.api.views.records import (
     AgendaExclusionViewSet,
     AgendaItemViewSet,
@@ -30,6 +31,9 @@ __all__ = [
     "DeadlineCalendarView",
     "DeadlineViewSet",
     "DisagreementViewSet",
+    "IntakeAcceptView",
+    "IntakeDetailView",
+    "IntakeView",
     "MeasureViewSet",
     "NegotiationViewSet",
     "OrganizationViewSet",

@@ -2,7 +2,8 @@
 // 1. Hovering or focusing an agenda cell shows its details (label as reported, quotes,
 //    annotations, disputes) in a floating panel, fetched from the server the first time
 //    (/dashboard/<negotiation>/cell/): a 60-round matrix's details would weigh megabytes.
-//    Escape hides it.
+//    A round's date, place, level or status shows where the value came from the same way
+//    (/dashboard/<negotiation>/value/). Escape hides it.
 // 2. On a narrow screen, the matrix and the timeline scroll sideways to the selected round.
 // 3. Printing opens the collapsed sections (tables, quotes) so that they are printed too.
 (function () {
@@ -32,8 +33,19 @@
       var detailUrl = function (cell) {
         var row = cell.parentElement.getAttribute("data-area");
         var round = cell.getAttribute("data-round");
+        if (!base || !row) return "";
         return base + (base.indexOf("?") < 0 ? "?" : "&") + "round=" +
           encodeURIComponent(round) + "&area=" + encodeURIComponent(row);
+      };
+
+      // A round's date, place, level or status: where the value came from.
+      var valueHolder = document.querySelector("[data-value-url]");
+      var valueBase = valueHolder ? valueHolder.getAttribute("data-value-url") : "";
+      var valueUrl = function (mark) {
+        if (!valueBase) return "";
+        return valueBase + (valueBase.indexOf("?") < 0 ? "?" : "&") + "round=" +
+          encodeURIComponent(mark.getAttribute("data-round")) + "&facet=" +
+          encodeURIComponent(mark.getAttribute("data-facet"));
       };
 
       var fill = function (cell, html) {
@@ -42,10 +54,9 @@
         place(cell);
       };
 
-      var show = function (cell) {
-        if (!base || !cell.parentElement.getAttribute("data-area")) return;
+      var show = function (cell, url) {
+        if (!url) return;
         current = cell;
-        var url = detailUrl(cell);
         popover.innerHTML = "";
         var summary = document.createElement("p");
         summary.textContent = cell.dataset.title || cell.getAttribute("title") || "";
@@ -77,20 +88,22 @@
         popover.hidden = true;
       };
 
-      document.querySelectorAll(".matrix .cell").forEach(function (cell) {
+      var hover = function (cell, url) {
         // The floating panel replaces the native tooltip, which would cover it.
         cell.dataset.title = cell.getAttribute("title") || "";
         cell.addEventListener("mouseenter", function () {
           cell.removeAttribute("title");
-          show(cell);
+          show(cell, url(cell));
         });
         cell.addEventListener("mouseleave", function () {
-          cell.setAttribute("title", cell.dataset.title);
+          if (cell.dataset.title) cell.setAttribute("title", cell.dataset.title);
           if (document.activeElement !== cell) hide();
         });
-        cell.addEventListener("focus", function () { show(cell); });
+        cell.addEventListener("focus", function () { show(cell, url(cell)); });
         cell.addEventListener("blur", hide);
-      });
+      };
+      document.querySelectorAll(".matrix .cell").forEach(function (cell) { hover(cell, detailUrl); });
+      document.querySelectorAll(".value-source").forEach(function (mark) { hover(mark, valueUrl); });
       document.addEventListener("keydown", function (event) {
         if (event.key === "Escape") hide();
       });
