@@ -37,7 +37,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThan
 
 from negotiations.choices import AgendaBasis, AgendaStatus, RoundStatus
@@ -253,7 +253,8 @@ def field_as_known(model, facet: str, field: str, day: datetime.date, output_fie
             Coalesce("citation__source__published_on_end", "citation__source__published_on").desc(),
             "-citation__slug",
         )
-        .annotate(given=KT(f"values__{facet}__{field}"))
+        # JSON gives text: typed as the column (PostgreSQL refuses COALESCE(text, date)).
+        .annotate(given=Cast(KT(f"values__{facet}__{field}"), output_field))
         .values("given")[:1]
     )
     return Coalesce(Subquery(stating, output_field=output_field), F(field))
