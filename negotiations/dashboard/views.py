@@ -152,10 +152,7 @@ def cell(request, slug):
     negotiation = selectors.pick_negotiation(slug)
     query = CellQuery(request.GET.dict())
     if not query.is_valid():
-        return HttpResponseBadRequest(
-            "; ".join(f"{name}: {' '.join(errors)}" for name, errors in query.errors.items()),
-            content_type="text/plain; charset=utf-8",
-        )
+        return refused(query)
     try:
         detail = selectors.cell_detail(
             negotiation,
@@ -166,6 +163,14 @@ def cell(request, slug):
     except selectors.UnknownRound as error:
         raise Http404("No such cell in this negotiation's agenda matrix.") from error
     return render(request, "dashboard/_cell_detail.html", {"cell": detail})
+
+
+def refused(query: forms.Form) -> HttpResponseBadRequest:
+    """A popover's bad parameters: a 400 naming each."""
+    return HttpResponseBadRequest(
+        "; ".join(f"{name}: {' '.join(errors)}" for name, errors in query.errors.items()),
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 class ValueQuery(forms.Form):
@@ -185,10 +190,7 @@ def value(request, slug):
     negotiation = selectors.pick_negotiation(slug)
     query = ValueQuery(request.GET.dict())
     if not query.is_valid():
-        return HttpResponseBadRequest(
-            "; ".join(f"{name}: {' '.join(errors)}" for name, errors in query.errors.items()),
-            content_type="text/plain; charset=utf-8",
-        )
+        return refused(query)
     try:
         detail = values.value_detail(
             negotiation,
