@@ -22,9 +22,11 @@ ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 PASSWORD = "browser-test-password-42"
 
 try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the environment
     sync_playwright = expect = None
+    PlaywrightTimeoutError = TimeoutError
 
 MISSING = (
     f"{CHROMIUM} is missing (apt-get install chromium)"

@@ -128,7 +128,11 @@ def test_adding_an_item_by_an_alias_label_updates_the_change_panel(site, screen,
     item = models.AgendaItem.objects.get(round__slug=JEJU, label="monetary policy")
     assert item.slug == f"{JEJU}--monetary-policy"
     assert list(item.areas.values_list("slug", flat=True)) == ["currency-policy"]
-    # Once the page's widgets are drawn (select2 sizes its boxes after the first paint).
-    screen.wait_for_function(
-        f"document.documentElement.scrollWidth <= {SCREEN['width']}", timeout=10_000
-    )
+    # Once the page's widgets are drawn (select2 sizes its boxes after the first paint);
+    # polled from here: wait_for_function evaluates a string, which the page's CSP refuses.
+    for _ in range(50):
+        width = screen.evaluate("() => document.documentElement.scrollWidth")
+        if width <= SCREEN["width"]:
+            break
+        screen.wait_for_timeout(200)
+    assert width <= SCREEN["width"]
