@@ -10,6 +10,7 @@ import hashlib
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from corsheaders.defaults import default_headers
@@ -151,6 +152,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's backend, with a process's writers served in arrival order (see its docstring).
     DATABASES["default"]["ENGINE"] = "tracker.db.sqlite3"
+    # Tests run in memory, as Django's own backend would; said outright so that pytest-xdist's
+    # per-worker names (pytest-django) do not turn this backend's test database into a file.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: a writing transaction takes the write lock when it starts, so
         # concurrent writers queue for it instead of failing as "locked" when one of them
@@ -208,6 +212,13 @@ READ_YOUR_WRITES_SECONDS = float(os.environ.get("READ_YOUR_WRITES_SECONDS", "10"
 # process has its own local memory (make run: nothing else to install). A Redis outage is a
 # miss, never an error (tracker/cache.py): answers are computed, limits are not enforced.
 REDIS_URL = (os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL") or "").strip()
+if REDIS_URL and RUNNING_TESTS and os.environ.get("PYTEST_XDIST_WORKER"):
+    # Each test worker (pytest -n) clears the cache before every test: its own Redis database,
+    # the next ones after REDIS_URL's (gw0 -> +1, gw1 -> +2), as its own test database.
+    _redis = urlsplit(REDIS_URL)
+    _worker = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))
+    _database = int(_redis.path.strip("/") or 0) + 1 + _worker
+    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_database}"))
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -39,6 +39,8 @@ MISSING = (
 # Every browser test module: pytestmark = BROWSER
 BROWSER = [
     pytest.mark.browser,
+    # Under `pytest -n 2 --dist loadgroup` (CI) they share one worker and its one Chromium.
+    pytest.mark.xdist_group("browser"),
     pytest.mark.skipif(
         bool(MISSING) and not REQUIRED,
         reason=f"browser tests need Chromium and Playwright: {MISSING}; "
