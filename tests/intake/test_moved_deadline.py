@@ -84,3 +84,23 @@ def test_accepting_the_move_through_the_api(target, editor):
     target.refresh_from_db()
     assert target.date == datetime.date(2031, 5, 29)
     assert target.citation_links.filter(citation__quote=MOVED).exists()
+
+
+def test_accepting_the_move_in_the_admin(target, staff_client):
+    response = staff_client.post(
+        "/admin/intake/add/",
+        {"title": "Another month", "url": "", "publisher": "Example", "text": ARTICLE},
+    )
+    assert response.status_code == 302
+    page = staff_client.get(response["Location"])
+    html = page.content.decode()
+    assert "Moves Target date for an agreement from 2031-04-30 to 2031-05-29." in html
+    rows = page.context["rows"]
+    (moved,) = [r for r in rows if r["kind"] == "Deadline"]
+    data = {"accept": [moved["key"]]}
+    data.update({field["name"]: field["value"] for field in moved["fields"]})
+    before = models.Deadline.objects.count()
+    assert staff_client.post(response["Location"], data).status_code == 302
+    target.refresh_from_db()
+    assert target.date == datetime.date(2031, 5, 29)
+    assert models.Deadline.objects.count() == before
