@@ -8,6 +8,7 @@ import pytest
 
 from negotiations import models
 from negotiations.domain import writes
+from negotiations.domain.claims import record_claims
 from negotiations.intake import proposals as kinds
 from negotiations.intake.accept import accept
 from negotiations.intake.engine import propose
@@ -69,6 +70,10 @@ def test_a_moved_deadline_is_proposed_as_a_change_of_the_recorded_one(target):
     assert links[MOVED].facets == ["date"] and links[MOVED].reports_change
     old = links["They aim for an agreement by April 30."]
     assert old.values["date"]["date"] == "2031-04-30"  # superseded: that source said the old day
+    # Its claims: the new day current, the old one superseded by the sentence.
+    (date,) = [f for f in record_claims(target)["facets"] if f["facet"] == "date"]
+    states = {v["value"]["date"]: v["state"] for v in date["values"]}
+    assert states == {"2031-05-29": "current", "2031-04-30": "superseded"}, date
     # Run again: nothing is proposed for it.
     assert list(propose(source).of_kind(kinds.DEADLINE)) == []
 
