@@ -22,6 +22,8 @@ ACCEPT_PERMISSIONS = {
     ),
     review.UNMATCHED_SPEAKER: ("negotiations.change_position", "negotiations.add_personalias"),
 }
+# Creating an area for a label from the queue: an accept's permissions and adding areas.
+CREATE_AREA_PERMISSIONS = (*ACCEPT_PERMISSIONS[review.UNMAPPED_ITEM], "negotiations.add_agendaarea")
 RECORD_ADMIN = {
     "agendaitem": "negotiations_agendaitem",
     "participant": "negotiations_participant",
@@ -106,15 +108,44 @@ class TrackerAdminSite(admin.AdminSite):
         return TemplateResponse(request, "admin/review_queue.html", context)
 
     def accept(self, request):
+        """Accept a suggestion (``entry``, ``target``), or, for an unmapped label, create an
+        area (``new_area_name``, ``new_area_slug``, ``new_area_description``) and map the
+        label's items to it."""
         key, target = request.POST.get("entry", ""), request.POST.get("target", "")
         kind = key.partition(":")[0]
-        if kind not in ACCEPT_PERMISSIONS or not request.user.has_perms(ACCEPT_PERMISSIONS[kind]):
+        creating = "new_area_name" in request.POST
+        needed = CREATE_AREA_PERMISSIONS if creating else ACCEPT_PERMISSIONS.get(kind)
+        if kind not in ACCEPT_PERMISSIONS or not request.user.has_perms(needed):
             raise PermissionDenied
         try:
-            done = review.accept_suggestion(key=key, target=target)
+            if creating:
+                done = review.create_area_for_label(
+                    key=key,
+                    name=request.POST.get("new_area_name", ""),
+                    slug=request.POST.get("new_area_slug", ""),
+                    description=request.POST.get("new_area_description", ""),
+                )
+            else:
+                done = review.accept_suggestion(key=key, target=target)
         except ValidationError as error:
-            messages.error(request, "Nothing was changed: " + " ".join(error.messages))
+            messages.error(request, "Nothing was changed: " + refusal(error))
         else:
             messages.success(request, done)
         back = request.POST.get("next", "")
         return redirect(back if back.startswith(reverse("admin:review")) else "admin:review")
+
+
+def refusal(error: ValidationError) -> str:
+    """A refusal's messages, each after the field it is about ("Slug of the new area: ...")."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    names = {
+        "name": "Name of the new area",
+        "slug": "Slug of the new area",
+        "description": "Description",
+    }
+    return " ".join(
+        f"{names[field]}: {message}" if field in names else message
+        for field, messages_ in error.message_dict.items()
+        for message in messages_
+    )

@@ -2,8 +2,9 @@
 
 Kinds of entry, in this order:
 
-* ``unmapped_item``: agenda items mapped to no area (saved as unmapped, or never mapped);
-  suggestions: the areas whose names and aliases are closest to the label.
+* ``unmapped_item``: agenda items mapped to no area (saved as unmapped, or never mapped),
+  one entry per label (by the label rule's key), listing its items; suggestions: the areas
+  whose names and aliases are closest to the label, and a new area proposed from it.
 * ``unmatched_participant``, ``unmatched_speaker``: participants of rounds and speakers of
   positions whose name as reported is no person's name or alias. Those linked to a person are
   listed unless the name is part of one of that person's spellings ("Choi" for Choi
@@ -23,7 +24,9 @@ Kinds of entry, in this order:
 Suggestions are ranked by similarity (negotiations.domain.labels), best first, with their
 score (0-100). Accepting one (``accept_suggestion``) records the spelling as an alias of the
 chosen area or person, cited by the citations of the item, participant or position that
-quote that spelling (all of its citations if none does), and maps the record to it.
+quote that spelling (all of its citations if none does), and maps the record to it (for a
+label: every unmapped item with it, ``map_label``). ``create_area_for_label`` creates an area
+for a label and maps its items to it, in one write.
 
 The queue is paged without loading it whole: each kind counts its entries in one query and
 loads only the rows of the asked page, so a page costs a bounded number of queries (the
@@ -46,6 +49,7 @@ from negotiations import registry
 from negotiations.domain import writes
 from negotiations.domain.labels import AreaIndex, PersonIndex, label_key, words
 from negotiations.domain.provenance import record_facets
+from negotiations.domain.slugs import slug_text
 
 UNMAPPED_ITEM = "unmapped_item"
 UNMATCHED_PARTICIPANT = "unmatched_participant"
@@ -174,12 +178,17 @@ class Kind:
             "record": record,
             "round": ({"slug": round_.slug, "title": round_.title} if round_ is not None else None),
             "reason": reason,
+            "items": [],
             "suggestions": [],
             "acceptable": self.kind in ACCEPTABLE,
         }
 
 
 class UnmappedItems(Kind):
+    """One entry per unmapped label (the label rule's key: "Non-tariff barriers" and
+    "non-tariff  barriers" are one), listing the items it covers, in record order; the
+    entry's key is its first item's. The unmapped items are loaded once (one query)."""
+
     kind = UNMAPPED_ITEM
 
     def rows(self):
@@ -189,17 +198,56 @@ class UnmappedItems(Kind):
             .order_by("round__negotiation_id", "round__sequence", "order", "pk")
         )
 
-    def entry(self, item):
+    @cached_property
+    def groups(self) -> list[list[m.AgendaItem]]:
+        return list(items_by_label(self.rows()).values())
+
+    def count(self) -> int:
+        return len(self.groups)
+
+    def page(self, start: int, stop: int) -> list[dict]:
+        return [self.entry(items) for items in self.groups[start:stop]]
+
+    def entry(self, items):
+        item = items[0]
+        rounds = len({other.round_id for other in items})
         reason = (
             "Saved as unmapped: no area fitted the label."
-            if item.unmapped
+            if all(other.unmapped for other in items)
             else "Mapped to no area, and not marked unmapped."
         )
+        if len(items) > 1:
+            reason += (
+                f" {len(items)} items at {rounds} round{'' if rounds == 1 else 's'} have this "
+                "label: accepting maps them all."
+            )
         entry = self.base(
             item.pk, record_ref(m.AgendaItem, item.pk, item.slug, item.label), reason, item.round
         )
+        entry["items"] = [
+            {
+                **record_ref(m.AgendaItem, other.pk, other.slug, other.label),
+                "round": {"slug": other.round.slug, "title": other.round.title},
+            }
+            for other in items
+        ]
         entry["suggestions"] = [asdict(s) for s in self.queue.areas.suggest(item.label)]
+        entry["new_area"] = {"name": new_area_name(item.label), "slug": slug_text(item.label)}
         return entry
+
+
+def items_by_label(items: Iterable[m.AgendaItem]) -> dict[str, list[m.AgendaItem]]:
+    """Items grouped by their label's key (an empty label is a group of its own)."""
+    groups: dict[str, list[m.AgendaItem]] = {}
+    for item in items:
+        groups.setdefault(label_key(item.label) or f"#{item.pk}", []).append(item)
+    return groups
+
+
+def new_area_name(label: str) -> str:
+    """The name proposed for an area made from a label: its words, capitalised."""
+    text = " ".join((label or "").split())
+    return text[:1].upper() + text[1:]
 
 
 class UnmatchedNames(Kind):
@@ -480,9 +528,10 @@ class ReviewQueue:
 
 
 def spelling_citations(fact, spelling: str) -> list[m.Citation]:
-    """The fact's citations whose quote has this spelling (case and spacing aside); all of
-    them if none has it."""
-    cited = list(fact.citations.all())
+    """The fact's (or facts') citations whose quote has this spelling (case and spacing
+    aside); all of them if none has it."""
+    facts = fact if isinstance(fact, list | tuple) else [fact]
+    cited = list(dict.fromkeys(c for one in facts for c in one.citations.all()))
     wanted = words(spelling)
     quoting = [citation for citation in cited if wanted and wanted in words(citation.quote)]
     return quoting or cited
@@ -490,7 +539,9 @@ def spelling_citations(fact, spelling: str) -> list[m.Citation]:
 
 def add_alias(alias_model, owner_field: str, owner, spelling: str, fact, spellings) -> str:
     """Record ``spelling`` as an alias of ``owner`` (unless it already is one), cited where it
-    was found; returns what was done."""
+    was found (``fact``: the record, or a list of records, whose citations quote it); returns
+    what was done. The one rule for a label or name mapped by hand: the review queue, intake
+    and the admin's forms."""
     if label_key(spelling) in {label_key(known) for known in spellings}:
         return f"\u201c{spelling}\u201d was already a spelling of {owner}"
     fields = {owner_field: owner, "name": spelling.strip(), "note": "From the review queue."}
@@ -520,14 +571,10 @@ def accept_suggestion(*, key: str, target: str) -> str:
 def accept(key: str, target: str) -> str:
     kind, pk = parse_key(key)
     if kind == UNMAPPED_ITEM:
-        item = m.AgendaItem.objects.select_related("round").filter(pk=pk).first()
         area = m.AgendaArea.objects.filter(slug=target).first()
-        if item is None or area is None:
-            raise ValidationError({"target": "That item or area no longer exists."})
-        spellings = [area.name, area.slug, *area.aliases.values_list("name", flat=True)]
-        done = add_alias(m.AgendaAreaAlias, "area", area, item.label, item, spellings)
-        writes.set_agenda_item_areas(item=item, areas=[area])
-        return f"{done}; \u201c{item.label}\u201d at {item.round} mapped to {area.name}."
+        if area is None:
+            raise ValidationError({"target": "That area no longer exists."})
+        return map_label(pk, area)
     model = m.Participant if kind == UNMATCHED_PARTICIPANT else m.Position
     record = model.objects.filter(pk=pk).first()
     person = m.Person.objects.filter(slug=target).first()
@@ -545,3 +592,78 @@ def accept(key: str, target: str) -> str:
     record.full_clean()
     writes.update_record(record=record, fields={person_field: person})
     return f"{done}; \u201c{spelling}\u201d now linked to {person.name}."
+
+
+def label_items(pk: int) -> list[m.AgendaItem]:
+    """The unmapped items whose label is that of item ``pk`` (itself first): what one Accept
+    maps."""
+    item = m.AgendaItem.objects.filter(pk=pk, area_links=None).first()
+    if item is None:
+        raise ValidationError({"entry": "That item no longer exists or is mapped already."})
+    key = label_key(item.label) or f"#{item.pk}"
+    return items_by_label(UnmappedItems(None).rows()).get(key, [item])
+
+
+def map_label(pk: int, area: m.AgendaArea) -> str:
+    """Map every unmapped item labelled as item ``pk`` to ``area``, the label recorded as a
+    cited alias of it (add_alias); inside the caller's write."""
+    items = label_items(pk)
+    label = items[0].label
+    spellings = [area.name, area.slug, *area.aliases.values_list("name", flat=True)]
+    done = add_alias(m.AgendaAreaAlias, "area", area, label, items, spellings)
+    by_round: dict[int, list[m.AgendaItem]] = {}
+    for item in items:
+        by_round.setdefault(item.round_id, []).append(item)
+    for round_items in by_round.values():
+        writes.set_round_agenda_areas(
+            round=round_items[0].round, areas_by_item={item: [area] for item in round_items}
+        )
+    if len(items) == 1:
+        return f"{done}; \u201c{label}\u201d at {items[0].round} mapped to {area.name}."
+    rounds = len(by_round)
+    return (
+        f"{done}; {len(items)} items \u201c{label}\u201d at {rounds} "
+        f"round{'' if rounds == 1 else 's'} mapped to {area.name}."
+    )
+
+
+def create_area_for_label(*, key: str, name: str, slug: str = "", description: str = "") -> str:
+    """Create an agenda area (``slug`` proposed from the name when empty) and map every
+    unmapped item with the entry's label to it, the label an alias of it, in one write.
+    A name or slug another area has is refused on that field, naming that area (to map the
+    label to it instead); nothing is written on any refusal."""
+    kind, pk = parse_key(key)
+    if kind != UNMAPPED_ITEM:
+        raise ValidationError({"entry": "Only an agenda label can be given a new area."})
+    name = " ".join((name or "").split())
+    slug = (slug or "").strip() or slug_text(name)
+    if not name:
+        raise ValidationError({"name": "Give the new area a name."})
+    index = AreaIndex()
+    taken = index.by_name.get(label_key(name))
+    if taken is not None:
+        raise ValidationError(
+            {
+                "name": f"An area is already named \u201c{taken.name}\u201d ({taken.slug}): "
+                "map the label to it instead, or choose another name."
+            }
+        )
+    by_slug = m.AgendaArea.objects.filter(slug=slug).first()
+    if by_slug is not None:
+        raise ValidationError(
+            {
+                "slug": f"The slug \u201c{slug}\u201d is {by_slug.name}'s: map the label to "
+                "it instead, or choose another slug."
+            }
+        )
+    with writes.writing():
+        label_items(pk)  # refused before anything is written if the entry is gone
+        area = m.AgendaArea(name=name, slug=slug, description=(description or "").strip())
+        area.full_clean()
+        writes.create_record(
+            model=m.AgendaArea,
+            fields={"name": area.name, "slug": area.slug, "description": area.description},
+        )
+        area = m.AgendaArea.objects.get(slug=slug)
+        done = map_label(pk, area)
+    return f"Area {area.name} ({area.slug}) created; {done}"

@@ -168,10 +168,14 @@ class _Acceptor:
                 for link in cited.citation_links.select_related("citation")
                 if link.citation not in by_citation
             ]
+            # A deadline moved: the sentence reports a change (the old day was true when
+            # earlier sources said it: superseded, not disputed).
+            moves = proposal.kind == kinds.DEADLINE and bool(proposal.values.get("previous_date"))
             added = [
                 writes.CitationLinkSpec(
                     citation=citation,
                     facets=tuple(dict.fromkeys(facets)),
+                    reports_change=moves,
                 )
                 for citation, facets in by_citation.items()
             ]
@@ -352,7 +356,30 @@ class _Acceptor:
                 "description",
             )
         }
+        if values.get("previous_date") is not None:
+            return self.move_deadline(key, values, fields)
         return _create(Deadline, fields | {"negotiation": negotiation}, key)
+
+    def move_deadline(self, key, values, fields):
+        """A recorded deadline moved to another day: its date changes (a new version in its
+        history); the quotes that stated the old day keep it (writes.keep_what_sources_said),
+        and this sentence is cited for the new one."""
+        slug = key.split(":")[1]
+        stored = Deadline.objects.filter(slug=slug).first()
+        if stored is None:
+            raise Refused(key, {"date": "The deadline it moves is no longer recorded."})
+        changed = {
+            name: fields[name]
+            for name in ("date", "end_date", "date_precision", "date_as_reported", "date_note")
+        }
+        for name, value in changed.items():
+            setattr(stored, name, value)
+        try:
+            stored.full_clean()
+        except ValidationError as error:
+            raise Refused(key, error.message_dict) from error
+        stored.refresh_from_db()
+        return writes.update_record(record=stored, fields=changed)
 
     def position(self, key, values):
         fields = {

@@ -145,6 +145,28 @@ def propose_deadline(found, deadline, negotiation_key, recorded):
     }
     if recorded.has_deadline(values):
         return
+    moved = moved_deadline(deadline)
+    if moved is not None:
+        # A change of a recorded deadline's day: a new version of its date, cited by this
+        # sentence (the old day stays with the quotes that stated it, as superseded).
+        values |= {
+            "title": moved.title,
+            "kind": moved.kind,
+            "negotiation": moved.negotiation.slug if moved.negotiation else negotiation_key,
+            "previous_date": moved.date,
+            "description": moved.description,
+        }
+        found.add(
+            Proposal(
+                f"deadline:{moved.slug}:moved-to:{when}",
+                proposals.DEADLINE,
+                values,
+                [Support(deadline.sentence.text, ("date",))],
+                note=f"Moves {moved.title} from {moved.date.isoformat()} to {when}.",
+                existing=moved.slug,
+            )
+        )
+        return
     found.add(
         Proposal(
             key,
@@ -154,6 +176,20 @@ def propose_deadline(found, deadline, negotiation_key, recorded):
             refers=(negotiation_key,) if negotiation_key.startswith("negotiation:") else (),
         )
     )
+
+
+def moved_deadline(deadline):
+    """The recorded deadline a sentence moves to another day ("a deadline moved from July
+    8"): one set for the day it was moved from, of the same kind if several are."""
+    window = deadline.moved_from.window if deadline.moved_from else None
+    if window is None or deadline.date is None or deadline.date.window is None:
+        return None
+    from negotiations.models import Deadline
+
+    candidates = list(Deadline.objects.filter(date=window.start).select_related("negotiation"))
+    same_kind = [d for d in candidates if d.kind == deadline.kind]
+    chosen = same_kind or candidates
+    return chosen[0] if len(chosen) == 1 else None
 
 
 def propose_position(found, position, negotiation_key, round_key, recorded):

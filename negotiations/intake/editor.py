@@ -36,7 +36,15 @@ ADDS = {
 }
 # Fields of a proposal's values an editor may not correct: the round it is of (accept that
 # round, or reject it), and notes of the engine's own.
-NOT_CORRECTED = {"round", "suggestions", "mapped_by", "unmapped", "score", "matched"}
+NOT_CORRECTED = {
+    "round",
+    "suggestions",
+    "mapped_by",
+    "unmapped",
+    "score",
+    "matched",
+    "previous_date",
+}
 
 
 def enter_article(
@@ -96,8 +104,8 @@ def needed_permissions(found: Proposals, keys: Iterable[str], corrections=None) 
         values = proposal.values
         if proposal.kind == kinds.SOURCE:
             codenames = ["change_source"]
-        elif proposal.kind == kinds.ROUND and proposal.existing:
-            codenames = ["change_round"]
+        elif proposal.kind in (kinds.ROUND, kinds.DEADLINE) and proposal.existing:
+            codenames = [f"change_{proposal.kind}"]  # a stored round completed, a deadline moved
         else:
             codenames = [ADDS[proposal.kind]]
         if proposal.kind == kinds.PERSON and values.get("title") and values.get("organization"):

@@ -26,6 +26,11 @@ TARGET = re.compile(
     r"\b(?:agreement|package|deal)\b|\baim(?:s|ing)? (?:for|to)\b",
     re.IGNORECASE,
 )
+# A deadline moved to another day: "a deadline moved from July 8", "pushed the July 8
+# deadline back to August 1", "postponed ... to", "extended ... until".
+MOVED = re.compile(
+    r"\b(?:moved|pushed(?: back)?|postponed|delayed|extended|shifted|put off)\b", re.IGNORECASE
+)
 ELECTION = re.compile(r"\b(?P<title>(?:[\w-]+\s+){0,3}election)\b", re.IGNORECASE)
 
 VERBS = {
@@ -48,6 +53,7 @@ class DeadlineDraft:
     kind: str
     date: DateMention | None
     title: str
+    moved_from: DateMention | None = None  # the day it was set for, when it was moved
 
 
 @dataclass
@@ -99,6 +105,20 @@ def find_deadlines(sentence: Sentence, dates: list[DateMention]) -> list[Deadlin
                 sentence, DeadlineKind.POLITICAL_EVENT.value, near, title[:1].upper() + title[1:]
             )
         )
+    moved = MOVED.search(text)
+    if moved and found:
+        for draft in found:
+            earlier = [
+                d
+                for d in usable
+                if draft.date is not None and d is not draft.date and d.start != draft.date.start
+            ]
+            if earlier and draft.date.window and draft.date.window.start:
+                # The other day of the sentence: the one "from" names, else the nearest.
+                fromed = [
+                    d for d in earlier if re.search(r"\bfrom\s*$", text[: d.start - sentence.start])
+                ]
+                draft.moved_from = (fromed or earlier)[0]
     return found
 
 

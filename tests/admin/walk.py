@@ -765,7 +765,7 @@ def selected_key(obj) -> str:
 def post_variants(page, obj) -> list[tuple[str, dict]]:
     """What a superuser's browser can send from this page, by name: its form unchanged (and
     with each of the page's own buttons), the delete confirmation, each list action on
-    ``obj``, an accept of each review entry."""
+    ``obj``, an accept of each review entry (and creating an area for an unmapped label)."""
     context = page.context or {}
     adminform = context.get("adminform") or context.get("adminForm")  # (a user's password)
     if adminform:
@@ -788,6 +788,16 @@ def post_variants(page, obj) -> list[tuple[str, dict]]:
             if entry.get("acceptable") and entry.get("suggestions"):
                 target = entry["suggestions"][0]["slug"]
                 accepts.setdefault(entry["kind"], {"entry": entry["key"], "target": target})
+            if entry.get("new_area"):  # create an area for the label, as proposed
+                accepts.setdefault(
+                    "create area",
+                    {
+                        "entry": entry["key"],
+                        "new_area_name": entry["new_area"]["name"],
+                        "new_area_slug": entry["new_area"]["slug"],
+                        "new_area_description": "",
+                    },
+                )
         return [(f"accept {kind}", data) for kind, data in accepts.items()]
     if "rows" in context:  # the intake's review page: accept what is ticked, as shown
         data = {"accept": [row["key"] for row in context["rows"] if row["accepted"]]}

@@ -269,3 +269,142 @@ def test_accepting_needs_the_permissions(client, django_user_model, built):
     )
     assert response.status_code == 403
     assert not built["item"].areas.exists()
+
+
+# --- One entry per unmapped label; creating an area from the queue (issue 20) ---------------
+
+
+@pytest.fixture
+def same_label(built):
+    """The label of the built item, spelt two more ways at the first round and a third
+    round, each item cited by its own quote."""
+    article = models.Source.objects.get(text=TEXT)
+    third = factories.round(built["second"].negotiation, 3, agenda={})
+    items = [built["item"]]
+    spellings = ((built["first"], "Exchange rate  management"), (third, "exchange–rate management"))
+    for round_, label in spellings:
+        item = models.AgendaItem.objects.create(
+            round=round_, label=label, slug=f"{round_.slug}--xr", unmapped=True
+        )
+        item.citations.add(factories.citation(article, quote="Rudolf Rassendil said"))
+        items.append(item)
+    return items
+
+
+def test_one_entry_per_unmapped_label_listing_its_items(api, same_label):
+    found = entries(api, kind=review.UNMAPPED_ITEM)
+    assert len(found) == 1
+    (entry,) = found
+    assert sorted(item["id"] for item in entry["items"]) == sorted(i.pk for i in same_label)
+    assert {item["round"]["slug"] for item in entry["items"]} == {i.round.slug for i in same_label}
+    assert "3 items at 3 rounds" in entry["reason"]
+    assert entry["suggestions"][0]["slug"] == "exchange-rate-policy"
+    # Other kinds list no items.
+    assert all(e["items"] == [] for e in entries(api) if e["kind"] != review.UNMAPPED_ITEM)
+
+
+def test_one_accept_maps_every_item_with_the_label_and_records_one_cited_alias(
+    staff_client, same_label
+):
+    entry = f"{review.UNMAPPED_ITEM}:{same_label[0].pk}"
+    response = staff_client.post(
+        reverse("admin:review"), {"entry": entry, "target": "exchange-rate-policy"}
+    )
+    assert response.status_code == 302
+    for item in same_label:
+        assert list(item.areas.values_list("slug", flat=True)) == ["exchange-rate-policy"]
+    (alias,) = models.AgendaAreaAlias.objects.filter(
+        area__slug="exchange-rate-policy", name__icontains="management"
+    )
+    cited = {c.pk for item in same_label for c in item.citations.all()}
+    assert {c.pk for c in alias.citations.all()} == cited
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("3 items" in message and "3 rounds" in message for message in messages)
+    assert not models.AgendaItem.objects.filter(area_links=None).exists()
+
+
+def test_a_clash_at_one_round_maps_none_of_the_label_items(staff_client, same_label):
+    """The area is already on the third round's agenda: the accept is refused whole."""
+    area = models.AgendaArea.objects.get(slug="exchange-rate-policy")
+    third = same_label[2].round
+    other = models.AgendaItem.objects.create(round=third, label="Exchange-rate policy", slug="x")
+    models.AgendaItemArea.objects.create(item=other, area=area, round=third)
+    response = staff_client.post(
+        reverse("admin:review"),
+        {"entry": f"{review.UNMAPPED_ITEM}:{same_label[0].pk}", "target": area.slug},
+        follow=True,
+    )
+    assert "Nothing was changed" in response.content.decode()
+    unmapped = models.AgendaItem.objects.filter(pk__in=[i.pk for i in same_label], area_links=None)
+    assert unmapped.count() == 3
+    assert not models.AgendaAreaAlias.objects.filter(name__icontains="management").exists()
+
+
+def test_the_queue_creates_an_area_and_maps_the_label_to_it(staff_client, same_label):
+    page = staff_client.get(reverse("admin:review") + "?kind=unmapped_item").content.decode()
+    assert 'name="new_area_name" value="Exchange rate management"' in page
+    assert 'name="new_area_slug" value="exchange-rate-management"' in page
+    response = staff_client.post(
+        reverse("admin:review"),
+        {
+            "entry": f"{review.UNMAPPED_ITEM}:{same_label[0].pk}",
+            "new_area_name": "Exchange-rate management",
+            "new_area_slug": "",
+            "new_area_description": "How each side manages its currency.",
+        },
+    )
+    assert response.status_code == 302
+    area = models.AgendaArea.objects.get(slug="exchange-rate-management")
+    assert area.description == "How each side manages its currency."
+    for item in same_label:
+        assert list(item.areas.all()) == [area]
+    # The label is the area's name: no alias is needed for it to map next time.
+    assert review.AreaIndex().resolve("exchange rate management") == [area]
+
+
+@pytest.mark.parametrize(
+    ("name", "slug", "field", "named"),
+    [
+        ("Exchange-rate POLICY", "", "Name of the new area", "Exchange-rate policy"),
+        (
+            "Managed exchange rates",
+            "exchange-rate-policy",
+            "Slug of the new area",
+            "Exchange-rate policy",
+        ),
+        ("", "", "Name of the new area", "a name"),
+        ("Managed exchange rates", "Not a slug!", "slug", "slug"),
+    ],
+)
+def test_creating_an_area_that_exists_is_refused_naming_the_field_and_that_area(
+    staff_client, same_label, name, slug, field, named
+):
+    areas = models.AgendaArea.objects.count()
+    response = staff_client.post(
+        reverse("admin:review"),
+        {
+            "entry": f"{review.UNMAPPED_ITEM}:{same_label[0].pk}",
+            "new_area_name": name,
+            "new_area_slug": slug,
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Nothing was changed" in html and field in html and named in html
+    assert models.AgendaArea.objects.count() == areas
+    assert models.AgendaItem.objects.filter(area_links=None).count() == 3
+
+
+def test_creating_an_area_needs_the_permission_to_add_areas(client, django_user_model, same_label):
+    user = django_user_model.objects.create_user("clerk", password="x" * 16, is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_agendaitem", "add_agendaareaalias"])
+    )
+    client.force_login(user)
+    data = {"entry": f"{review.UNMAPPED_ITEM}:{same_label[0].pk}", "new_area_name": "New area"}
+    assert client.post(reverse("admin:review"), data).status_code == 403
+    assert not models.AgendaArea.objects.filter(name="New area").exists()
+    user.user_permissions.add(Permission.objects.get(codename="add_agendaarea"))
+    client.force_login(django_user_model.objects.get(pk=user.pk))
+    assert client.post(reverse("admin:review"), data).status_code == 302
+    assert models.AgendaArea.objects.get(name="New area").agenda_items.count() == 3

@@ -27,12 +27,21 @@ class ReviewSuggestionSerializer(serializers.Serializer):
     matched = serializers.CharField(help_text="The name or alias that scored best.")
 
 
+class ReviewItemSerializer(ReviewRecordSerializer):
+    round = TitledRefSerializer(help_text="The round of the item.")
+
+
 class ReviewEntrySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=REVIEW_KINDS)
     key = serializers.CharField(help_text="Identifies the entry (kind:id).")
     record = ReviewRecordSerializer()
     round = TitledRefSerializer(allow_null=True, help_text="The round it belongs to, if any.")
     reason = serializers.CharField()
+    items = ReviewItemSerializer(
+        many=True,
+        help_text="For an unmapped label: every agenda item with that label (case, spacing "
+        "and punctuation aside), which one accept maps; empty for other kinds.",
+    )
     suggestions = ReviewSuggestionSerializer(
         many=True, help_text="Best first; accepted in the admin's review queue."
     )
