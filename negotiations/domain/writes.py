@@ -685,7 +685,8 @@ def copy_previous_agenda(*, round: Round) -> tuple[Round, list[AgendaItem]]:
                     "order": item.order,
                     "slug": slug,
                     "unmapped": item.unmapped,
-                    "notes": f"Copied from {previous.title}: cite this round's source.",
+                    # No note: an uncited copy is listed by the review queue (uncited_fact)
+                    # until the editor cites this round's source, and no note outlives that.
                 },
             )
             copied[copy] = list(item.areas.all())
