@@ -217,3 +217,13 @@ class TestNoValueIsNull:
         assert cleared.json()["agenda_basis"] is None
         a_round.refresh_from_db()
         assert a_round.agenda_basis == ""
+
+
+def test_an_unknown_key_of_a_nested_citation_is_unexpected_field(editor, round_):
+    citation = round_.citations.first()
+    response = editor.patch(
+        url(round_), {"citations": [{"citation": citation.slug, "quote": "x"}]}, format="json"
+    )
+    [item] = response.json()["errors"]
+    assert (item["code"], item["field"]) == ("unexpected_field", "citations")
+    assert "quote" in item["detail"]
