@@ -45,7 +45,12 @@ from django.utils import timezone
 
 from negotiations import registry
 from negotiations.choices import AgendaStatus, RoundStatus
-from negotiations.domain.fixtures import validate_fixture_record
+from negotiations.domain.fixtures import (
+    FixtureRecordError,
+    describe,
+    record_name,
+    validate_fixture_record,
+)
 from negotiations.domain.labels import AreaIndex
 from negotiations.domain.provenance import (
     facet_fields,
@@ -685,7 +690,8 @@ def copy_previous_agenda(*, round: Round) -> tuple[Round, list[AgendaItem]]:
                     "order": item.order,
                     "slug": slug,
                     "unmapped": item.unmapped,
-                    "notes": f"Copied from {previous.title}: cite this round's source.",
+                    # No note: an uncited copy is listed by the review queue (uncited_fact)
+                    # until the editor cites this round's source, and no note outlives that.
                 },
             )
             copied[copy] = list(item.areas.all())
@@ -733,6 +739,17 @@ def load_record(deserialized, using: str) -> None:
         write.saved(record, created=stored is None, previous=previous)
         for name, values in m2m.items():
             manager = getattr(record, name)
-            if set(manager.values_list("pk", flat=True)) != set(map(int, values)):
-                manager.set(values)
-                write.linked(record, name)
+            if set(manager.values_list("pk", flat=True)) == set(map(int, values)):
+                continue
+            if isinstance(record, AgendaItem) and name == "areas":
+                # Through the write service, as the admin and the API: the item-area rows
+                # carry the round, and an area taken by another item is refused by name.
+                try:
+                    set_agenda_item_areas(
+                        item=record, areas=AgendaArea.objects.filter(pk__in=values)
+                    )
+                except ValidationError as error:
+                    raise FixtureRecordError(f"{record_name(record)}: {describe(error)}") from error
+                continue
+            manager.set(values)
+            write.linked(record, name)

@@ -6,6 +6,7 @@ import pytest
 
 from negotiations import models
 from negotiations.choices import AgendaBasis, AgendaStatus, RoundStatus
+from negotiations.domain import review
 from tests import factories
 from tests.helpers import admin_url, change_form_data, form_data
 
@@ -58,7 +59,16 @@ def test_copies_labels_and_areas_of_the_previous_reported_round(staff_client, ta
         "round-four--fx",
     ]
     assert not models.AgendaItem.citations.through.objects.filter(agendaitem__in=copied).exists()
-    # The copied agenda needs citations: the review queue says so.
+    # The copied agenda needs citations: the review queue says so, and no note does (a
+    # "Copied from ...: cite this round's source." note outlived the citation, and the API
+    # showed it as an editor's note).
+    assert [item.notes for item in copied] == ["", ""]
+    uncited = {
+        entry["record"]["id"]
+        for entry in review.ReviewQueue([review.UNCITED_FACT])[:100]
+        if entry["kind"] == review.UNCITED_FACT and entry["record"]["type"] == "agendaitem"
+    }
+    assert {item.pk for item in copied} <= uncited
     assert first.agenda_items.count() == 2
 
 

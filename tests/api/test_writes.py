@@ -1,6 +1,6 @@
 """Writes through the API: each is one transaction (a failure part-way leaves nothing), a
 write that deadlocks is retried and then refused as a conflict, and what a client may not set
-is ignored while text is stored as sent."""
+is refused (unexpected_field) while text is stored as sent."""
 
 import pytest
 from django.db import OperationalError
@@ -97,13 +97,86 @@ def test_a_failed_update_leaves_the_old_citations(editor, monkeypatch, round_):
     assert set(round_.citations.values_list("slug", flat=True)) == citations
 
 
-def test_read_only_and_unknown_fields_are_ignored(editor, round_):
+def test_read_only_and_unknown_fields_are_refused_naming_each(editor, round_):
+    """They were ignored with a 200: a client never learnt its field was dropped."""
+    before = models.Round.objects.get(pk=round_.pk)
     response = editor.patch(
-        url(round_), {"id": 1, "created": "2000-01-01T00:00:00Z", "is_admin": True}, format="json"
+        url(round_),
+        {"id": 1, "created": "2000-01-01T00:00:00Z", "is_admin": True, "summary": "Lost?"},
+        format="json",
     )
-    assert response.status_code == 200
-    assert "is_admin" not in response.json()
-    assert not response.json()["created"].startswith("2000")
+    json_error(response, 400)
+    items = {item["field"]: item for item in response.json()["errors"]}
+    assert set(items) == {"id", "created", "is_admin"}
+    assert {item["code"] for item in items.values()} == {"unexpected_field"}
+    assert "Not a field of this resource" in items["is_admin"]["detail"]
+    assert "summary" in items["is_admin"]["detail"]  # the fields it takes are listed
+    assert "Read-only" in items["created"]["detail"]
+    after = models.Round.objects.get(pk=round_.pk)
+    assert (after.summary, after.updated) == (before.summary, before.updated)
+
+
+def test_an_unknown_field_on_create_is_refused_and_nothing_written(editor, round_):
+    count = models.Round.objects.count()
+    response = editor.post(
+        "/api/v1/rounds/",
+        {"negotiation": round_.negotiation.slug, "sequence": 9, "foo": 1},
+        format="json",
+    )
+    assert error_messages(response).keys() == {"foo"}
+    assert response.json()["errors"][0]["code"] == "unexpected_field"
+    assert models.Round.objects.count() == count
+
+
+def test_participants_sent_with_a_round_are_refused_with_the_way_out(editor, round_):
+    """They answered 201 with participants: [] (lost without a word)."""
+    count = models.Round.objects.count()
+    response = editor.post(
+        "/api/v1/rounds/",
+        {
+            "negotiation": round_.negotiation.slug,
+            "sequence": 9,
+            "participants": [{"person": "someone"}],
+        },
+        format="json",
+    )
+    messages = error_messages(response)
+    assert messages.keys() == {"participants"}
+    assert "admin" in messages["participants"][0]
+    assert models.Round.objects.count() == count
+
+
+def test_participants_sent_back_unchanged_are_accepted_changed_refused(editor, api, round_):
+    models.Participant.objects.create(
+        round=round_, party=round_.negotiation.parties.first(), name_as_reported="Anne Duk"
+    )
+    body = api.get(url(round_)).json()
+    assert len(body["participants"]) == 1
+    same = {"participants": body["participants"], "agenda": body["agenda"], "summary": "Kept."}
+    response = editor.patch(url(round_), same, format="json")
+    assert response.status_code == 200, response.content
+    assert models.Round.objects.get(pk=round_.pk).summary == "Kept."
+    changed = {"participants": [*body["participants"], body["participants"][0]], "summary": "No"}
+    assert error_messages(editor.patch(url(round_), changed, format="json")).keys() == {
+        "participants"
+    }
+    assert models.Round.objects.get(pk=round_.pk).summary == "Kept."
+    assert round_.participants.count() == 1
+
+
+def test_a_write_sending_no_read_only_field_renders_nothing_to_compare(editor, round_):
+    """Read-only fields are compared only when sent: a plain PATCH costs what it did."""
+    from negotiations.api import fields_sent
+
+    calls = []
+    original = fields_sent.shown_values
+    fields_sent.shown_values = lambda *args: calls.append(args) or original(*args)
+    try:
+        response = editor.patch(url(round_), {"summary": "Plain."}, format="json")
+    finally:
+        fields_sent.shown_values = original
+    assert response.status_code == 200, response.content
+    assert calls == []
 
 
 @pytest.mark.parametrize(
@@ -144,3 +217,13 @@ class TestNoValueIsNull:
         assert cleared.json()["agenda_basis"] is None
         a_round.refresh_from_db()
         assert a_round.agenda_basis == ""
+
+
+def test_an_unknown_key_of_a_nested_citation_is_unexpected_field(editor, round_):
+    citation = round_.citations.first()
+    response = editor.patch(
+        url(round_), {"citations": [{"citation": citation.slug, "quote": "x"}]}, format="json"
+    )
+    [item] = response.json()["errors"]
+    assert (item["code"], item["field"]) == ("unexpected_field", "citations")
+    assert "quote" in item["detail"]

@@ -169,7 +169,8 @@ class CitationRefField(RefField):
         if stray := sorted(set(data) - self.link_keys):
             raise serializers.ValidationError(
                 f"Unknown key{'s' if len(stray) > 1 else ''}: {', '.join(stray)} (a citation "
-                f"is {{{', '.join(sorted(self.link_keys))}}})."
+                f"is {{{', '.join(sorted(self.link_keys))}}}).",
+                code="unexpected_field",
             )
         if "citation" not in data:
             raise serializers.ValidationError("“citation”: the citation's slug is required.")

@@ -31,6 +31,7 @@ from negotiations import models
 from negotiations.api import serializers as api
 from negotiations.api.caching import CachedAnswersMixin
 from negotiations.api.conditional import ConditionalRequestsMixin
+from negotiations.api.fields_sent import check_body_fields
 from negotiations.api.filters import StrictOrderingFilter
 from negotiations.api.http import CreatedLocationMixin, MethodFirstMixin, StrictFormatMixin
 from negotiations.api.parsers import JSONParser
@@ -142,6 +143,7 @@ class WritesMixin:
 
     def create(self, request, *args, **kwargs):
         def write():
+            check_body_fields(self, request.data)
             serializer = self.get_serializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             self.perform_create(serializer)
@@ -152,7 +154,9 @@ class WritesMixin:
 
     def update(self, request, *args, partial=False, **kwargs):
         def write():
-            serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+            instance = self.get_object()
+            check_body_fields(self, request.data, instance)
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
             self.perform_update(serializer)
             return Response(self.record_answer(serializer.instance))

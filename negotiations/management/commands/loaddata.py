@@ -16,6 +16,7 @@ the data version moved once; a record identical to the stored one is left alone.
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError
 from django.core.management.commands import loaddata
+from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, IntegrityError, router
 
 from negotiations.domain.fixtures import FixtureRecordError
@@ -25,21 +26,52 @@ from negotiations.models import AgendaItem
 from negotiations.models.base import SluggedModel
 
 
+def one_line(error: Exception) -> str:
+    """A database or deserialization error as one line (the database's DETAIL line joined
+    to it), without Django's "Problem installing fixture '<path>': " prefix."""
+    text = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
+    if text.startswith("Problem installing fixture") and "': " in text:
+        text = text.split("': ", 1)[1]
+    return text or type(error).__name__
+
+
 class Command(loaddata.Command):
     def handle(self, *fixture_labels, **options):
         try:
             with writing():
                 return super().handle(*fixture_labels, **options)
         except FixtureRecordError as error:
-            raise CommandError(str(error)) from error
+            raise CommandError(one_line(error)) from error
+        except (DatabaseError, DeserializationError) as error:
+            # One line naming the record (save_obj's "Could not load <model>(pk=...)"), never
+            # a traceback: the load is rolled back whole.
+            raise CommandError(one_line(error)) from error
 
     def loaddata(self, fixture_labels):
         self.loaded_items = []
-        super().loaddata(fixture_labels)
+        # Django prints "Installed N object(s)" at the end of its loaddata(), before the
+        # items are mapped from their labels: a mapping that fails then rolls back what was
+        # "installed". Say it only once the whole load has succeeded.
+        verbosity, self.verbosity = self.verbosity, 0
+        try:
+            super().loaddata(fixture_labels)
+        finally:
+            self.verbosity = verbosity
         try:
             map_items_from_labels(self.loaded_items)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
+        if self.verbosity >= 1:
+            if self.fixture_object_count == self.loaded_object_count:
+                self.stdout.write(
+                    f"Installed {self.loaded_object_count} object(s) from "
+                    f"{self.fixture_count} fixture(s)"
+                )
+            else:
+                self.stdout.write(
+                    f"Installed {self.loaded_object_count} object(s) (of "
+                    f"{self.fixture_object_count}) from {self.fixture_count} fixture(s)"
+                )
 
     def save_obj(self, obj):
         record, model = obj.object, type(obj.object)
