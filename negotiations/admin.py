@@ -690,6 +690,18 @@ class AgendaItemFormSet(SharedSlugsFormSet):
         taken = areas_taken(self.instance.pk, excluding_items=edited) if self.instance.pk else {}
         if problems := area_clashes(taken, mapping):
             raise ValidationError(problems)
+        self.refuse_empty_reported_agenda(edited)
+
+    def refuse_empty_reported_agenda(self, edited: list[int]) -> None:
+        """The round's form and its items are one write: a reported agenda lists items
+        (writes.refuse_empty_reported_agendas, the fixtures' check), unless the editor is
+        copying the previous round's."""
+        status = self.data.get("agenda_status", self.instance.agenda_status)
+        if status != AgendaStatus.REPORTED or "_copy_previous_agenda" in self.data:
+            return
+        stored = self.instance.agenda_items.exclude(pk__in=edited) if self.instance.pk else None
+        if not any(True for _ in self.kept_forms()) and not (stored and stored.exists()):
+            raise ValidationError(writes.EMPTY_REPORTED_AGENDA, code="empty_reported_agenda")
 
     def after_save(self):
         """The areas of all the edited items at once (TrackedAdmin.save_formset)."""

@@ -39,7 +39,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, router, transaction
-from django.db.models import Model
+from django.db.models import Exists, Model, OuterRef
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
@@ -644,6 +644,30 @@ def map_items_from_labels(item_ids: Iterable[int]) -> None:
     with writing():
         for round_, areas_by_item in by_round.items():
             set_round_agenda_areas(round=round_, areas_by_item=areas_by_item)
+
+
+EMPTY_REPORTED_AGENDA = (
+    "The agenda is marked reported but lists no items: a reported agenda with nothing on it "
+    "would read as every earlier area dropped. Add its items (or copy the previous round's), "
+    "or set the agenda status to not reported."
+)
+
+
+def refuse_empty_reported_agendas(round_ids: Iterable[int]) -> None:
+    """Raise ValidationError (on ``agenda_status``, naming the rounds) if any of these rounds
+    has its agenda marked reported and no agenda item: where a write gives a round and its
+    items together (the admin's round page with its items, a fixture), both or neither. The
+    API writes a round and then its items, one request each, and so is not held to it."""
+    empty = (
+        Round.objects.filter(pk__in=list(round_ids), agenda_status=AgendaStatus.REPORTED)
+        .exclude(Exists(AgendaItem.objects.filter(round=OuterRef("pk"))))
+        .values_list("slug", flat=True)
+    )
+    if slugs := sorted(empty):
+        raise ValidationError(
+            {"agenda_status": f"{EMPTY_REPORTED_AGENDA} ({', '.join(slugs)})"},
+            code="empty_reported_agenda",
+        )
 
 
 def previous_reported_round(round: Round) -> Round | None:

@@ -74,3 +74,39 @@ def test_a_value_of_the_wrong_type_is_one_line_naming_the_record(tmp_path, round
     # Django's deserializer names the model and the value (not the field).
     assert "negotiations.agendaitem" in message and "first" in message
     assert "Installed" not in out
+
+
+def test_a_reported_agenda_without_items_fails_the_load_in_one_line(tmp_path, round_):
+    """It would read as every area of the round before dropped ("Dropped 3")."""
+    empty = {
+        "model": "negotiations.round",
+        "fields": {
+            "negotiation": [round_.negotiation.slug],
+            "sequence": 2,
+            "slug": "load-round-two",
+            "title": "Round two",
+            "agenda_status": "reported",
+            "agenda_basis": "discussed",
+        },
+    }
+    message, out = load(tmp_path, [empty])
+    assert "\n" not in message
+    assert message.startswith("agenda_status: The agenda is marked reported but lists no items")
+    assert "load-round-two" in message
+    assert "Installed" not in out
+    assert not models.Round.objects.filter(slug="load-round-two").exists()
+    # With an item, the same round loads.
+    path = tmp_path / "fixture.json"
+    path.write_text(
+        json.dumps(
+            [
+                empty,
+                {
+                    **item("tariffs"),
+                    "fields": {**item("tariffs")["fields"], "round": ["load-round-two"]},
+                },
+            ]
+        )
+    )
+    call_command("loaddata", str(path), stdout=io.StringIO(), verbosity=1)
+    assert models.Round.objects.get(slug="load-round-two").agenda_items.count() == 1

@@ -10,7 +10,9 @@ the data version moved once; a record identical to the stored one is left alone.
   an agenda item); loading the same fixture again finds the same record by that slug;
 * an agenda item with no areas and not marked unmapped is mapped from its label
   (negotiations.domain.labels); a label that names no area fails the whole load, with the
-  item named, as the API and the admin refuse it.
+  item named, as the API and the admin refuse it;
+* a round whose agenda is marked reported and that has no agenda item after the load fails
+  the whole load, as the admin's round page refuses it.
 """
 
 from django.core.exceptions import ValidationError
@@ -21,8 +23,13 @@ from django.db import DatabaseError, IntegrityError, router
 
 from negotiations.domain.fixtures import FixtureRecordError
 from negotiations.domain.slugs import fixture_slug
-from negotiations.domain.writes import load_record, map_items_from_labels, writing
-from negotiations.models import AgendaItem
+from negotiations.domain.writes import (
+    load_record,
+    map_items_from_labels,
+    refuse_empty_reported_agendas,
+    writing,
+)
+from negotiations.models import AgendaItem, Round
 from negotiations.models.base import SluggedModel
 
 
@@ -48,7 +55,7 @@ class Command(loaddata.Command):
             raise CommandError(one_line(error)) from error
 
     def loaddata(self, fixture_labels):
-        self.loaded_items = []
+        self.loaded_items, self.loaded_rounds = [], []
         # Django prints "Installed N object(s)" at the end of its loaddata(), before the
         # items are mapped from their labels: a mapping that fails then rolls back what was
         # "installed". Say it only once the whole load has succeeded.
@@ -59,7 +66,15 @@ class Command(loaddata.Command):
             self.verbosity = verbosity
         try:
             map_items_from_labels(self.loaded_items)
+            refuse_empty_reported_agendas(self.loaded_rounds)
         except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise CommandError(
+                    "; ".join(
+                        f"{field}: {' '.join(messages)}"
+                        for field, messages in error.message_dict.items()
+                    )
+                ) from error
             raise CommandError(" ".join(error.messages)) from error
         if self.verbosity >= 1:
             if self.fixture_object_count == self.loaded_object_count:
@@ -89,4 +104,6 @@ class Command(loaddata.Command):
             raise
         if isinstance(record, AgendaItem):
             self.loaded_items.append(record.pk)
+        elif isinstance(record, Round):
+            self.loaded_rounds.append(record.pk)
         return True
