@@ -13,7 +13,7 @@ from collections import defaultdict
 import orjson
 import psycopg
 
-from bench import shape
+from bench import provenance, shape
 from tracker.postgres import session_options
 
 PAGE_SIZE = 50
@@ -37,14 +37,34 @@ def ts(column: str) -> str:
 
 def cites(fact: str, fact_id: str) -> str:
     """The citations of a fact, in slug order (code points, as Python sorts), as a JSON
-    array."""
+    array: each with its source's publication day (the window's end if only a window is
+    known) and what its link says the quote states (facets, values as the source gave
+    them, whether it reports a change)."""
     return f"""(SELECT coalesce(json_agg(json_build_object(
-            'slug', c.slug, 'source', s.slug, 'publisher', s.publisher, 'quote', c.quote)
+            'slug', c.slug, 'source', s.slug, 'publisher', s.publisher, 'quote', c.quote,
+            'published_on', coalesce(s.published_on_end, s.published_on),
+            'facets', t.facets, 'values', t."values", 'reports_change', t.reports_change)
             ORDER BY c.slug COLLATE "C"), '[]'::json)
         FROM negotiations_{fact}_citations t
         JOIN negotiations_citation c ON c.id = t.citation_id
         JOIN negotiations_source s ON s.id = c.source_id
         WHERE t.{fact}_id = {fact_id})"""
+
+
+def exclusions_sql(where: str) -> str:
+    """The areas sources say were off a round's agenda or its whole negotiation's (``x``
+    matching ``where``), by area name, each with its citations, as a JSON array."""
+    return f"""(SELECT coalesce(json_agg(json_build_object('round', x.round_id,
+            'negotiation', xn.slug, 'slug', xa.slug, 'name', xa.name, 'exclusion', x.slug,
+            'scope', CASE WHEN x.round_id IS NULL THEN 'negotiation' ELSE 'round' END,
+            'handled_in', xh.slug, 'note', x.note,
+            'citations', {cites("agendaexclusion", "x.id")})
+            ORDER BY xa.name, x.id), '[]'::json)
+        FROM negotiations_agendaexclusion x
+        JOIN negotiations_negotiation xn ON xn.id = x.negotiation_id
+        JOIN negotiations_agendaarea xa ON xa.id = x.area_id
+        LEFT JOIN negotiations_negotiation xh ON xh.id = x.handled_in_id
+        WHERE {where})"""
 
 
 ROUND_JSON = f"""json_build_object(
@@ -55,7 +75,7 @@ ROUND_JSON = f"""json_build_object(
     'date_as_reported', r.date_as_reported, 'date_note', r.date_note, 'city', r.city,
     'region', r.region, 'country', r.country, 'venue', r.venue, 'occasion', r.occasion,
     'summary', r.summary, 'outcomes', r.outcomes, 'agenda_status', r.agenda_status,
-    'agenda_basis', r.agenda_basis,
+    'agenda_basis', nullif(r.agenda_basis, ''),
     'agenda', CASE WHEN r.agenda_status = 'reported' THEN (
         SELECT coalesce(json_agg(json_build_object(
             'slug', i.slug, 'label', i.label, 'order', i."order",
@@ -83,12 +103,14 @@ ROUND_JSON = f"""json_build_object(
         WHERE p.round_id = r.id),
     'disputes', (
         SELECT coalesce(json_agg(json_build_object('slug', d.slug, 'title', d.title,
-            'topic', d.topic, 'status', d.status, 'area', da.slug) ORDER BY d.title, d.id),
+            'topic', d.topic, 'status', d.status, 'area', da.slug, 'facet', NULL,
+            'computed', false) ORDER BY d.title, d.id),
             '[]'::json)
         FROM negotiations_disagreement d
         LEFT JOIN negotiations_agendaarea da ON da.id = d.area_id
         WHERE d.round_id = r.id),
     'citations', {cites("round", "r.id")},
+    'exclusions', {exclusions_sql("x.round_id = r.id")},
     'created', {ts("r.created")}, 'updated', {ts("r.updated")}
 )"""
 
@@ -104,7 +126,7 @@ def page_url(path: str, query: dict, page: int | None) -> str:
 
 def paginated(
     conn, path: str, query: dict, table: str, where: str, params: list, order: str, row_json: str,
-    joins: str = "",
+    joins: str = "", finish=lambda record: record,
 ) -> bytes:  # fmt: skip
     """One statement: the count and the page's JSON (page=N or page=last)."""
     page = query.get("page", "1")
@@ -131,7 +153,7 @@ def paginated(
             "count": count,
             "next": page_url(path, query, number + 1) if number < pages else None,
             "previous": page_url(path, query, number - 1) if number > 1 else None,
-            "results": orjson.Fragment(results),
+            "results": [finish(record) for record in orjson.loads(results)],
         }
     )
 
@@ -161,20 +183,39 @@ def rounds_list(conn, query: dict) -> bytes:
         ROUND_ORDER,
         ROUND_JSON,
         joins="JOIN negotiations_negotiation n ON n.id = r.negotiation_id",
+        finish=finish_round,
     )
+
+
+def finish_round(record: dict) -> dict:
+    """A round as the statement gives it, with what its values and lists make disputed
+    (bench/provenance.py), less the exclusions that needed."""
+    exclusions = record.pop("exclusions")
+    record["disputes"] += provenance.round_disputes(record, exclusions)
+    return record
 
 
 def round_detail(conn, slug: str) -> bytes:
     sql = f"""SELECT {ROUND_JSON}::text FROM negotiations_round r
               JOIN negotiations_negotiation n ON n.id = r.negotiation_id WHERE r.slug = %s"""
     with conn.cursor() as cursor:
-        return cursor.execute(sql, [slug]).fetchone()[0].encode()
+        return orjson.dumps(finish_round(orjson.loads(cursor.execute(sql, [slug]).fetchone()[0])))
 
 
 # --- Agenda changes, matrix, history -----------------------------------------------------------
 
-ROUND_ROW = """r.id, r.slug, r.title, r.sequence, n.slug AS negotiation, r.level, r.status,
-    r.start_date, r.end_date, r.date_precision, r.agenda_status, r.agenda_basis"""
+ROUND_ROW = f"""r.id, r.slug, r.title, r.sequence, n.slug AS negotiation, r.level, r.status,
+    r.start_date, r.end_date, r.date_precision, r.agenda_status, r.agenda_basis,
+    {cites("round", "r.id")} AS citations"""
+
+
+def round_exclusions_sql(rounds: str) -> str:
+    """The exclusions of the rounds of CTE ``rounds`` and of their whole negotiations."""
+    return exclusions_sql(
+        f"x.round_id IN (SELECT id FROM {rounds}) OR (x.round_id IS NULL AND x.negotiation_id "
+        f"IN (SELECT negotiation_id FROM negotiations_round WHERE id IN (SELECT id FROM {rounds})))"
+    )
+
 
 LINK_JSON = f"""json_build_object('round', ia.round_id, 'area', a.slug, 'name', a.name,
     'item', i.slug, 'label', i.label, 'citations', {cites("agendaitem", "i.id")})"""
@@ -210,7 +251,7 @@ def disputes_sql(where: str) -> str:
     about a round's agenda as a whole), each with its claims and their citations."""
     return f"""(SELECT coalesce(json_agg(json_build_object('round_id', d.round_id,
             'slug', d.slug, 'title', d.title, 'status', d.status, 'topic', d.topic,
-            'round', dr.slug, 'area', da.slug,
+            'round', dr.slug, 'area', da.slug, 'computed', false,
             'claims', (SELECT coalesce(json_agg(json_build_object('label', dc.label,
                             'claim', dc.claim, 'citations', {cites("disagreementclaim", "dc.id")})
                             ORDER BY dc.label, dc.id), '[]'::json)
@@ -230,21 +271,41 @@ def fetch(conn, sql: str, params) -> dict:
 def facts_from(doc: dict) -> shape.Facts:
     """The evidence of a document's rounds: agendas, annotations and disputes by round id."""
     facts = shape.Facts(defaultdict(dict), defaultdict(list), defaultdict(list), defaultdict(list))
+    item_refs: dict = defaultdict(lambda: defaultdict(list))
     for link in doc["links"]:
         facts.agendas[link["round"]][link["area"]] = {
             "name": link["name"],
             "reported": {
                 "item": link["item"],
-                "label": link["label"],
+                "label": provenance.label_of(link["label"], link["citations"]),
                 "citations": link["citations"],
             },
         }
+        item_refs[link["round"]][link["area"]].extend(link["citations"])
+    facts.round_exclusions, facts.negotiation_exclusions = defaultdict(list), defaultdict(list)
+    for entry in doc.get("exclusions", ()):
+        round_id, negotiation = entry.pop("round"), entry.pop("negotiation")
+        if round_id is not None:
+            facts.round_exclusions[round_id].append(entry)
+        else:
+            facts.negotiation_exclusions[negotiation].append(entry)
     for item in doc.get("unmapped", ()):
         facts.unmapped[item.pop("round")].append(item)
     for note in doc.get("annotations", ()):
         facts.notes[note.pop("round")].append(note)
     for dispute in doc.get("disputes", ()):
         facts.disputes[dispute.pop("round_id")].append(dispute)
+    for row in doc["rounds"]:
+        if shape.reported(row):
+            facts.disputes[row["id"]].extend(
+                provenance.list_disputes(
+                    row,
+                    facts.agenda(row),
+                    item_refs[row["id"]],
+                    row["citations"],
+                    facts.exclusions(row, own_only=True),
+                )
+            )
     return facts
 
 
@@ -262,6 +323,7 @@ def negotiation_agenda_changes(conn, slug: str, include_planned: bool = False) -
                     WHERE ia.round_id IN (SELECT id FROM rounds)),
           'unmapped', {unmapped_sql("i.round_id IN (SELECT id FROM rounds)")},
           'annotations', {annotations_sql("an.round_id IN (SELECT id FROM rounds)")},
+          'exclusions', {round_exclusions_sql("rounds")},
           'disputes', {disputes_sql("d.round_id IN (SELECT id FROM rounds)")})::text""",
         [slug],
     )
@@ -298,6 +360,7 @@ def round_agenda_changes(conn, slug: str, include_planned: bool = False) -> byte
                     WHERE ia.round_id IN (SELECT id FROM compared)),
           'unmapped', {unmapped_sql("i.round_id IN (SELECT id FROM compared)")},
           'annotations', {annotations_sql("an.round_id = (SELECT id FROM target)")},
+          'exclusions', {round_exclusions_sql("compared")},
           'disputes', {disputes_sql("d.round_id IN (SELECT id FROM compared)")})::text""",
         {"slug": slug, "include_planned": include_planned},
     )
@@ -322,9 +385,12 @@ def agenda_matrix(conn, slug: str, include_planned: bool = False) -> bytes:
                            ORDER BY a.name, a.id), '[]')
                     FROM negotiations_agendaarea a WHERE a.id IN (
                         SELECT ia.area_id FROM negotiations_agendaitemarea ia
-                        WHERE ia.round_id IN (SELECT id FROM rounds))),
+                        WHERE ia.round_id IN (SELECT id FROM rounds)
+                        UNION SELECT x.area_id FROM negotiations_agendaexclusion x
+                        WHERE x.negotiation_id = (SELECT id FROM neg))),
           'unmapped', {unmapped_sql("i.round_id IN (SELECT id FROM rounds)")},
           'annotations', {annotations_sql("an.round_id IN (SELECT id FROM rounds)")},
+          'exclusions', {round_exclusions_sql("rounds")},
           'disputes', {disputes_sql("d.round_id IN (SELECT id FROM rounds)")})::text""",
         [slug],
     )
@@ -389,6 +455,12 @@ def area_history(conn, slug: str, query: dict | None = None) -> bytes:
           'annotations', {
             annotations_sql(f"an.area_id = (SELECT id FROM area) AND an.round_id {in_rounds}")
         },
+          'exclusions', {
+            exclusions_sql(
+                f"x.area_id = (SELECT id FROM area) AND (x.round_id {in_rounds} OR "
+                "(x.round_id IS NULL AND x.negotiation_id IN (SELECT id FROM page)))"
+            )
+        },
           'disputes', {
             disputes_sql(
                 f"d.round_id {in_rounds} AND (d.area_id = (SELECT id FROM area) "
@@ -430,10 +502,11 @@ DEADLINE_JSON = f"""json_build_object(
     'date_precision', d.date_precision, 'date_as_reported', d.date_as_reported,
     'date_note', d.date_note, 'description', d.description,
     'days_remaining', d.date - %(as_of)s::date,
-    'deadline_status', CASE WHEN %(as_of)s::date < d.date THEN 'upcoming'
+    'deadline_status', CASE WHEN d.date IS NULL THEN NULL
+                            WHEN %(as_of)s::date < d.date THEN 'upcoming'
                             WHEN %(as_of)s::date <= coalesce(d.end_date, d.date) THEN 'due_today'
                             ELSE 'passed' END,
-    'citations', {cites("deadline", "d.id")},
+    'disputes', '[]'::json, 'citations', {cites("deadline", "d.id")},
     'created', {ts("d.created")}, 'updated', {ts("d.updated")})"""
 
 
@@ -456,13 +529,16 @@ def deadlines_list(conn, query: dict) -> bytes:
                 WHERE d.id IN (SELECT id FROM page)) shaped)"""
     with conn.cursor() as cursor:
         count, results = cursor.execute(sql, {"as_of": as_of}).fetchone()
+    records = orjson.loads(results)
+    for record in records:  # what the sources' dates make disputed
+        record["disputes"] = provenance.value_disputes(provenance.DEADLINE_FACETS, record)
     path = "/api/v1/deadlines/"
     return orjson.dumps(
         {
             "count": count,
             "next": page_url(path, query, 2) if count > PAGE_SIZE else None,
             "previous": None,
-            "results": orjson.Fragment(results),
+            "results": records,
         }
     )
 

@@ -19,12 +19,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bench import shape
+from bench import provenance, shape
 from negotiations import filtersets
 from negotiations.models import (
     AgendaArea,
+    AgendaExclusion,
     AgendaItemArea,
-    Citation,
     Deadline,
     Disagreement,
     Negotiation,
@@ -37,13 +37,35 @@ from negotiations.models import (
 # --- Serializers ---------------------------------------------------------------------------------
 
 
-class CitationSerializer(serializers.ModelSerializer):
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    publisher = serializers.CharField(source="source.publisher")
+class CitationLinkSerializer(serializers.Serializer):
+    """A fact's citation through its link (what the quote states of the fact): a query for
+    the citation and one for its source, per link."""
 
-    class Meta:
-        model = Citation
-        fields = ["slug", "source", "publisher", "quote"]
+    slug = serializers.CharField(source="citation.slug")
+    source = serializers.CharField(source="citation.source.slug")
+    publisher = serializers.CharField(source="citation.source.publisher")
+    quote = serializers.CharField(source="citation.quote")
+    published_on = serializers.SerializerMethodField()
+    facets = serializers.JSONField()
+    values = serializers.JSONField()
+    reports_change = serializers.BooleanField()
+
+    def get_published_on(self, link):
+        source = link.citation.source
+        day = source.published_on_end or source.published_on
+        return day.isoformat() if day else None
+
+
+class CitationSerializer(serializers.ListField):
+    """A fact's citations, in slug order: its links, each serialized as above."""
+
+    child = CitationLinkSerializer()
+
+    def get_attribute(self, instance):
+        return sorted(instance.citation_links.all(), key=lambda link: link.citation.slug)
+
+    def to_representation(self, links):
+        return [CitationLinkSerializer(link).data for link in links]
 
 
 class NegotiationRefSerializer(serializers.ModelSerializer):
@@ -66,10 +88,18 @@ class AreaRefSerializer(serializers.ModelSerializer):
 
 class DisputeRefSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    facet = serializers.SerializerMethodField()
+    computed = serializers.SerializerMethodField()
 
     class Meta:
         model = Disagreement
-        fields = ["slug", "title", "topic", "status", "area"]
+        fields = ["slug", "title", "topic", "status", "area", "facet", "computed"]
+
+    def get_facet(self, disagreement):
+        return None
+
+    def get_computed(self, disagreement):
+        return False
 
 
 class ParticipantSerializer(serializers.Serializer):
@@ -79,7 +109,7 @@ class ParticipantSerializer(serializers.Serializer):
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     organization_inferred = serializers.BooleanField()
     role = serializers.CharField()
-    citations = CitationSerializer(many=True)
+    citations = CitationSerializer()
 
 
 class AgendaItemSerializer(serializers.Serializer):
@@ -88,7 +118,7 @@ class AgendaItemSerializer(serializers.Serializer):
     order = serializers.IntegerField()
     areas = AreaRefSerializer(many=True)
     notes = serializers.CharField()
-    citations = CitationSerializer(many=True)
+    citations = CitationSerializer()
 
 
 class RoundSerializer(serializers.ModelSerializer):
@@ -96,7 +126,7 @@ class RoundSerializer(serializers.ModelSerializer):
     participants = ParticipantSerializer(many=True)
     agenda = serializers.SerializerMethodField()
     disputes = serializers.SerializerMethodField()
-    citations = CitationSerializer(many=True)
+    citations = CitationSerializer()
 
     class Meta:
         model = Round
@@ -130,6 +160,16 @@ class RoundSerializer(serializers.ModelSerializer):
             "updated",
         ]
 
+    def to_representation(self, round_):
+        data = super().to_representation(round_)
+        data["agenda_basis"] = data["agenda_basis"] or None
+        # What its values and lists make disputed: the exclusions of the round, a query.
+        exclusions = [
+            exclusion_entry(exclusion) for exclusion in round_.agenda_exclusions.order_by("pk")
+        ]
+        data["disputes"] += provenance.round_disputes(data, exclusions)
+        return data
+
     def get_disputes(self, round_):
         return DisputeRefSerializer(round_.disagreements.order_by("title", "pk"), many=True).data
 
@@ -145,7 +185,8 @@ class DeadlineSerializer(serializers.ModelSerializer):
     measure = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     days_remaining = serializers.SerializerMethodField()
     deadline_status = serializers.SerializerMethodField()
-    citations = CitationSerializer(many=True)
+    disputes = serializers.SerializerMethodField()
+    citations = CitationSerializer()
 
     class Meta:
         model = Deadline
@@ -164,6 +205,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
             "description",
             "days_remaining",
             "deadline_status",
+            "disputes",
             "citations",
             "created",
             "updated",
@@ -173,10 +215,29 @@ class DeadlineSerializer(serializers.ModelSerializer):
         raw = self.context["request"].query_params.get("as_of")
         return datetime.date.fromisoformat(raw) if raw else timezone.localdate()
 
+    def get_disputes(self, deadline):
+        record = {
+            "slug": deadline.slug,
+            "title": deadline.title,
+            "kind": deadline.kind,
+            "date": deadline.date.isoformat() if deadline.date else None,
+            "end_date": deadline.end_date.isoformat() if deadline.end_date else None,
+            "date_precision": deadline.date_precision,
+            "date_as_reported": deadline.date_as_reported,
+            "date_note": deadline.date_note,
+            "description": deadline.description,
+            "citations": citations(deadline),
+        }
+        return provenance.value_disputes(provenance.DEADLINE_FACETS, record)
+
     def get_days_remaining(self, deadline):
+        if deadline.date is None:
+            return None
         return (deadline.date - self.as_of()).days
 
     def get_deadline_status(self, deadline):
+        if deadline.date is None:
+            return None
         as_of = self.as_of()
         if as_of < deadline.date:
             return "upcoming"
@@ -186,7 +247,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
 
 class AliasSerializer(serializers.ModelSerializer):
-    citations = CitationSerializer(many=True)
+    citations = CitationSerializer()
 
     class Meta:
         model = PersonAlias
@@ -196,7 +257,7 @@ class AliasSerializer(serializers.ModelSerializer):
 class RoleSerializer(serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     organization_name = serializers.CharField(source="organization.name")
-    citations = CitationSerializer(many=True)
+    citations = CitationSerializer()
 
     class Meta:
         model = Role
@@ -291,7 +352,7 @@ def row(round_: Round) -> dict:
 
 
 def citations(fact) -> list[dict]:
-    return CitationSerializer(fact.citations.all(), many=True).data
+    return CitationSerializer().to_representation(CitationSerializer().get_attribute(fact))
 
 
 def include_planned(request) -> bool:
@@ -303,11 +364,60 @@ def agenda(round_: Round) -> dict:
     result = {}
     for item in round_.agenda_items.order_by("order", "pk"):
         for area in item.areas.order_by("name"):
+            cited = citations(item)
             result[area.slug] = {
                 "name": area.name,
-                "reported": {"item": item.slug, "label": item.label, "citations": citations(item)},
+                "reported": {
+                    "item": item.slug,
+                    "label": provenance.label_of(item.label, cited),
+                    "citations": cited,
+                },
             }
     return result
+
+
+def exclusion_entry(exclusion: AgendaExclusion) -> dict:
+    """An area said to be off a round or a negotiation: queries for its area, its
+    negotiation and its citations."""
+    return {
+        "slug": exclusion.area.slug,
+        "name": exclusion.area.name,
+        "exclusion": exclusion.slug,
+        "scope": "round" if exclusion.round_id else "negotiation",
+        "handled_in": exclusion.handled_in.slug if exclusion.handled_in else None,
+        "note": exclusion.note,
+        "citations": citations(exclusion),
+    }
+
+
+def exclusions(facts: shape.Facts, round_: Round, area: AgendaArea | None = None) -> None:
+    """The round's exclusions and its negotiation's (of one area if given), into facts."""
+    own = round_.agenda_exclusions.order_by("area__name", "pk")
+    whole = round_.negotiation.agenda_exclusions.filter(round=None).order_by("area__name", "pk")
+    if area is not None:
+        own, whole = own.filter(area=area), whole.filter(area=area)
+    facts.round_exclusions[round_.pk] = [exclusion_entry(x) for x in own]
+    facts.negotiation_exclusions[round_.negotiation.slug] = [exclusion_entry(x) for x in whole]
+
+
+def list_disputes(facts: shape.Facts, round_: Round, area: AgendaArea | None = None) -> list:
+    """What the sources' lists make disputed about the round's agenda (of one area if
+    given): its items again, with their areas and citations, and its own citations."""
+    if round_.agenda_status != "reported":
+        return []
+    listed, item_refs = {}, {}
+    for item in round_.agenda_items.order_by("order", "pk"):
+        for item_area in item.areas.order_by("name"):
+            if area is None or item_area.pk == area.pk:
+                listed[item_area.slug] = {"name": item_area.name}
+                item_refs.setdefault(item_area.slug, []).extend(citations(item))
+    return provenance.list_disputes(
+        row(round_),
+        listed,
+        item_refs,
+        citations(round_),
+        facts.exclusions(row(round_), own_only=True),
+    )
 
 
 def unmapped(round_: Round) -> list[dict]:
@@ -359,6 +469,7 @@ def disputes(round_: Round | None) -> list[dict]:
             "topic": disagreement.topic,
             "round": disagreement.round.slug,
             "area": disagreement.area.slug if disagreement.area else None,
+            "computed": False,
             "claims": [
                 {"label": claim.label, "claim": claim.claim, "citations": citations(claim)}
                 for claim in disagreement.claims.order_by("label", "pk")
@@ -375,7 +486,8 @@ def round_changes(round_: Round, planned: bool = False) -> dict:
         if fact is not None:
             facts.agendas[fact.pk] = agenda(fact)
             facts.unmapped[fact.pk] = unmapped(fact)
-            facts.disputes[fact.pk] = disputes(fact)
+            exclusions(facts, fact)
+            facts.disputes[fact.pk] = disputes(fact) + list_disputes(facts, fact)
     facts.notes[round_.pk] = annotations(round_)
     return shape.changes(row(round_), row(basis) if basis else None, skipped, facts)
 
@@ -424,10 +536,13 @@ def cells_for(rounds: list[Round], area: AgendaArea, planned: bool = False) -> l
             if fact is None:
                 continue
             found = present(fact, area) if fact.agenda_status == "reported" else None
+            if found:
+                found["label"] = provenance.label_of(found["label"], found["citations"])
             facts.agendas[fact.pk] = (
                 {area.slug: {"name": area.name, "reported": found}} if found else {}
             )
-            facts.disputes[fact.pk] = disputes(fact)
+            exclusions(facts, fact, area)
+            facts.disputes[fact.pk] = disputes(fact) + list_disputes(facts, fact, area)
         facts.notes[round_.pk] = annotations(round_, area=area)
         cells.append(shape.cell(row(round_), row(basis) if basis else None, area.slug, facts))
     return cells
@@ -439,14 +554,22 @@ def cells_for(rounds: list[Round], area: AgendaArea, planned: bool = False) -> l
 def agenda_matrix(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)
     rounds = list(negotiation.rounds.order_by("sequence"))
-    areas = AgendaArea.objects.filter(item_links__round__negotiation=negotiation).distinct()
+    listed = AgendaArea.objects.filter(item_links__round__negotiation=negotiation).distinct()
+    off = AgendaArea.objects.filter(exclusions__negotiation=negotiation).distinct()
     shaped = [
         {
             "slug": area.slug,
             "name": area.name,
             "cells": cells_for(rounds, area, include_planned(request)),
         }
-        for area in areas.order_by("name")
+        for area in (listed | off).distinct().order_by("name")
+    ]
+    # An area only said to be off shows where it is off a round (not an unreported one).
+    shaped = [
+        area
+        for area in shaped
+        if listed.filter(pk__in=AgendaArea.objects.filter(slug=area["slug"])).exists()
+        or any(c["state"] == "excluded" for c in area["cells"])
     ]
     lists = {r.pk: unmapped(r) for r in rounds if r.agenda_status == "reported"}
     return Response(

@@ -72,16 +72,37 @@ class Facts:
     notes: dict = field(default_factory=dict)
     disputes: dict = field(default_factory=dict)
     unmapped: dict = field(default_factory=dict)
+    # Areas said to be off: a round's own by round id, a whole negotiation's by its slug.
+    round_exclusions: dict = field(default_factory=dict)
+    negotiation_exclusions: dict = field(default_factory=dict)
 
     def agenda(self, row: dict | None) -> dict:
         return {} if row is None else self.agendas.get(row["id"], {})
+
+    def exclusions(self, row: dict | None, own_only: bool = False) -> list[dict]:
+        """The areas said to be off ``row``'s agenda and not on its reported list: its own,
+        then (its agenda reported) its negotiation's, once per area, by name."""
+        if row is None:
+            return []
+        whole = reported(row) and not own_only
+        listed = self.agenda(row) if whole else {}
+        found: dict = {}
+        for entry in [
+            *self.round_exclusions.get(row["id"], ()),
+            *(self.negotiation_exclusions.get(row["negotiation"], ()) if whole else ()),
+        ]:
+            if entry["slug"] not in listed:
+                found.setdefault(entry["slug"], entry)
+        return sorted(found.values(), key=lambda entry: entry["name"])
 
     def unmapped_of(self, row: dict | None) -> list:
         return [] if row is None or not reported(row) else self.unmapped.get(row["id"], [])
 
 
 def round_ref(row: dict) -> dict:
-    return {key: row[key] for key in REF_KEYS}
+    ref = {key: row[key] for key in REF_KEYS}
+    ref["agenda_basis"] = ref["agenda_basis"] or None  # no basis: null
+    return ref
 
 
 def reported(row: dict) -> bool:
@@ -166,6 +187,7 @@ def changes(row: dict, compared: dict | None, skipped: list[dict], facts: Facts)
         "dropped": [],
         "retained": [],
         "unmapped": {"before": [], "after": []},
+        "excluded": facts.exclusions(row),
         "annotations": [],
         "contested": False,
     }
@@ -236,11 +258,15 @@ def cell(row: dict, compared: dict | None, area: str, facts: Facts) -> dict:
         "before": None,
         "annotations": [],
         "disputes": [],
+        "exclusions": [],
     }
+    excluded = [entry for entry in facts.exclusions(row) if entry["slug"] == area]
+    if excluded:  # said to be off: known whether a list was reported or not
+        result.update(state="excluded", exclusions=excluded)
     if not reported(row):
         return result
     now = facts.agenda(row).get(area)
-    result["state"] = "present" if now else "absent"
+    result["state"] = "present" if now else ("excluded" if excluded else "absent")
     if now:
         item = now["reported"]
         result.update(label=item["label"], item=item["item"], citations=item["citations"])
@@ -280,7 +306,11 @@ def matrix(
     negotiation: str, rows: list[dict], areas: list[dict], facts: Facts, include_planned=False
 ) -> dict:
     """/negotiations/{slug}/agenda-matrix/; ``areas``: {slug, name} of every area on one of
-    the agendas, in name order."""
+    the agendas or said to be off, in name order (only those on an agenda or off one of
+    these rounds are shown)."""
+    shown = {slug for row in rows for slug in facts.agenda(row)}
+    shown |= {entry["slug"] for row in rows for entry in facts.exclusions(row)}
+    areas = [area for area in areas if area["slug"] in shown]
     found = bases(rows, include_planned)
     shaped = [
         {
