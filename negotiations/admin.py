@@ -23,6 +23,7 @@ from negotiations.choices import AgendaStatus
 from negotiations.dashboard.selectors import round_changes_panel
 from negotiations.dashboard.timeline import date_label
 from negotiations.domain import writes
+from negotiations.domain.agenda import change_note_mismatch, round_agenda_changes
 from negotiations.domain.citations import facts_citing
 from negotiations.domain.labels import AreaIndex
 from negotiations.domain.slugs import unique_slug
@@ -746,8 +747,29 @@ class ParticipantInline(CitedInline):
     autocomplete_fields = ["person", "party", "organization", "citations"]
 
 
+class AnnotationForm(ConcurrentModelForm):
+    """An editors' note on a change is shown beside that change only: one that matches no
+    change of its round (as its agenda is stored) would be saved and shown nowhere, so it is
+    refused with the reason (agenda.change_note_mismatch, the fixtures' check too)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        round_ = cleaned.get("round") or getattr(self.instance, "round", None)
+        area, change = cleaned.get("area"), cleaned.get("change")
+        if self.has_changed() and round_ is not None and area is not None and change:
+            changes = round_agenda_changes(round_)
+            if problem := change_note_mismatch(changes, area, change):
+                self.add_error(
+                    "change",
+                    f"{problem} (The note is checked against the agenda as saved: if you are "
+                    "changing the items on this page, save them first.)",
+                )
+        return cleaned
+
+
 class AnnotationInline(CitedInline):
     model = models.AgendaChangeAnnotation
+    form = AnnotationForm
     fields = ["area", "change", "basis", "note", "citations"]
     autocomplete_fields = ["area", "citations"]
     verbose_name = "agenda change annotation"
@@ -983,6 +1005,7 @@ class AgendaItemAreaAdmin(TrackedAdmin):
 
 @admin.register(models.AgendaChangeAnnotation)
 class AgendaChangeAnnotationAdmin(CitedAdmin):
+    form = AnnotationForm
     list_display = ["round", "area", "change", "basis"]
     list_filter = ["change", "basis", "area"]
     list_select_related = ["round", "area"]

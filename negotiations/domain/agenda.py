@@ -706,6 +706,33 @@ def round_agenda_changes(
     return build_changes(rows[index], compared, skipped, evidence)
 
 
+def change_note_mismatch(changes: AgendaChanges, area: AgendaArea, change: str) -> str | None:
+    """Why an editors' note on ``change`` of ``area`` matches no change of the round whose
+    agenda changes are ``changes`` (round_agenda_changes), or None if it matches one: a note
+    is shown only beside the change it explains, so one that matches none would be saved and
+    shown nowhere."""
+    kind = dict(AgendaChange.choices).get(change, change).lower()
+    if changes["round"]["agenda_status"] != AgendaStatus.REPORTED:
+        return "This round's agenda is not reported: no change of it is known to explain."
+    found = {
+        entry["slug"]: key
+        for key in (FIRST_REPORTED, *AgendaChange.values)
+        for entry in changes[key]
+    }
+    if found.get(area.slug) == change:
+        return None
+    compared = changes["compared_to"]
+    if compared is None:
+        return (
+            f"This round's agenda is the first reported one: nothing was {kind}; "
+            f"{area.name} is {'first reported' if area.slug in found else 'not on it'}."
+        )
+    against = f"against {compared['title']}"
+    if area.slug in found:
+        return f"{area.name} was {found[area.slug]} {against}, not {kind}."
+    return f"{area.name} is on neither this round's agenda nor that of {compared['title']}."
+
+
 def compare_rounds(
     from_round: Round, to_round: Round, *, known_as_of: datetime.date | None = None
 ) -> AgendaChanges:

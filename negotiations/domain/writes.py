@@ -45,6 +45,7 @@ from django.utils import timezone
 
 from negotiations import registry
 from negotiations.choices import AgendaStatus, RoundStatus
+from negotiations.domain.agenda import change_note_mismatch, round_agenda_changes
 from negotiations.domain.fixtures import (
     FixtureRecordError,
     describe,
@@ -61,7 +62,15 @@ from negotiations.domain.provenance import (
 from negotiations.domain.scopes import ChangedScopes
 from negotiations.domain.slugs import unique_slug
 from negotiations.domain.versioning import bump_data_version
-from negotiations.models import AgendaArea, AgendaItem, AgendaItemArea, Citation, Round, Source
+from negotiations.models import (
+    AgendaArea,
+    AgendaChangeAnnotation,
+    AgendaItem,
+    AgendaItemArea,
+    Citation,
+    Round,
+    Source,
+)
 from negotiations.models.agenda import area_clashes, areas_taken
 from negotiations.models.versioning import SlugHistory
 
@@ -668,6 +677,22 @@ def refuse_empty_reported_agendas(round_ids: Iterable[int]) -> None:
             {"agenda_status": f"{EMPTY_REPORTED_AGENDA} ({', '.join(slugs)})"},
             code="empty_reported_agenda",
         )
+
+
+def refuse_unmatched_change_notes(note_ids: Iterable[int]) -> None:
+    """Raise ValidationError (on ``change``, naming each note) if an editors' note on an
+    agenda change matches no change of its round (agenda.change_note_mismatch)."""
+    problems, changes = [], {}
+    notes = AgendaChangeAnnotation.objects.filter(pk__in=list(note_ids)).select_related(
+        "round", "area"
+    )
+    for note in notes.order_by("round__sequence", "pk"):
+        if note.round_id not in changes:
+            changes[note.round_id] = round_agenda_changes(note.round)
+        if problem := change_note_mismatch(changes[note.round_id], note.area, note.change):
+            problems.append(f"{note.round.slug} / {note.area.slug}: {problem}")
+    if problems:
+        raise ValidationError({"change": " ".join(problems)}, code="unmatched_change_note")
 
 
 def previous_reported_round(round: Round) -> Round | None:

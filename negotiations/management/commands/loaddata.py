@@ -12,7 +12,8 @@ the data version moved once; a record identical to the stored one is left alone.
   (negotiations.domain.labels); a label that names no area fails the whole load, with the
   item named, as the API and the admin refuse it;
 * a round whose agenda is marked reported and that has no agenda item after the load fails
-  the whole load, as the admin's round page refuses it.
+  the whole load, as the admin's round page refuses it; so does an editors' note on an
+  agenda change that matches no change of its round, with the reason.
 """
 
 from django.core.exceptions import ValidationError
@@ -27,9 +28,10 @@ from negotiations.domain.writes import (
     load_record,
     map_items_from_labels,
     refuse_empty_reported_agendas,
+    refuse_unmatched_change_notes,
     writing,
 )
-from negotiations.models import AgendaItem, Round
+from negotiations.models import AgendaChangeAnnotation, AgendaItem, Round
 from negotiations.models.base import SluggedModel
 
 
@@ -55,7 +57,7 @@ class Command(loaddata.Command):
             raise CommandError(one_line(error)) from error
 
     def loaddata(self, fixture_labels):
-        self.loaded_items, self.loaded_rounds = [], []
+        self.loaded_items, self.loaded_rounds, self.loaded_notes = [], [], []
         # Django prints "Installed N object(s)" at the end of its loaddata(), before the
         # items are mapped from their labels: a mapping that fails then rolls back what was
         # "installed". Say it only once the whole load has succeeded.
@@ -67,6 +69,7 @@ class Command(loaddata.Command):
         try:
             map_items_from_labels(self.loaded_items)
             refuse_empty_reported_agendas(self.loaded_rounds)
+            refuse_unmatched_change_notes(self.loaded_notes)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 raise CommandError(
@@ -106,4 +109,6 @@ class Command(loaddata.Command):
             self.loaded_items.append(record.pk)
         elif isinstance(record, Round):
             self.loaded_rounds.append(record.pk)
+        elif isinstance(record, AgendaChangeAnnotation):
+            self.loaded_notes.append(record.pk)
         return True
