@@ -34,6 +34,7 @@ from tracker_client.models import (
 
 TALKS = "kr-us-tariff-talks-2025"
 JEJU = "jeju-ministerial-2025-05-16"
+WASHINGTON = "washington-2plus2-2025-04-24"
 NEXT_ROUND = "technical-2-week-of-2025-05-19"
 
 
@@ -67,8 +68,14 @@ def main(base_url: str, token: str) -> None:
     assert isinstance(changes, AgendaChanges), changes
     dropped = sorted(entry.name for entry in changes.dropped)
     assert "Currency policy" in dropped, dropped
-    assert changes.compared_to is not None and changes.contested
+    # Jeju is compared with the 1 May announcement, whose list no source disputes.
+    assert changes.compared_to is not None and not changes.contested
     print(f"agenda changes against {changes.compared_to.slug}: dropped {dropped}")
+    # The 24 April lists disagree about currency policy (Reuters leaves it out).
+    washington = rounds_agenda_changes_retrieve.sync(WASHINGTON, client=anonymous)
+    assert isinstance(washington, AgendaChanges) and washington.contested, washington
+    disputed = [entry.slug for entry in washington.first_reported if entry.disputes]
+    assert disputed == ["currency-policy"], disputed
 
     matrix = negotiations_agenda_matrix_retrieve.sync(TALKS, client=anonymous)
     assert isinstance(matrix, AgendaMatrix), matrix
