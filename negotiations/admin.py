@@ -747,7 +747,7 @@ class ParticipantInline(CitedInline):
     autocomplete_fields = ["person", "party", "organization", "citations"]
 
 
-class AnnotationForm(ConcurrentModelForm):
+class ChangeNoteRule(forms.ModelForm):
     """An editors' note on a change is shown beside that change only: one that matches no
     change of its round (as its agenda is stored) would be saved and shown nowhere, so it is
     refused with the reason (agenda.change_note_mismatch, the fixtures' check too)."""
@@ -767,9 +767,13 @@ class AnnotationForm(ConcurrentModelForm):
         return cleaned
 
 
+class AnnotationForm(ChangeNoteRule, ConcurrentModelForm):
+    """The note's own page (with its edit token)."""
+
+
 class AnnotationInline(CitedInline):
     model = models.AgendaChangeAnnotation
-    form = AnnotationForm
+    form = ChangeNoteRule
     fields = ["area", "change", "basis", "note", "citations"]
     autocomplete_fields = ["area", "citations"]
     verbose_name = "agenda change annotation"
