@@ -19,6 +19,7 @@ from simple_history.models import is_historic
 
 from negotiations import admin_accounts, admin_tokens, models  # noqa: F401  admin_tokens registers the API tokens' admin
 from negotiations.admin_provenance import ProvenancePanelAdmin
+from negotiations.admin_site import picker_label
 from negotiations.choices import AgendaStatus
 from negotiations.dashboard.selectors import round_changes_panel
 from negotiations.dashboard.timeline import date_label
@@ -162,6 +163,17 @@ def report_changed_links(form) -> None:
             writes.record_links_changed(form.instance, name)
 
 
+class PickerLabels:
+    """Every select of a record offers it by name and slug (admin_site.picker_label), as the
+    autocomplete does."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(field, forms.ModelChoiceField):  # and ModelMultipleChoiceField
+            field.label_from_instance = picker_label
+        return field
+
+
 class CitationsPicker:
     """The "citations" of a fact in its form, as before its citations had links of their own:
     a citation picked here is linked to the whole record, one already linked keeps what its
@@ -179,7 +191,7 @@ class CitationsPicker:
         return db_field.formfield(**kwargs)
 
 
-class TrackedAdmin(CitationsPicker, SimpleHistoryAdmin):
+class TrackedAdmin(PickerLabels, CitationsPicker, SimpleHistoryAdmin):
     """Base of every admin: audit history with revert, and no silent overwrites."""
 
     form = ConcurrentModelForm
@@ -317,7 +329,7 @@ class CitedAdmin(TrackedAdmin):
     readonly_fields = ["created", "updated"]
 
 
-class NamedFieldsInline(CitationsPicker):
+class NamedFieldsInline(PickerLabels, CitationsPicker):
     """A tabular inline's fields have no <label> of their own (the column header names them):
     each widget gets its column's name, for screen readers."""
 

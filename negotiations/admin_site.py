@@ -4,6 +4,7 @@ password change guarded like the login. Installed as the default site
 (negotiations.admin_apps.TrackerAdminConfig)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
@@ -33,6 +34,19 @@ RECORD_ADMIN = {
 }
 
 
+def picker_label(record) -> str:
+    """How a record is offered in a picker (autocomplete or select): its name, then its slug,
+    so that two records of the same name (two negotiations titled alike, two rounds in
+    Washington) can be told apart."""
+    slug = getattr(record, "slug", "")
+    return f"{record} · {slug}" if slug and slug != str(record) else str(record)
+
+
+class PickerAutocompleteView(AutocompleteJsonView):
+    def serialize_result(self, obj, to_field_name):
+        return {**super().serialize_result(obj, to_field_name), "text": picker_label(obj)}
+
+
 class TrackerAdminSite(admin.AdminSite):
     site_header = "Negotiation tracker"
     site_title = "Negotiation tracker admin"
@@ -49,6 +63,9 @@ class TrackerAdminSite(admin.AdminSite):
             *admin_intake.urls(self),  # "Add an article" (issue 20)
             *super().get_urls(),
         ]
+
+    def autocomplete_view(self, request):
+        return PickerAutocompleteView.as_view(admin_site=self)(request)
 
     def password_change(self, request, extra_context=None):
         """Django's, but a wrong old password counts towards the login lockout
