@@ -164,8 +164,9 @@ def report_changed_links(form) -> None:
 
 
 class PickerLabels:
-    """Every select of a record offers it by name and slug (admin_site.picker_label), as the
-    autocomplete does."""
+    """A record page's selects offer each record by name and slug (admin_site.picker_label),
+    as every autocomplete does. Not the inlines' rows: their columns must fit a 1,366 px
+    screen, and their autocompletes show the slugs when opened."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -329,7 +330,7 @@ class CitedAdmin(TrackedAdmin):
     readonly_fields = ["created", "updated"]
 
 
-class NamedFieldsInline(PickerLabels, CitationsPicker):
+class NamedFieldsInline(CitationsPicker):
     """A tabular inline's fields have no <label> of their own (the column header names them):
     each widget gets its column's name, for screen readers."""
 

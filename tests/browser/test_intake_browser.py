@@ -55,6 +55,7 @@ class Counted:
 
 
 def test_an_editor_enters_a_new_article_and_its_facts_are_in_the_api(site, page):
+    before = models.Deadline.objects.filter(negotiation__slug=TALKS).count()
     log_in(page, site)
     editor = Counted(page)
     editor.click('a[href="/admin/intake/add/"]')  # on the index page
@@ -103,3 +104,8 @@ def test_an_editor_enters_a_new_article_and_its_facts_are_in_the_api(site, page)
     deadlines = api.get("/api/v1/deadlines/", {"negotiation": TALKS}).json()["results"]
     (moved,) = [d for d in deadlines if d["date"] == "2025-08-01"]
     assert DEADLINE_SENTENCE in json.dumps(moved, ensure_ascii=False)
+    # Moved, not added: a recorded 8 July deadline has the new day, the old one superseded.
+    assert len(deadlines) == before
+    assert moved["slug"].endswith("2025-07-08")
+    claims = api.get(f"/api/v1/deadlines/{moved['slug']}/claims/").json()
+    assert "2025-07-08" in json.dumps(claims) and "superseded" in json.dumps(claims)
