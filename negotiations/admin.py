@@ -769,7 +769,9 @@ class ChangeNoteRule(forms.ModelForm):
         cleaned = super().clean()
         round_ = cleaned.get("round") or getattr(self.instance, "round", None)
         area, change = cleaned.get("area"), cleaned.get("change")
-        if self.has_changed() and round_ is not None and area is not None and change:
+        # A round being added has no stored agenda to check against yet.
+        saved = round_ is not None and round_.pk is not None
+        if self.has_changed() and saved and area is not None and change:
             changes = round_agenda_changes(round_)
             if problem := change_note_mismatch(changes, area, change):
                 self.add_error(

@@ -84,3 +84,34 @@ def test_a_fixture_note_matching_no_change_fails_the_load_in_one_line(tmp_path, 
     assert message.startswith("change: notes-two / notes-currency: Notes currency is on neither")
     assert "Installed" not in out.getvalue()
     assert not models.AgendaChangeAnnotation.objects.filter(round__slug="notes-two").exists()
+
+
+def test_a_note_on_a_round_being_added_is_not_checked_against_a_stored_agenda(talks):
+    """The round page's inline on the add page: no stored agenda yet, no server error."""
+    from negotiations.admin import ChangeNoteRule
+
+    new_round = models.Round(negotiation=talks.negotiation, sequence=9)
+    form_class = type(
+        "NoteForm",
+        (ChangeNoteRule,),
+        {
+            "Meta": type(
+                "Meta",
+                (),
+                {
+                    "model": models.AgendaChangeAnnotation,
+                    "fields": ["area", "change", "basis", "note"],
+                },
+            )
+        },
+    )
+    form = form_class(
+        data={
+            "area": models.AgendaArea.objects.get(slug="notes-currency").pk,
+            "change": AgendaChange.DROPPED,
+            "basis": "editors_reading",
+            "note": "A note.",
+        },
+        instance=models.AgendaChangeAnnotation(round=new_round),
+    )
+    assert form.is_valid(), form.errors
